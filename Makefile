@@ -1,0 +1,47 @@
+# Named shortcuts around the CMake build. `make help` lists them.
+#
+#   make run     install deps, build, run the main job
+#   make test    install deps, build, run the whole suite (lint included)
+#
+# Variables: BUILD (build dir, default build), JOBS (parallel jobs),
+# LIB (Liberty file for synthesis, default the shared Nangate 45 nm library).
+BUILD ?= build
+JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build run test lint synth bench clean help
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+configure: $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+## run: the main job (see README)
+run: build
+	./$(BUILD)/bitfusion fu-check
+
+## test: the whole suite through CTest (lint, golden, RTL, synthesis smoke)
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+## lint: verilator -Wall, yosys and iverilog on every RTL module
+lint: deps
+	bash scripts/lint.sh
+
+## synth: Yosys + OpenSTA on the Nangate 45 nm library (results in build/synth)
+synth: deps
+	bash synth/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@grep -E '^## ' Makefile | sed 's/^## /  make /'

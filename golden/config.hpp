@@ -1,0 +1,46 @@
+// Named accelerator configurations: the one source of truth.
+//
+// Every configuration lives in configs/<name>.json. The RTL build reads the
+// same files (cmake/BfConfig.cmake turns them into Verilator -G parameters),
+// and so do the harness, the compiler, the performance model and the CLI.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace bf {
+
+struct ArrayConfig {
+  std::string name;
+  std::string description;
+  int rows = 16;          // N: Fusion Unit rows (reduction dimension)
+  int cols = 32;          // M: Fusion Unit columns (one output channel each)
+  int wbuf_kb = 64;       // weight buffer, N*M banks in all
+  int ibuf_kb = 32;       // input buffer, N banks
+  int obuf_kb = 16;       // output buffer, M banks of 32-bit words
+  int dram_bits = 192;    // memory port width, bits per cycle
+  int dram_latency = 50;  // cycles from request to first response beat
+  int freq_mhz = 500;     // clock used to turn cycles into time
+
+  int fus() const { return rows * cols; }
+};
+
+// Keys that `set` accepts, in documentation order.
+const std::vector<std::string>& config_keys();
+
+// Loads `name_or_file`: a path to a .json file, or the name of a file in
+// the configuration directory (configs/ in the source tree, or $BF_CONFIG_DIR).
+// Throws std::runtime_error with a one-line message on any problem.
+ArrayConfig load_config(const std::string& name_or_file);
+
+// Applies "key=value"; throws std::runtime_error naming unknown keys or
+// out-of-range values.
+void set_config_value(ArrayConfig& cfg, const std::string& assignment);
+
+// Checks every field's range; throws std::runtime_error naming the field.
+void validate(const ArrayConfig& cfg);
+
+// Names of the configurations shipped in the configuration directory.
+std::vector<std::string> list_configs();
+std::string config_dir();
+
+}  // namespace bf
