@@ -76,6 +76,12 @@ void validate(const ArrayConfig& cfg) {
                                " is outside [" + std::to_string(f.lo) + ", " +
                                std::to_string(f.hi) + "]");
   }
+  for (const auto* key : {"rows", "cols"}) {
+    const int v = std::string(key) == "rows" ? cfg.rows : cfg.cols;
+    if ((v & (v - 1)) != 0)
+      throw std::runtime_error("config '" + cfg.name + "': " + key + " = " + std::to_string(v) +
+                               " is not a power of two");
+  }
   if (cfg.dram_bits % 32 != 0)
     throw std::runtime_error("config '" + cfg.name + "': dram_bits = " +
                              std::to_string(cfg.dram_bits) + " is not a multiple of 32");
