@@ -65,12 +65,12 @@ int spread_pos(int n, int act_bits, int wgt_bits, bool is_weight) {
   return is_weight ? lane * w + 2 * je : lane * a + 2 * ie;
 }
 
-int64_t fu_bitlevel(const FuMode& m, uint32_t act_word, uint32_t wgt_word,
-                    std::array<int64_t, 4>* group_out) {
+int64_t fu_bitlevel(const FuMode& m, uint32_t act_word, uint32_t wgt_word, FuNodeSums* nodes) {
   const int a = hw_bits(m.act_bits), w = hw_bits(m.wgt_bits);
-  int64_t total = 0;
+  const auto wrap = [](int64_t v, int bits) { return extend(static_cast<uint64_t>(v), bits, true); };
+  int64_t grp[4];
   for (int g = 0; g < 4; ++g) {
-    int64_t grp = 0;
+    int64_t prod[4];
     for (int j = 0; j < 4; ++j) {
       const int n = 4 * g + j;
       const unsigned as = (act_word >> spread_pos(n, a, w, false)) & 3u;
@@ -78,16 +78,27 @@ int64_t fu_bitlevel(const FuMode& m, uint32_t act_word, uint32_t wgt_word,
       // A slice is signed only when it is its operand's top slice.
       const bool a_top = (a < 4 || bit(n, 0)) && (a < 8 || bit(n, 2));
       const bool w_top = (w < 4 || bit(n, 1)) && (w < 8 || bit(n, 3));
-      const int p = bitbrick(as, m.act_signed && a_top, ws, m.wgt_signed && w_top);
-      const int sh = 2 * ((a >= 4 ? bit(n, 0) : 0) + (w >= 4 ? bit(n, 1) : 0));
-      grp += static_cast<int64_t>(p) * (int64_t{1} << sh);
+      prod[j] = bitbrick(as, m.act_signed && a_top, ws, m.wgt_signed && w_top);
     }
-    if (group_out) (*group_out)[g] = grp;
-    grp = extend(static_cast<uint64_t>(grp), kGroupBits, true);  // RTL adder width
-    const int sh2 = 4 * ((a == 8 ? bit(g, 0) : 0) + (w == 8 ? bit(g, 1) : 0));
-    total += grp * (int64_t{1} << sh2);
+    // Level 1: bricks j, j+1 differ in the activation half (shift 2 when
+    // A >= 4); the two pairs differ in the weight half (shift 2 when W >= 4).
+    const int ka = a >= 4 ? 4 : 1, kw = w >= 4 ? 4 : 1;
+    const int64_t pair0 = prod[0] + prod[1] * ka, pair1 = prod[2] + prod[3] * ka;
+    const int64_t g_full = pair0 + pair1 * kw;
+    if (nodes) {
+      nodes->pair[2 * g] = pair0;
+      nodes->pair[2 * g + 1] = pair1;
+      nodes->group[g] = g_full;
+    }
+    grp[g] = wrap(wrap(pair0, kPairBits) + wrap(pair1, kPairBits) * kw, kGroupBits);
   }
-  return extend(static_cast<uint64_t>(total), kFuSumBits, true);
+  // Level 2: groups g, g+1 differ in the activation half (shift 4 when A = 8),
+  // the two halves in the weight half (shift 4 when W = 8).
+  const int ka = a == 8 ? 16 : 1, kw = w == 8 ? 16 : 1;
+  const int64_t half0 = wrap(grp[0] + grp[1] * ka, kHalfBits);
+  const int64_t half1 = wrap(grp[2] + grp[3] * ka, kHalfBits);
+  if (nodes) nodes->half[0] = grp[0] + grp[1] * ka, nodes->half[1] = grp[2] + grp[3] * ka;
+  return wrap(half0 + half1 * kw, kFuSumBits);
 }
 
 }  // namespace bf

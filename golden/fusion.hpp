@@ -48,14 +48,23 @@ int bitbrick(unsigned a2, bool a_signed, unsigned b2, bool b_signed);
 // rtl/bf_spread.sv, derived here from the brick numbering in docs/packing.md).
 int spread_pos(int brick, int act_bits, int wgt_bits, bool is_weight);
 
-// Bit-level model: same result as fu_reference, computed the RTL's way.
-// `group_out`, if given, receives the four level-1 group sums before
-// truncation (used to check the adder widths).
-int64_t fu_bitlevel(const FuMode& m, uint32_t act_word, uint32_t wgt_word,
-                    std::array<int64_t, 4>* group_out = nullptr);
+// Adder widths of the RTL's shift-add tree (rtl/fu/bf_fu_core.sv).
+constexpr int kPairBits = 7;    // two bricks
+constexpr int kGroupBits = 9;   // four bricks (level 1)
+constexpr int kHalfBits = 13;   // two groups
+constexpr int kFuSumBits = 17;  // the Fusion Unit sum
 
-// Adder widths of the RTL (rtl/bf_pkg.sv).
-constexpr int kGroupBits = 9;
-constexpr int kFuSumBits = 17;
+// Exact (untruncated) values of every adder node of one cycle.
+struct FuNodeSums {
+  std::array<int64_t, 8> pair{};
+  std::array<int64_t, 4> group{};
+  std::array<int64_t, 2> half{};
+};
+
+// Bit-level model: same result as fu_reference, computed the RTL's way,
+// with the RTL's finite adder widths. `nodes`, if given, receives the exact
+// node values (used to check that those widths suffice).
+int64_t fu_bitlevel(const FuMode& m, uint32_t act_word, uint32_t wgt_word,
+                    FuNodeSums* nodes = nullptr);
 
 }  // namespace bf

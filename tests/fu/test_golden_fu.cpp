@@ -77,12 +77,14 @@ TEST(GoldenFu, BitLevelMatchesReferenceRandomAllModes) {
     }
 }
 
-// The RTL's adder widths (9-bit groups, 17-bit sum) are exact: the group
-// sums and the total never leave those ranges. Checked at the extremes of
-// every lane (all-min / all-max operands) and on random words.
+// The RTL's adder widths (7-bit pairs, 9-bit groups, 13-bit halves, 17-bit
+// sum) are exact: no node ever leaves its range. Checked at the extremes of
+// every lane (all-min / all-max operands) and on random words, against
+// closed-form extremes.
 TEST(GoldenFu, AdderWidthsAreSufficient) {
   std::mt19937 rng(7);
-  int64_t gmin = 0, gmax = 0, smin = 0, smax = 0;
+  int64_t lo[4] = {0, 0, 0, 0}, hi[4] = {0, 0, 0, 0};  // pair, group, half, sum
+  const auto track = [&](int i, int64_t v) { lo[i] = std::min(lo[i], v), hi[i] = std::max(hi[i], v); };
   for (const auto& m : all_fu_modes()) {
     const Operand ao = m.act(), wo = m.wgt();
     std::vector<uint32_t> acts, wgts;
@@ -93,21 +95,26 @@ TEST(GoldenFu, AdderWidthsAreSufficient) {
     for (int i = 0; i < 500; ++i) acts.push_back(rng()), wgts.push_back(rng());
     for (uint32_t a : acts)
       for (uint32_t w : wgts) {
-        std::array<int64_t, 4> g{};
-        fu_bitlevel(m, a, w, &g);
-        const int64_t s = fu_reference(m, a, w);
-        for (int64_t x : g) gmin = std::min(gmin, x), gmax = std::max(gmax, x);
-        smin = std::min(smin, s), smax = std::max(smax, s);
+        FuNodeSums n;
+        fu_bitlevel(m, a, w, &n);
+        for (auto v : n.pair) track(0, v);
+        for (auto v : n.group) track(1, v);
+        for (auto v : n.half) track(2, v);
+        track(3, fu_reference(m, a, w));
       }
   }
-  // Closed-form extremes: a group is at most one 4x4 product (u4*u4 = 225,
-  // s4*u4 = -120); the sum at most one 8x8 product (u8*u8, s8*u8).
-  EXPECT_EQ(gmax, 225);
-  EXPECT_EQ(gmin, -120);
-  EXPECT_EQ(smax, 255 * 255);
-  EXPECT_EQ(smin, -128 * 255);
-  EXPECT_LE(gmax, (1 << (kGroupBits - 1)) - 1);
-  EXPECT_GE(gmin, -(1 << (kGroupBits - 1)));
-  EXPECT_LE(smax, (1 << (kFuSumBits - 1)) - 1);
-  EXPECT_GE(smin, -(1 << (kFuSumBits - 1)));
+  // Closed-form extremes, all reached by a single product of the widest
+  // operands a node can hold:
+  //   pair:  u4 * u2 = 45, u4 * s2 = 15 * -2 = -30
+  //   group: u4 * u4 = 225, s4 * u4 = -8 * 15 = -120
+  //   half:  u8 * u4 = 3825, u8 * s4 = 255 * -8 = -2040
+  //   sum:   u8 * u8 = 65025, s8 * u8 = -32640
+  const int64_t want_lo[4] = {-30, -120, -2040, -32640}, want_hi[4] = {45, 225, 3825, 65025};
+  const int bits[4] = {kPairBits, kGroupBits, kHalfBits, kFuSumBits};
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(lo[i], want_lo[i]) << "node level " << i;
+    EXPECT_EQ(hi[i], want_hi[i]) << "node level " << i;
+    EXPECT_GE(lo[i], -(int64_t{1} << (bits[i] - 1)));
+    EXPECT_LE(hi[i], (int64_t{1} << (bits[i] - 1)) - 1);
+  }
 }
