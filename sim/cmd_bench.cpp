@@ -1,0 +1,166 @@
+// `bitfusion bench`: the paper's evaluation. Bit Fusion (paper mode) over
+// Eyeriss (the authors' per-layer data, at 500 MHz as they did), over a
+// Stripes-like bit-serial array at Stripes' configuration, and over a fixed
+// 8-bit array of the same size, per benchmark and as a geometric mean, next
+// to the paper's figures; bar charts through gnuplot.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "golden/config.hpp"
+#include "model/baselines.hpp"
+#include "model/paper_model.hpp"
+#include "sim/commands.hpp"
+
+namespace {
+
+using namespace bf::model;
+namespace fs = std::filesystem;
+
+struct Options {
+  std::string config = "bf16x32", stripes_config = "bf16x32s", out;
+  std::vector<std::string> sets;
+  bool no_plot = false;
+};
+
+struct Row {
+  std::string name;
+  const PaperBench* paper;
+  Gain eyeriss, stripes, fixed8;
+};
+
+RunCost cost(const Design& d, const Network& n) {
+  const auto r = paper_run(d, n, n.batch);
+  return {double(r.total.cycles) / (d.freq_mhz * 1e6), r.total.energy_nj(d.energy) * 1e3};
+}
+
+std::string default_out() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? "build/bench" : (exe.parent_path() / "bench").string();
+}
+
+void plot(const std::vector<Row>& rows, const Row& gm, const std::string& dir) {
+  fs::create_directories(dir);
+  const std::string dat = dir + "/bench.dat";
+  {
+    std::ofstream f(dat);
+    f << "# benchmark eyeriss_speedup eyeriss_energy paper_speedup paper_energy stripes_speedup stripes_energy "
+         "fixed8_speedup fixed8_energy\n";
+    auto line = [&](const Row& r, double ps, double pe) {
+      f << '"' << r.name << "\" " << r.eyeriss.speedup << ' ' << r.eyeriss.energy << ' ' << ps << ' ' << pe << ' '
+        << r.stripes.speedup << ' ' << r.stripes.energy << ' ' << r.fixed8.speedup << ' ' << r.fixed8.energy << '\n';
+    };
+    for (const auto& r : rows) line(r, r.paper->speedup_eyeriss, r.paper->energy_eyeriss);
+    line(gm, kPaperGeoSpeedupEyeriss, kPaperGeoEnergyEyeriss);
+  }
+  struct Chart {
+    const char* file;
+    const char* title;
+    const char* cols;  // plot clauses
+  };
+  const Chart charts[] = {
+      {"bench_eyeriss.png", "Bit Fusion over Eyeriss (45 nm, 500 MHz)",
+       "using 2:xtic(1) title 'speedup (model)', '' using 4 title 'speedup (paper)', "
+       "'' using 3 title 'energy reduction (model)', '' using 5 title 'energy reduction (paper)'"},
+      {"bench_baselines.png", "Bit Fusion over Stripes (bit-serial) and a fixed 8-bit array",
+       "using 6:xtic(1) title 'speedup over Stripes', '' using 7 title 'energy reduction over Stripes', "
+       "'' using 8 title 'speedup over fixed 8-bit', '' using 9 title 'energy reduction over fixed 8-bit'"},
+  };
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
+    std::printf("charts: gnuplot not found; data written to %s (install gnuplot to draw the charts)\n", dat.c_str());
+    return;
+  }
+  for (const auto& c : charts) {
+    const std::string gp = dir + "/" + fs::path(c.file).stem().string() + ".gp";
+    {
+      std::ofstream f(gp);
+      f << "set terminal pngcairo size 1100,420 font 'Sans,10'\n"
+        << "set output '" << dir << "/" << c.file << "'\n"
+        << "set title '" << c.title << "'\n"
+        << "set style data histograms\nset style histogram clustered gap 1\n"
+        << "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
+        << "set logscale y 2\nset yrange [0.5:32]\nset ylabel 'times (log scale)'\n"
+        << "set grid ytics\nset key outside top center horizontal\nset xtics rotate by -30\n"
+        << "plot '" << dat << "' " << c.cols << "\n";
+    }
+    const std::string cmd = "gnuplot '" + gp + "'";
+    if (std::system(cmd.c_str()) != 0) std::printf("charts: gnuplot failed on %s\n", gp.c_str());
+    else std::printf("chart: %s/%s\n", dir.c_str(), c.file);
+  }
+}
+
+void run(const Options& o) {
+  bf::ArrayConfig ce = bf::load_config(o.config);
+  for (const auto& s : o.sets) bf::set_config_value(ce, s);
+  bf::validate(ce);
+  const bf::ArrayConfig cs = bf::load_config(o.stripes_config);
+  const auto eyeriss = load_eyeriss();
+  const Design bf_e = bitfusion_design(ce), f8 = fixed8_design(ce);
+  const Design bf_s = bitfusion_design(cs), st = stripes_design(cs);
+
+  std::vector<Row> rows;
+  for (const auto& pb : paper_benchmarks()) {
+    const Network n = load_network(pb.file);
+    auto it = eyeriss.find(pb.eyeriss);
+    if (it == eyeriss.end()) throw std::runtime_error(std::string("no Eyeriss data for ") + pb.eyeriss);
+    const RunCost ey{it->second.cycles / (kEyerissMhz * 1e6), it->second.energy_nj * 1e3};
+    const RunCost e = cost(bf_e, n), s = cost(bf_s, n);
+    rows.push_back({n.name, &pb, gain(e, ey), gain(s, cost(st, n)), gain(e, cost(f8, n))});
+  }
+  Row gm{"geomean", nullptr, {}, {}, {}};
+  auto geo = [&](auto get) {
+    std::vector<double> v;
+    for (const auto& r : rows) v.push_back(get(r));
+    return geomean(v);
+  };
+  gm.eyeriss = {geo([](const Row& r) { return r.eyeriss.speedup; }), geo([](const Row& r) { return r.eyeriss.energy; })};
+  gm.stripes = {geo([](const Row& r) { return r.stripes.speedup; }), geo([](const Row& r) { return r.stripes.energy; })};
+  gm.fixed8 = {geo([](const Row& r) { return r.fixed8.speedup; }), geo([](const Row& r) { return r.fixed8.energy; })};
+
+  std::printf("Bit Fusion (paper mode) over the baselines: speedup / energy reduction, model (paper)\n");
+  std::printf("  vs Eyeriss: Bit Fusion on %s, Eyeriss = the authors' per-layer data at 500 MHz\n", ce.name.c_str());
+  std::printf("  vs Stripes: both on %s (Stripes: %dx%d bit-serial 16-lane units, 16-bit storage)\n",
+              cs.name.c_str(), st.rows, st.cols);
+  std::printf("  vs fixed 8-bit: the same %dx%d array with 8-bit multipliers, on %s\n\n", ce.rows, ce.cols,
+              ce.name.c_str());
+  std::printf("%-10s | %-27s | %-27s | %-15s\n", "benchmark", "over Eyeriss", "over Stripes", "over fixed 8-bit");
+  std::printf("%-10s | %13s %13s | %13s %13s | %7s %7s\n", "", "speedup", "energy", "speedup", "energy", "speedup",
+              "energy");
+  auto pr = [](double model, double paper) {
+    char b[32];
+    if (paper > 0) std::snprintf(b, sizeof b, "%5.2f (%5.2f)", model, paper);
+    else std::snprintf(b, sizeof b, "%5.2f (  -  )", model);
+    return std::string(b);
+  };
+  for (const auto& r : rows)
+    std::printf("%-10s | %s %s | %s %s | %7.2f %7.2f\n", r.name.c_str(),
+                pr(r.eyeriss.speedup, r.paper->speedup_eyeriss).c_str(),
+                pr(r.eyeriss.energy, r.paper->energy_eyeriss).c_str(), pr(r.stripes.speedup, 0).c_str(),
+                pr(r.stripes.energy, 0).c_str(), r.fixed8.speedup, r.fixed8.energy);
+  std::printf("%-10s | %s %s | %s %s | %7.2f %7.2f\n", "geomean", pr(gm.eyeriss.speedup, kPaperGeoSpeedupEyeriss).c_str(),
+              pr(gm.eyeriss.energy, kPaperGeoEnergyEyeriss).c_str(),
+              pr(gm.stripes.speedup, kPaperGeoSpeedupStripes).c_str(),
+              pr(gm.stripes.energy, kPaperGeoEnergyStripes).c_str(), gm.fixed8.speedup, gm.fixed8.energy);
+  std::printf("(paper figures in parentheses; the paper gives Stripes only as a geometric mean)\n");
+  if (!o.no_plot) plot(rows, gm, o.out.empty() ? default_out() : o.out);
+}
+
+const bf::cli::CommandRegistrar reg(41, [](CLI::App& app) {
+  auto o = std::make_shared<Options>();
+  auto* sub = app.add_subcommand("bench", "The paper's evaluation: Bit Fusion over Eyeriss, Stripes and fixed 8-bit");
+  sub->add_option("--config", o->config, "Bit Fusion configuration for the Eyeriss and fixed 8-bit comparisons")
+      ->capture_default_str();
+  sub->add_option("--set", o->sets, "Override a key of --config: key=value (repeatable)");
+  sub->add_option("--stripes-config", o->stripes_config, "Configuration of the Stripes comparison (both designs)")
+      ->capture_default_str();
+  sub->add_option("--out", o->out, "Directory for the charts (default: <build dir>/bench)");
+  sub->add_flag("--no-plot", o->no_plot, "Print the table only");
+  sub->callback([o] { run(*o); });
+});
+
+}  // namespace
