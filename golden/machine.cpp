@@ -1,0 +1,439 @@
+#include "golden/machine.hpp"
+
+#include <algorithm>
+
+#include "golden/precision.hpp"
+
+namespace bf {
+
+using namespace isa;
+
+const char* status_name(MachineStatus s) {
+  switch (s) {
+    case MachineStatus::Done: return "done";
+    case MachineStatus::IllegalOpcode: return "illegal opcode";
+    case MachineStatus::BadField: return "bad field";
+    case MachineStatus::BufferAddress: return "buffer address out of range";
+    case MachineStatus::DramAddress: return "DRAM address out of range";
+    case MachineStatus::BadBlock: return "bad block structure";
+    case MachineStatus::BadRun: return "bad run length";
+    case MachineStatus::ProgramEnd: return "program end without block-end last";
+  }
+  return "?";
+}
+
+BufferGeometry BufferGeometry::of(const ArrayConfig& cfg) {
+  BufferGeometry g;
+  g.rows = cfg.rows;
+  g.cols = cfg.cols;
+  g.ibuf_depth = int(int64_t(cfg.ibuf_kb) * 1024 / 4 / cfg.rows);
+  g.wbuf_depth = int(int64_t(cfg.wbuf_kb) * 1024 / 4 / (int64_t(cfg.rows) * cfg.cols));
+  g.obuf_depth = int(int64_t(cfg.obuf_kb) * 1024 / 4 / cfg.cols);
+  return g;
+}
+
+int64_t write_back(uint32_t acc, uint32_t bias, const SetupFields& s) {
+  const int32_t sum = int32_t(acc + (s.bias ? bias : 0u));  // 32-bit wrap-around
+  if (!s.requant) return sum;
+  int64_t v = int64_t(sum) >> s.shift;  // arithmetic shift
+  int64_t lo, hi;
+  if (s.relu) {
+    v = std::max<int64_t>(v, 0);
+    lo = 0, hi = (int64_t{1} << s.out_bits) - 1;
+  } else {
+    lo = -(int64_t{1} << (s.out_bits - 1)), hi = (int64_t{1} << (s.out_bits - 1)) - 1;
+  }
+  return std::clamp(v, lo, hi);
+}
+
+Machine::Machine(const ArrayConfig& cfg, uint64_t dram_words)
+    : cfg_(cfg), geo_(BufferGeometry::of(cfg)), dram_(dram_words, 0u) {
+  ibuf_.assign(size_t(geo_.rows) * geo_.ibuf_depth, 0u);
+  wbuf_.assign(size_t(geo_.rows) * geo_.cols * geo_.wbuf_depth, 0u);
+  obuf_.assign(size_t(geo_.cols) * geo_.obuf_depth, 0u);
+}
+
+bool Machine::run_tile(const TileCmd& t, std::string* err, uint64_t* cycles) {
+  const int N = geo_.rows, M = geo_.cols;
+  const int A = t.act_bits, W = t.wgt_bits, L = 64 / (A * W);
+  // Operand words: activation 64/W bits (W/2 per buffer word), weight 64/A bits.
+  const int ia_bits = 64 / W, wa_bits = 64 / A, ip = W / 2, wp = A / 2;
+  const uint64_t ilim = uint64_t(geo_.ibuf_half()) * ip, wlim = uint64_t(geo_.wbuf_half()) * wp,
+                 olim = uint64_t(geo_.obuf_half());
+  const int lv = t.levels;
+  for (int l = 0; l < lv; ++l)
+    if (t.count[l] == 0) {
+      if (err) *err = "tile engine: level " + std::to_string(l) + " has count 0";
+      return false;
+    }
+  const int n_outer = lv - t.n_red;
+  auto opword = [](uint32_t word, int sub, int bits) {
+    return bits == 32 ? word : (word >> (sub * bits)) & ((1u << bits) - 1);
+  };
+  std::vector<int64_t> alanes(size_t(N) * L), acc(M);
+  std::vector<uint32_t> idx(lv, 0);
+  uint64_t n_cycles = 0;
+  for (;;) {
+    // One outer iteration: the reduction levels run to completion.
+    std::fill(acc.begin(), acc.end(), 0);
+    for (int l = n_outer; l < lv; ++l) idx[l] = 0;
+    for (;;) {
+      uint64_t ia = t.ibase, wa = t.wbase;
+      for (int l = 0; l < lv; ++l) ia += uint64_t(idx[l]) * t.istride[l], wa += uint64_t(idx[l]) * t.wstride[l];
+      ia &= 0xffffffffu, wa &= 0xffffffffu;
+      if (ia >= ilim || wa >= wlim) {
+        if (err) *err = "tile engine: " + std::string(ia >= ilim ? "IBUF" : "WBUF") + " operand word " +
+                        std::to_string(ia >= ilim ? ia : wa) + " outside the half (" +
+                        std::to_string(ia >= ilim ? ilim : wlim) + " operand words)";
+        return false;
+      }
+      const int iaddr = int(t.ihalf * geo_.ibuf_half() + ia / ip), isub = int(ia % ip);
+      const int waddr = int(t.whalf * geo_.wbuf_half() + wa / wp), wsub = int(wa % wp);
+      for (int r = 0; r < N; ++r) {
+        const uint32_t aw = opword(ibuf(r, iaddr), isub, ia_bits);
+        for (int l = 0; l < L; ++l) alanes[size_t(r) * L + l] = extend(aw >> (l * A), A, t.act_signed);
+      }
+      for (int c = 0; c < M; ++c) {
+        int64_t s = 0;
+        for (int r = 0; r < N; ++r) {
+          const uint32_t ww = opword(wbuf(r * M + c, waddr), wsub, wa_bits);
+          const int64_t* al = &alanes[size_t(r) * L];
+          for (int l = 0; l < L; ++l) s += al[l] * extend(ww >> (l * W), W, t.wgt_signed);
+        }
+        acc[c] = int64_t(uint32_t(acc[c] + s));  // 32-bit column accumulator
+      }
+      ++n_cycles;
+      int l = lv - 1;
+      for (; l >= n_outer; --l) {
+        if (++idx[l] < t.count[l]) break;
+        idx[l] = 0;
+      }
+      if (l < n_outer) break;
+    }
+    uint64_t oa = t.obase;
+    for (int l = 0; l < n_outer; ++l) oa += uint64_t(idx[l]) * t.ostride[l];
+    oa &= 0xffffffffu;
+    if (oa >= olim) {
+      if (err) *err = "tile engine: OBUF word " + std::to_string(oa) + " outside the half (" +
+                      std::to_string(olim) + " words)";
+      return false;
+    }
+    const int oaddr = int(t.ohalf * geo_.obuf_half() + oa);
+    for (int c = 0; c < M; ++c) {
+      const uint32_t v = uint32_t(acc[c]) << t.psum_shift;
+      obuf(c, oaddr) = t.accumulate ? obuf(c, oaddr) + v : v;
+    }
+    int l = n_outer - 1;
+    for (; l >= 0; --l) {
+      if (++idx[l] < t.count[l]) break;
+      idx[l] = 0;
+    }
+    if (l < 0) break;
+  }
+  if (cycles) *cycles += n_cycles;
+  return true;
+}
+
+namespace {
+
+// A count register with an optional edge value (docs/isa.md, "Edge counts").
+struct Count {
+  uint32_t full = 1, edge = 1;
+  int edge_loop = -1;
+  uint32_t get(const bool* last) const { return edge_loop >= 0 && last[edge_loop] ? edge : full; }
+};
+
+struct BlockState {
+  SetupFields setup;
+  uint32_t tile_count[kTileLoops];
+  Count eng[kEngLoops], grp, dim[4][kDims];
+  uint32_t dram_base[4], dram_tile[4][kTileLoops], dram_dim[4][kDims], dram_plane[4];
+  uint32_t rd_eng[3][kEngLoops], rd_grp[3], rd_plane[3], rd_base[3];
+  uint32_t wr_dim[4][kDims], wr_grp[4], wr_base[4];
+  struct Slot {
+    bool present = false;
+    int level = 0;
+    uint32_t run = 0;
+  } ld[4], st;
+  bool compute = false;
+  int n_red = 0;
+
+  void reset(const SetupFields& s) {
+    *this = BlockState{};
+    setup = s;
+    std::fill(std::begin(tile_count), std::end(tile_count), 1u);
+    for (auto* a : {&dram_base[0], &dram_plane[0]}) std::fill(a, a + 4, 0u);
+    std::fill(&dram_tile[0][0], &dram_tile[0][0] + 4 * kTileLoops, 0u);
+    std::fill(&dram_dim[0][0], &dram_dim[0][0] + 4 * kDims, 0u);
+    std::fill(&rd_eng[0][0], &rd_eng[0][0] + 3 * kEngLoops, 0u);
+    for (auto* a : {&rd_grp[0], &rd_plane[0], &rd_base[0]}) std::fill(a, a + 3, 0u);
+    std::fill(&wr_dim[0][0], &wr_dim[0][0] + 4 * kDims, 0u);
+    for (auto* a : {&wr_grp[0], &wr_base[0]}) std::fill(a, a + 4, 0u);
+  }
+};
+
+// rd-buf buffer id -> index into rd_* (ibuf 0, obuf 1, wbuf 2).
+inline int rd_index(int stream) { return stream; }
+
+}  // namespace
+
+MachineResult Machine::run(const std::vector<uint32_t>& prog) {
+  MachineResult res;
+  auto& st = res.stats;
+  const int N = geo_.rows, M = geo_.cols;
+  const uint32_t wpb = uint32_t(cfg_.dram_bits / 32);
+  BlockState b;
+  bool in_block = false;
+  uint64_t pc = 0;
+
+  auto fail = [&](MachineStatus s, const std::string& m) {
+    res.status = s;
+    res.message = "pc " + std::to_string(pc) + ": " + m;
+    res.pc = pc;
+    return res;
+  };
+  auto beats = [&](uint64_t addr, uint64_t n) { return (addr + n + wpb - 1) / wpb - addr / wpb; };
+
+  for (;; ++pc) {
+    if (pc >= prog.size()) return fail(MachineStatus::ProgramEnd, "fetch beyond the program end");
+    const Instr in = Instr::decode(prog[pc]);
+    ++st.instructions;
+    const int cls = check_class(in);
+    if (cls == 1) return fail(MachineStatus::IllegalOpcode, check(in));
+    if (cls == 2) return fail(MachineStatus::BadField, check(in));
+    if (!in_block && in.op != Op::Setup)
+      return fail(MachineStatus::BadBlock, std::string(mnemonic(in.op)) + " outside a block (expected setup)");
+    const int s = in.spec & 3;
+    switch (in.op) {
+      case Op::Setup:
+        if (in_block) return fail(MachineStatus::BadBlock, "setup inside a block (missing block-end)");
+        b.reset(setup_fields(in));
+        in_block = true;
+        break;
+      case Op::Loop: {
+        const uint32_t n = uint32_t(in.imm) + 1;
+        const bool edge = in.spec & 0x40;
+        const int el = (in.spec >> 3) & 7;
+        Count* c = nullptr;
+        if (in.loop < kTileLoops) b.tile_count[in.loop] = n;
+        else if (in.loop == kIdGroup) c = &b.grp;
+        else if (in.loop >= kDim0) c = &b.dim[s][in.loop - kDim0];
+        else c = &b.eng[in.loop - kEngLoop0];
+        if (c && edge) c->edge = n, c->edge_loop = el;
+        else if (c) c->full = n;
+        break;
+      }
+      case Op::GenAddrLo:
+      case Op::GenAddrHi: {
+        uint32_t* r;
+        if (in.loop < kTileLoops) r = &b.dram_tile[s][in.loop];
+        else if (in.loop == kIdPlane) r = &b.dram_plane[s];
+        else if (in.loop == kIdBase) r = &b.dram_base[s];
+        else r = &b.dram_dim[s][in.loop - kDim0];
+        *r = in.op == Op::GenAddrLo ? in.imm : ((*r & 0xffffu) | (uint32_t(in.imm) << 16));
+        break;
+      }
+      case Op::RdBuf: {
+        const int k = rd_index(s);
+        if (in.loop == kIdGroup) b.rd_grp[k] = in.imm;
+        else if (in.loop == kIdPlane) b.rd_plane[k] = in.imm;
+        else if (in.loop == kIdBase) b.rd_base[k] = in.imm;
+        else b.rd_eng[k][in.loop - kEngLoop0] = in.imm;
+        break;
+      }
+      case Op::WrBuf:
+        if (in.loop == kIdGroup) b.wr_grp[s] = in.imm;
+        else if (in.loop == kIdBase) b.wr_base[s] = in.imm;
+        else b.wr_dim[s][in.loop - kDim0] = in.imm;
+        break;
+      case Op::LdMem:
+      case Op::StMem: {
+        auto& slot = in.op == Op::StMem ? b.st : b.ld[s];
+        if (slot.present) return fail(MachineStatus::BadBlock, std::string(mnemonic(in.op)) + " " +
+                                                                   (s == kIbuf ? "ibuf" : s == kWbuf ? "wbuf" : s == kBias ? "bias" : "obuf") +
+                                                                   " given twice in one block");
+        slot.present = true;
+        slot.level = in.loop;
+        slot.run = uint32_t(in.imm) + 1;
+        const int nb = s == kIbuf ? N : s == kWbuf ? N * M : M;
+        if (in.op == Op::LdMem && slot.run % nb)
+          return fail(MachineStatus::BadRun, "ld-mem run " + std::to_string(slot.run) +
+                                                 " is not a multiple of the " + std::to_string(nb) + " banks");
+        break;
+      }
+      case Op::Compute:
+        if (b.compute) return fail(MachineStatus::BadBlock, "compute given twice in one block");
+        b.compute = true;
+        b.n_red = in.spec;
+        break;
+      case Op::BlockEnd: {
+        // ---------------------------------------------------- run the nest
+        ++st.blocks;
+        const SetupFields& su = b.setup;
+        uint32_t idx[kTileLoops] = {};
+        bool last[kTileLoops];
+        int half[3] = {1, 1, 1};  // ibuf, obuf, wbuf: toggled before each use
+        const int out_level = b.st.present ? b.st.level : kIdBase;
+        auto deeper_all = [&](int level, bool want_last) {
+          const int from = level == kIdBase ? 0 : level + 1;
+          for (int t = from; t < kTileLoops; ++t)
+            if (want_last ? !last[t] : idx[t] != 0) return false;
+          return true;
+        };
+        auto tile_addr = [&](int stream) {
+          uint32_t a = b.dram_base[stream];
+          for (int t = 0; t < kTileLoops; ++t) a += idx[t] * b.dram_tile[stream][t];
+          return a;
+        };
+        for (;;) {
+          ++st.steps;
+          for (int t = 0; t < kTileLoops; ++t) last[t] = idx[t] + 1 >= b.tile_count[t];
+          if (deeper_all(out_level, false)) half[kObuf] ^= 1;
+          // Loads, in the order ibuf, wbuf, bias.
+          for (int ls : {int(kIbuf), int(kWbuf), int(kBias)}) {
+            const auto& slot = b.ld[ls];
+            if (!slot.present || !deeper_all(slot.level, false)) continue;
+            const int nb = ls == kIbuf ? N : ls == kWbuf ? N * M : M;
+            const int hdepth = ls == kIbuf ? geo_.ibuf_half() : ls == kWbuf ? geo_.wbuf_half() : geo_.obuf_half();
+            int h;
+            if (ls == kBias) {
+              h = half[kObuf];
+            } else {
+              half[ls] ^= 1;
+              h = half[ls];
+            }
+            const uint32_t base = tile_addr(ls);
+            uint32_t cnt[kDims];
+            for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[ls][d].get(last);
+            uint32_t i[kDims] = {};
+            for (;;) {
+              uint32_t da = base, row = b.wr_base[ls];
+              for (int d = 0; d < kDims; ++d) da += i[d] * b.dram_dim[ls][d], row += i[d] * b.wr_dim[ls][d];
+              if (uint64_t(da) + slot.run > dram_.size())
+                return fail(MachineStatus::DramAddress, "ld-mem reads DRAM words [" + std::to_string(da) + ", +" +
+                                                            std::to_string(slot.run) + ") beyond " +
+                                                            std::to_string(dram_.size()));
+              if (uint64_t(row) + slot.run / nb > uint64_t(hdepth))
+                return fail(MachineStatus::BufferAddress, "ld-mem writes buffer rows [" + std::to_string(row) + ", +" +
+                                                              std::to_string(slot.run / nb) + ") beyond the half (" +
+                                                              std::to_string(hdepth) + ")");
+              for (uint32_t k = 0; k < slot.run; ++k) {
+                const int bank = int(k % nb), a = int(h * hdepth + row + k / nb);
+                const uint32_t v = dram_[da + k];
+                if (ls == kIbuf) ibuf(bank, a) = v;
+                else if (ls == kWbuf) wbuf(bank, a) = v;
+                else obuf(bank, a) = v;
+              }
+              st.dram_read_bytes += 4ull * slot.run;
+              st.dram_read_beats += beats(da, slot.run);
+              int d = 0;
+              for (; d < kDims; ++d) {
+                if (++i[d] < cnt[d]) break;
+                i[d] = 0;
+              }
+              if (d == kDims) break;
+            }
+          }
+          // Compute: one tile command per (group, act plane, weight plane).
+          if (b.compute) {
+            const bool first = deeper_all(out_level, false);
+            const int pa = su.act_bits == 16 ? 2 : 1, pw = su.wgt_bits == 16 ? 2 : 1;
+            const uint32_t groups = b.grp.get(last);
+            for (uint32_t g = 0; g < groups; ++g)
+              for (int sa = 0; sa < pa; ++sa)
+                for (int sw = 0; sw < pw; ++sw) {
+                  TileCmd t;
+                  t.act_bits = pa == 2 ? 8 : su.act_bits;
+                  t.wgt_bits = pw == 2 ? 8 : su.wgt_bits;
+                  t.act_signed = su.act_signed && (pa == 1 || sa == 1);
+                  t.wgt_signed = su.wgt_signed && (pw == 1 || sw == 1);
+                  t.psum_shift = 8 * (sa + sw);
+                  t.accumulate = !(first && sa == 0 && sw == 0);
+                  t.ihalf = half[kIbuf], t.whalf = half[kWbuf], t.ohalf = half[kObuf];
+                  t.ibase = b.rd_base[0] + sa * b.rd_plane[0] + g * b.rd_grp[0];
+                  t.obase = b.rd_base[1] + g * b.rd_grp[1];
+                  t.wbase = b.rd_base[2] + sw * b.rd_plane[2] + g * b.rd_grp[2];
+                  t.levels = kEngLoops;
+                  for (int l = 0; l < kEngLoops; ++l) {
+                    t.count[l] = b.eng[l].get(last);
+                    t.istride[l] = b.rd_eng[0][l];
+                    t.ostride[l] = b.rd_eng[1][l];
+                    t.wstride[l] = b.rd_eng[2][l];
+                  }
+                  t.n_red = b.n_red;
+                  std::string err;
+                  ++st.tile_cmds;
+                  if (!run_tile(t, &err, &st.array_cycles)) return fail(MachineStatus::BufferAddress, err);
+                }
+          }
+          // Store through the write-back unit.
+          if (b.st.present && deeper_all(b.st.level, true)) {
+            const int planes = su.requant && su.out_bits == 16 ? 2 : 1;
+            const int pbits = !su.requant ? 32 : planes == 2 ? 8 : su.out_bits;
+            const int E = 32 / pbits;
+            const uint32_t groups = b.grp.get(last), nch = groups * uint32_t(M);
+            const uint32_t base = tile_addr(kObuf);
+            uint32_t cnt[kDims];
+            for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[kObuf][d].get(last);
+            uint32_t i[kDims] = {};
+            const int oh = half[kObuf] * geo_.obuf_half();
+            for (;;) {
+              uint32_t da = base, pa = b.wr_base[kObuf];
+              for (int d = 0; d < kDims; ++d) da += i[d] * b.dram_dim[kObuf][d], pa += i[d] * b.wr_dim[kObuf][d];
+              for (int p = 0; p < planes; ++p) {
+                const uint32_t dp = da + p * b.dram_plane[kObuf];
+                if (uint64_t(dp) + b.st.run > dram_.size())
+                  return fail(MachineStatus::DramAddress, "st-mem writes DRAM words [" + std::to_string(dp) + ", +" +
+                                                              std::to_string(b.st.run) + ") beyond " +
+                                                              std::to_string(dram_.size()));
+                for (uint32_t w = 0; w < b.st.run; ++w) {
+                  uint32_t word = 0;
+                  for (int e = 0; e < E; ++e) {
+                    const uint32_t ch = w * E + e;
+                    if (ch >= nch) continue;
+                    const uint32_t g = ch / M, c = ch % M;
+                    const uint64_t oa = uint64_t(pa) + uint64_t(g) * b.wr_grp[kObuf];
+                    const uint64_t ba = uint64_t(b.wr_base[kBias]) + g;
+                    if (oa >= uint64_t(geo_.obuf_half()) || (su.bias && ba >= uint64_t(geo_.obuf_half())))
+                      return fail(MachineStatus::BufferAddress,
+                                  "st-mem reads OBUF word " + std::to_string(oa >= uint64_t(geo_.obuf_half()) ? oa : ba) +
+                                      " beyond the half (" + std::to_string(geo_.obuf_half()) + ")");
+                    const uint32_t acc = obuf(int(c), int(oh + oa));
+                    const uint32_t bias = su.bias ? obuf(int(c), int(oh + ba)) : 0u;
+                    const int64_t v = write_back(acc, bias, su);
+                    const uint32_t field = planes == 2 ? uint32_t(uint64_t(v) >> (8 * p)) : uint32_t(v);
+                    word |= pbits == 32 ? field : (field & ((1u << pbits) - 1)) << (e * pbits);
+                  }
+                  dram_[dp + w] = word;
+                }
+                st.dram_write_bytes += 4ull * b.st.run;
+                st.dram_write_beats += beats(dp, b.st.run);
+              }
+              int d = 0;
+              for (; d < kDims; ++d) {
+                if (++i[d] < cnt[d]) break;
+                i[d] = 0;
+              }
+              if (d == kDims) break;
+            }
+          }
+          // Advance the tile loops (innermost first).
+          int t = kTileLoops - 1;
+          for (; t >= 0; --t) {
+            if (++idx[t] < b.tile_count[t]) break;
+            idx[t] = 0;
+          }
+          if (t < 0) break;
+        }
+        in_block = false;
+        if (in.spec & 1) {
+          res.pc = pc;
+          return res;
+        }
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace bf

@@ -1,0 +1,102 @@
+// Functional executor of Bit Fusion programs: the controller, the memory
+// streams, the array's tile engine and the write-back unit, in plain C++.
+//
+// It runs a program against a DRAM image and bank-accurate buffer models
+// exactly as docs/isa.md specifies (same buffer addressing, same tile
+// command semantics, 32-bit wrap-around accumulation, same write-back), and
+// counts the DRAM traffic. The RTL controller and array are compared
+// against it; the compiler is proved right by it.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "golden/config.hpp"
+#include "golden/isa.hpp"
+
+namespace bf {
+
+// Error status the device reports (docs/isa.md, "Errors").
+enum class MachineStatus : int {
+  Done = 0,          // ran to a block-end with the last flag
+  IllegalOpcode = 1,
+  BadField = 2,
+  BufferAddress = 3,  // a buffer address outside the half it belongs to
+  DramAddress = 4,    // a DRAM word outside the memory
+  BadBlock = 5,       // block structure: no setup first, body slot given twice
+  BadRun = 6,         // ld-mem run not a multiple of the target's bank count
+  ProgramEnd = 7,     // fetched past the end of the program
+};
+const char* status_name(MachineStatus s);
+
+// Buffer geometry of a configuration (docs/architecture.md, "Buffers").
+struct BufferGeometry {
+  int rows, cols;              // N, M
+  int ibuf_depth, wbuf_depth, obuf_depth;  // 32-bit words per bank
+  int ibuf_half() const { return ibuf_depth / 2; }
+  int wbuf_half() const { return wbuf_depth / 2; }
+  int obuf_half() const { return obuf_depth / 2; }
+  static BufferGeometry of(const ArrayConfig& cfg);
+};
+
+// One tile command of the array's tile engine (docs/isa.md, "Tile command").
+struct TileCmd {
+  int act_bits = 8, wgt_bits = 8;  // spatial widths 2, 4, 8
+  bool act_signed = true, wgt_signed = true;
+  int psum_shift = 0;              // 0, 8 or 16
+  bool accumulate = false;         // false: OBUF = acc << shift; true: OBUF += acc << shift
+  int ihalf = 0, whalf = 0, ohalf = 0;  // buffer halves
+  uint32_t ibase = 0, wbase = 0, obase = 0;  // operand-word addresses within the half
+  int levels = 6;                  // loop nest, level 0 outermost
+  uint32_t count[6] = {1, 1, 1, 1, 1, 1};
+  uint32_t istride[6] = {}, wstride[6] = {}, ostride[6] = {};
+  int n_red = 0;                   // innermost n_red levels are summed in the column accumulators
+};
+
+struct MachineStats {
+  uint64_t instructions = 0, blocks = 0, steps = 0, tile_cmds = 0;
+  uint64_t array_cycles = 0;  // tile-engine iterations (one pixel x N*L reduction elements x M columns)
+  uint64_t dram_read_bytes = 0, dram_write_bytes = 0;    // payload words x 4
+  uint64_t dram_read_beats = 0, dram_write_beats = 0;    // whole beats of the memory port touched
+};
+
+struct MachineResult {
+  MachineStatus status = MachineStatus::Done;
+  std::string message;  // one line, empty when Done
+  uint64_t pc = 0;      // word index of the instruction that failed (or of the last block-end)
+  MachineStats stats;
+  bool ok() const { return status == MachineStatus::Done; }
+};
+
+class Machine {
+ public:
+  Machine(const ArrayConfig& cfg, uint64_t dram_words);
+
+  std::vector<uint32_t>& dram() { return dram_; }
+  const std::vector<uint32_t>& dram() const { return dram_; }
+  const BufferGeometry& geometry() const { return geo_; }
+
+  // Runs the program from word 0 until a block-end with the last flag or an
+  // error. The DRAM image persists across runs; the buffers are not cleared.
+  MachineResult run(const std::vector<uint32_t>& program);
+
+  // The tile engine alone (used by run(), exposed for the array's tests).
+  // Returns false and sets `err` on a buffer address out of range.
+  bool run_tile(const TileCmd& cmd, std::string* err, uint64_t* cycles = nullptr);
+
+  // Raw buffer access: bank, physical 32-bit word address.
+  uint32_t& ibuf(int bank, int addr) { return ibuf_[size_t(bank) * geo_.ibuf_depth + addr]; }
+  uint32_t& wbuf(int bank, int addr) { return wbuf_[size_t(bank) * geo_.wbuf_depth + addr]; }
+  uint32_t& obuf(int bank, int addr) { return obuf_[size_t(bank) * geo_.obuf_depth + addr]; }
+
+ private:
+  ArrayConfig cfg_;
+  BufferGeometry geo_;
+  std::vector<uint32_t> dram_, ibuf_, wbuf_, obuf_;
+};
+
+// The write-back function: out = saturate(relu?((acc + bias) >> shift)) for
+// a requantized output, acc + bias (32-bit wrap) for a raw one.
+int64_t write_back(uint32_t acc, uint32_t bias, const isa::SetupFields& s);
+
+}  // namespace bf

@@ -1,0 +1,510 @@
+#!/usr/bin/env python3
+"""Synthesis, timing and power flow: Yosys + OpenSTA on a Liberty library.
+
+Called by synth/run.sh (`make synth`). For every block of synth/blocks.json:
+  1. Yosys: flat synthesis to library cells -> area (um^2, NAND2-equivalents),
+     cell counts, a netlist OpenSTA reads, and a power netlist in which every
+     register output is cut into a port pair (`expose -cut`) so simulated
+     register activity can be applied to the logic the register drives.
+  2. Yosys: hierarchical synthesis of the same block -> area breakdown by
+     module category (flip-flops always count as registers).
+  3. OpenSTA: a generated SDC at the target clock -> worst slack, highest clock.
+  4. Power (blocks with a driver): bf_activity records a VCD of a named
+     workload, vcd2activity.py turns it into per-bit activities, OpenSTA's
+     report_power gives internal/switching/leakage -> energy per MAC.
+Results: OUT/ppa.json, OUT/ppa.csv, OUT/power.csv, OUT/summary.md, per-block
+folders with logs, netlists, SDC and reports. Python standard library only.
+"""
+import argparse
+import csv
+import gzip
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SYNTH = os.path.join(REPO, "synth")
+WIDTHS = [(a, w) for a in (2, 4, 8) for w in (2, 4, 8)]
+
+# ABC script: the Yosys default mapping for delay, then buffering of high
+# fanout nets and gate sizing against the target period ({D}), as a
+# placement-free stand-in for a commercial flow's timing repair.
+ABC_SCRIPT = """strash
+&get -n
+&fraig -x
+&put
+scorr
+dc2
+dretime
+strash
+&get -n
+&dch -f
+&nf {D}
+&put
+buffer -p
+upsize {D}
+dnsize {D}
+"""
+
+
+def log(msg):
+    print(f"[synth] {msg}", flush=True)
+
+
+def run(cmd, logfile, cwd=None):
+    with open(logfile, "w") as f:
+        r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, cwd=cwd)
+    if r.returncode != 0:
+        tail = open(logfile).read()[-2000:]
+        raise RuntimeError(f"{cmd[0]} failed (see {logfile}):\n{tail}")
+    return open(logfile).read()
+
+
+# ---------------------------------------------------------------- Liberty
+def parse_liberty(path):
+    """cell -> {area, flop, pins: {pin: (direction, capacitance)}}."""
+    text = open(path).read()
+    cells = {}
+    for m in re.finditer(r"\bcell\s*\(\s*\"?(\w+)\"?\s*\)\s*\{", text):
+        start, depth, i = m.end(), 1, m.end()
+        while depth:
+            c = text[i]
+            depth += (c == "{") - (c == "}")
+            i += 1
+        body = text[start:i]
+        area = re.search(r"\barea\s*:\s*([\d.]+)", body)
+        pins = {}
+        for pm in re.finditer(r"\bpin\s*\(\s*\"?(\w+)\"?\s*\)\s*\{", body):
+            seg = body[pm.end():pm.end() + 400]
+            d = re.search(r"direction\s*:\s*(\w+)", seg)
+            c = re.search(r"\bcapacitance\s*:\s*([\d.]+)", seg)
+            pins[pm.group(1)] = (d.group(1) if d else "", float(c.group(1)) if c else 0.0)
+        cells[m.group(1)] = {"area": float(area.group(1)) if area else 0.0,
+                             "flop": re.search(r"\b(ff|latch)\s*\(", body) is not None,
+                             "pins": pins}
+    return cells
+
+
+# ---------------------------------------------------------------- Yosys
+def yosys_read(block, hier_subs):
+    files = " ".join(os.path.join(REPO, f) for f in block["files"])
+    lines = [f"read_verilog -sv -DSYNTHESIS {files}"]
+    for k, v in block.get("params", {}).items():
+        lines.append(f"chparam -set {k} {v} {block['top']}")
+    for sub in hier_subs:
+        lines.append(f"blackbox {sub}")
+    lines.append(f"hierarchy -check -top {block['top']}")
+    return lines
+
+
+def parse_stat(text):
+    """Per module: {cells: {type: count}} from `stat` output."""
+    mods, cur = {}, None
+    for line in text.splitlines():
+        m = re.match(r"^=== (.*) ===$", line.strip())
+        if m:
+            cur = m.group(1)
+            mods[cur] = {}
+            continue
+        if cur and cur != "design hierarchy":
+            m = re.match(r"^\s+(\S+)\s+(\d+)$", line)
+            if m and not line.strip().startswith("Number"):
+                mods[cur][m.group(1).lstrip("\\")] = int(m.group(2))
+    mods.pop("design hierarchy", None)
+    return {k.lstrip("\\"): v for k, v in mods.items()}
+
+
+def module_base(name):
+    # $paramod\bf_spread\IsWeight=... or $paramod$hash\bf_spread -> bf_spread
+    if name.startswith("$paramod"):
+        parts = name.split("\\")
+        return parts[1] if len(parts) > 1 else name
+    return name
+
+
+def synth_block(block, lib, libcells, outdir, period_ns, sub_areas):
+    os.makedirs(outdir, exist_ok=True)
+    top = block["top"]
+    hier_subs = list(block.get("hier", {}).keys())
+    abc = os.path.join(outdir, "map.abc")
+    open(abc, "w").write(ABC_SCRIPT)
+    dps = int(round(period_ns * 1000))
+    # 1. Flat synthesis (area, timing netlist, power netlist).
+    ys = [f"read_liberty -lib {lib}"] + yosys_read(block, hier_subs) + [
+        f"synth -top {top} -flatten",
+        f"dfflibmap -liberty {lib}",
+        f"abc -liberty {lib} -D {dps} -script {abc}",
+        "opt_clean",
+        "hilomap -singleton -hicell LOGIC1_X1 Z -locell LOGIC0_X1 Z",
+        "splitnets",
+        "opt_clean",
+        f"tee -q -o {outdir}/stat.txt stat -liberty {lib}",
+        f"write_verilog -noattr -noexpr -nohex -nodec {outdir}/netlist.v",
+        "select -set qnets t:DFF* %x:+[Q] t:DFF* %d",
+        "expose -cut @qnets",
+        f"write_verilog -noattr -noexpr -nohex -nodec {outdir}/netlist_power.v",
+    ]
+    open(f"{outdir}/synth.ys", "w").write("\n".join(ys) + "\n")
+    run(["yosys", "-q", "-l", f"{outdir}/yosys.log", "-s", f"{outdir}/synth.ys"], f"{outdir}/yosys.out")
+    stat = parse_stat(open(f"{outdir}/stat.txt").read())
+    cells = stat.get(top) or next(iter(stat.values()))
+    area, regs, counts, n_cells = 0.0, 0.0, {}, 0
+    sub_total = 0.0
+    for ctype, n in cells.items():
+        if ctype in libcells:
+            a = libcells[ctype]["area"] * n
+            area += a
+            n_cells += n
+            counts[ctype] = n
+            if libcells[ctype]["flop"]:
+                regs += a
+        elif ctype in block.get("hier", {}):
+            sub = block["hier"][ctype]
+            sub_total += sub_areas[sub]["area_um2"] * n
+            counts[f"{ctype} (block {sub})"] = n
+    result = {"cells": n_cells, "cell_counts": counts, "area_top_um2": area,
+              "area_um2": area + sub_total, "area_registers_flat_um2": regs}
+    # 2. Hierarchical synthesis for the breakdown.
+    cats = block.get("categories", {"*": "logic"})
+    ys = yosys_read(block, hier_subs) + [
+        f"synth -top {top}",
+        f"dfflibmap -liberty {lib}",
+        f"abc -liberty {lib} -D {dps} -script {abc}",
+        "opt_clean",
+        f"tee -q -o {outdir}/stat_hier.txt stat -liberty {lib}",
+    ]
+    open(f"{outdir}/breakdown.ys", "w").write("\n".join(ys) + "\n")
+    run(["yosys", "-q", "-l", f"{outdir}/yosys_hier.log", "-s", f"{outdir}/breakdown.ys"], f"{outdir}/yosys_hier.out")
+    hstat = parse_stat(open(f"{outdir}/stat_hier.txt").read())
+    breakdown = {}
+
+    def add(mod, mult, inherited):
+        base = module_base(mod)
+        cat = cats.get(base, inherited if inherited else cats.get("*", "logic"))
+        for ctype, n in hstat.get(mod, {}).items():
+            if ctype in libcells:
+                c = "registers" if libcells[ctype]["flop"] else cat
+                breakdown[c] = breakdown.get(c, 0.0) + libcells[ctype]["area"] * n * mult
+            elif ctype in hstat:
+                add(ctype, mult * n, cats.get(module_base(ctype)) or (cat if base != top else None))
+            elif ctype in block.get("hier", {}):
+                sub = sub_areas[block["hier"][ctype]]
+                for k, v in sub["breakdown_um2"].items():
+                    breakdown[k] = breakdown.get(k, 0.0) + v * mult * n
+    add(top, 1, None)
+    result["breakdown_um2"] = {k: round(v, 3) for k, v in sorted(breakdown.items())}
+    result["area_hier_um2"] = sum(breakdown.values())
+    return result
+
+
+# ---------------------------------------------------------------- OpenSTA
+def write_sdc(path, period_ns, has_clock, dff_d_cap):
+    clk = "[get_ports clk_i]" if has_clock else ""
+    lines = [
+        "# Generated by synth/flow.py: every block sits between flip-flops.",
+        f"create_clock -name clk -period {period_ns:.4f} {clk}",
+        "set clk_port [get_ports -quiet clk_i]",
+        "set ins [all_inputs]",
+        "if {[llength $clk_port]} { set ins [delete_from_list $ins $clk_port] }",
+        "# Inputs come from flip-flops (clock-to-Q of a DFF_X1), outputs go to one.",
+        "set_input_delay 0 -clock clk $ins",
+        "set_driving_cell -lib_cell DFF_X1 -from_pin CK -pin Q $ins",
+        "set_output_delay 0 -clock clk [all_outputs]",
+        f"set_load {dff_d_cap} [all_outputs]",
+    ]
+    open(path, "w").write("\n".join(lines) + "\n")
+
+
+def sta_netlists(block, outdir, results, power=False):
+    nets = []
+    for sub in sorted(set(block.get("hier", {}).values())):
+        nets.append(os.path.join(os.path.dirname(outdir), sub, "netlist.v"))
+    nets.append(os.path.join(outdir, "netlist_power.v" if power else "netlist.v"))
+    return nets
+
+
+def timing_block(block, lib, outdir, period_ns, dff_d_cap):
+    has_clock = "clk_i" in open(os.path.join(outdir, "netlist.v")).read()
+    write_sdc(f"{outdir}/constraints.sdc", period_ns, has_clock, dff_d_cap)
+    tcl = [f"read_liberty {lib}"]
+    tcl += [f"read_verilog {n}" for n in sta_netlists(block, outdir, None)]
+    tcl += [f"link_design {block['top']}", f"read_sdc {outdir}/constraints.sdc",
+            "report_checks -path_delay max -digits 3 -fields {fanout cap slew}",
+            "puts \"BF_WNS [sta::worst_slack -max]\""]
+    open(f"{outdir}/timing.tcl", "w").write("\n".join(tcl) + "\n")
+    out = run(["sta", "-no_splash", "-exit", f"{outdir}/timing.tcl"], f"{outdir}/timing.rpt")
+    m = re.search(r"BF_WNS (\S+)", out)
+    if not m:
+        raise RuntimeError(f"no worst slack in {outdir}/timing.rpt")
+    wns = float(m.group(1))
+    if wns > 1e30:   # no constrained path
+        return {"wns_ns": None, "fmax_mhz": None, "meets": True}
+    return {"wns_ns": round(wns, 4), "fmax_mhz": round(1000.0 / (period_ns - wns), 1),
+            "meets": wns >= 0.0}
+
+
+# ---------------------------------------------------------------- power
+def cut_loads(netlist, libcells):
+    """Load capacitance of each cut register net (`X.i`) of a power netlist."""
+    text = open(netlist).read()
+    loads = {}
+    for m in re.finditer(r"^\s*(\w+)\s+\S+\s*\((.*?)\);", text, re.S | re.M):
+        ctype = m.group(1)
+        if ctype not in libcells:
+            continue
+        for pm in re.finditer(r"\.(\w+)\(([^()]*)\)", m.group(2)):
+            net = pm.group(2).strip().lstrip("\\").strip()
+            if net.endswith(".i"):
+                d, c = libcells[ctype]["pins"].get(pm.group(1), ("", 0.0))
+                if d == "input":
+                    loads[net[:-2]] = loads.get(net[:-2], 0.0) + c
+    return loads
+
+
+def power_run(block, lib, libcells, outdir, period_ns, workload, a, w, cycles, seed, act_bin):
+    tag = f"{workload}_{a}x{w}"
+    pdir = os.path.join(outdir, "power")
+    os.makedirs(pdir, exist_ok=True)
+    vcd = os.path.join(pdir, f"{tag}.vcd")
+    act = os.path.join(pdir, f"{tag}.act")
+    out = run([act_bin, block["power"]["driver"], workload, str(a), str(w), str(cycles), str(seed), vcd],
+              os.path.join(pdir, f"{tag}.sim.log"))
+    m = re.search(r"cycles=(\d+) macs=(\d+)", out)
+    sim_cycles, macs = int(m.group(1)), int(m.group(2))
+    run([sys.executable, os.path.join(SYNTH, "vcd2activity.py"), vcd, act], os.path.join(pdir, f"{tag}.conv.log"))
+    os.remove(vcd)   # large; the .act file keeps what the flow uses
+    loads_tcl = os.path.join(pdir, "loads.tcl")
+    if not os.path.exists(loads_tcl):
+        loads = cut_loads(os.path.join(outdir, "netlist_power.v"), libcells)
+        with open(loads_tcl, "w") as f:
+            f.write("# Load of each cut register output: the input pins it drove.\n")
+            for k, v in sorted(loads.items()):
+                f.write(f"set BF_LOAD({{{k}}}) {v:.6f}\n")
+    tcl = [f"read_liberty {lib}"]
+    tcl += [f"read_verilog {n}" for n in sta_netlists(block, outdir, None, power=True)]
+    tcl += [f"link_design {block['top']}", f"read_sdc {outdir}/constraints.sdc",
+            f"source {loads_tcl}",
+            f"source {os.path.join(SYNTH, 'power.tcl')}",
+            f"bf_apply_activity {act}",
+            "report_power -digits 6"]
+    ptcl = os.path.join(pdir, f"{tag}.tcl")
+    open(ptcl, "w").write("\n".join(tcl) + "\n")
+    rep = run(["sta", "-no_splash", "-exit", ptcl], os.path.join(pdir, f"{tag}.rpt"))
+    m = re.search(r"BF_ACT matched (\d+) missing (\d+)", rep)
+    t = re.search(r"^Total\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)", rep, re.M)
+    if not t:
+        raise RuntimeError(f"no power total in {pdir}/{tag}.rpt")
+    internal, switching, leakage, total = (float(x) for x in t.groups())
+    macs_per_cycle = macs / sim_cycles
+    energy_pj = total * period_ns * 1e-9 / macs_per_cycle * 1e12
+    return {"workload": workload, "a": a, "w": w, "cycles": sim_cycles, "macs_per_cycle": macs_per_cycle,
+            "internal_mw": internal * 1e3, "switching_mw": switching * 1e3, "leakage_mw": leakage * 1e3,
+            "total_mw": total * 1e3, "energy_per_mac_pj": energy_pj,
+            "inputs_annotated": int(m.group(1)) if m else None,
+            "inputs_missing": int(m.group(2)) if m else None}
+
+
+# ---------------------------------------------------------------- reports
+def sram_area(config):
+    table = json.load(open(os.path.join(SYNTH, "sram45.json")))
+    cfg = json.load(open(os.path.join(REPO, "configs", f"{config}.json")))
+    kb = cfg["wbuf_kb"] + cfg["ibuf_kb"] + cfg["obuf_kb"]
+    return kb * table["area_um2_per_kb"], kb
+
+
+def write_reports(out, results, period_ns, elapsed, nand2):
+    json.dump({"clock_mhz": round(1000 / period_ns, 3), "nand2_um2": nand2, "run_seconds": round(elapsed, 1),
+               "blocks": results}, open(os.path.join(out, "ppa.json"), "w"), indent=1)
+    cats = sorted({c for r in results.values() for c in r.get("breakdown_um2", {})})
+    with open(os.path.join(out, "ppa.csv"), "w", newline="") as f:
+        wr = csv.writer(f)
+        wr.writerow(["block", "top", "area_um2", "nand2_eq", "cells", "wns_ns", "fmax_mhz", "meets_clock"] +
+                    [f"{c}_um2" for c in cats])
+        for name, r in results.items():
+            if "area_um2" not in r:
+                continue
+            wr.writerow([name, r["top"], f"{r['area_um2']:.1f}", f"{r['nand2_eq']:.0f}", r["cells"],
+                         r.get("wns_ns"), r.get("fmax_mhz"), r.get("meets")] +
+                        [f"{r['breakdown_um2'].get(c, 0.0):.1f}" for c in cats])
+    with open(os.path.join(out, "power.csv"), "w", newline="") as f:
+        wr = csv.writer(f)
+        wr.writerow(["block", "workload", "a", "w", "macs_per_cycle", "internal_mw", "switching_mw",
+                     "leakage_mw", "total_mw", "energy_per_mac_pj"])
+        for name, r in results.items():
+            for p in r.get("power", []):
+                wr.writerow([name, p["workload"], p["a"], p["w"], f"{p['macs_per_cycle']:.3f}",
+                             f"{p['internal_mw']:.4f}", f"{p['switching_mw']:.4f}", f"{p['leakage_mw']:.5f}",
+                             f"{p['total_mw']:.4f}", f"{p['energy_per_mac_pj']:.4f}"])
+    md = [f"# Synthesis summary ({round(1000 / period_ns)} MHz, typical corner)", "",
+          "| block | area um^2 | NAND2-eq | cells | worst slack ns | fmax MHz | meets | " +
+          " | ".join(cats) + " |", "|---" * (7 + len(cats)) + "|"]
+    for name, r in results.items():
+        if "area_um2" not in r:
+            md.append(f"| {name} | skipped: {r.get('skipped', '')} |")
+            continue
+        md.append(f"| {name} | {r['area_um2']:.1f} | {r['nand2_eq']:.0f} | {r['cells']} | {r.get('wns_ns')} | "
+                  f"{r.get('fmax_mhz')} | {'yes' if r.get('meets') else 'NO'} | " +
+                  " | ".join(f"{r['breakdown_um2'].get(c, 0.0):.1f}" for c in cats) + " |")
+    pw = [(n, p) for n, r in results.items() for p in r.get("power", [])]
+    if pw:
+        md += ["", "| block | workload | A x W | MAC/cycle | internal mW | switching mW | leakage mW | total mW | pJ/MAC |",
+               "|---|---|---|---|---|---|---|---|---|"]
+        for n, p in pw:
+            md.append(f"| {n} | {p['workload']} | {p['a']}x{p['w']} | {p['macs_per_cycle']:.0f} | "
+                      f"{p['internal_mw']:.3f} | {p['switching_mw']:.3f} | {p['leakage_mw']:.4f} | "
+                      f"{p['total_mw']:.3f} | {p['energy_per_mac_pj']:.3f} |")
+    md += ["", f"Flow run time: {elapsed:.0f} s."]
+    open(os.path.join(out, "summary.md"), "w").write("\n".join(md) + "\n")
+
+
+def charts(out, results):
+    if not shutil.which("gnuplot"):
+        log("gnuplot not found: no charts")
+        return
+    cdir = os.path.join(out, "charts")
+    os.makedirs(cdir, exist_ok=True)
+    # Area breakdown: ours vs the paper's Fusion Unit split.
+    cats = ["bitbricks", "shift_add", "control", "registers", "multiplier"]
+    rows = [("paper FU", {"bitbricks": 369.2, "shift_add": 933.7, "registers": 90.8})]
+    for n in ("fusion_unit", "temporal_fu", "mul8"):
+        if n in results and "breakdown_um2" in results[n]:
+            rows.append((n, results[n]["breakdown_um2"]))
+    with open(os.path.join(cdir, "area.dat"), "w") as f:
+        f.write("block " + " ".join(cats) + "\n")
+        for n, b in rows:
+            f.write(f"\"{n}\" " + " ".join(f"{b.get(c, 0.0):.1f}" for c in cats) + "\n")
+    gp = f"""set terminal svg size 720,420 font "Sans,11"
+set output '{cdir}/area_breakdown.svg'
+set title 'Area breakdown at 45 nm (um^2)'
+set style data histograms
+set style histogram rowstacked
+set style fill solid 0.8 border -1
+set boxwidth 0.6
+set ylabel 'um^2'
+set key outside right
+plot for [i=2:{len(cats) + 1}] '{cdir}/area.dat' using i:xtic(1) title columnhead(i)
+"""
+    # Energy per MAC by width pair.
+    series = [n for n in ("fusion_unit", "temporal_fu", "mul8") if results.get(n, {}).get("power")]
+    with open(os.path.join(cdir, "energy.dat"), "w") as f:
+        f.write("pair " + " ".join(series) + "\n")
+        for a, w in WIDTHS:
+            vals = []
+            for n in series:
+                p = [x for x in results[n]["power"] if x["workload"] == "random" and x["a"] == a and x["w"] == w]
+                vals.append(f"{p[0]['energy_per_mac_pj']:.4f}" if p else "NaN")
+            f.write(f"{a}x{w} " + " ".join(vals) + "\n")
+    if series:
+        gp += f"""
+set output '{cdir}/energy_per_mac.svg'
+set title 'Energy per MAC, random operands, 500 MHz (pJ, log scale)'
+set style histogram clustered gap 1
+set logscale y
+set ylabel 'pJ / MAC'
+set xlabel 'activation x weight bits'
+plot for [i=2:{len(series) + 1}] '{cdir}/energy.dat' using i:xtic(1) title columnhead(i)
+"""
+    open(os.path.join(cdir, "charts.gp"), "w").write(gp)
+    subprocess.run(["gnuplot", os.path.join(cdir, "charts.gp")], check=False)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lib", required=True, help="Liberty file (.lib or .lib.gz)")
+    ap.add_argument("--out", required=True, help="output folder (e.g. build/synth)")
+    ap.add_argument("--blocks", default="", help="comma-separated block names (default: all)")
+    ap.add_argument("--quick", action="store_true", help="only the blocks marked quick, no power")
+    ap.add_argument("--freq-mhz", type=float, default=0.0, help="clock (default: configs/bf16x32.json)")
+    ap.add_argument("--cycles", type=int, default=2000, help="simulated cycles per power run")
+    ap.add_argument("--activity-bin", default="", help="bf_activity program (no power without it)")
+    args = ap.parse_args()
+    t0 = time.time()
+    if not os.path.exists(args.lib):
+        sys.exit(f"synth: error: Liberty file not found: {args.lib} (set LIB=...; see docs/ppa.md)")
+    freq = args.freq_mhz or json.load(open(os.path.join(REPO, "configs", "bf16x32.json")))["freq_mhz"]
+    period = 1000.0 / freq
+    out = os.path.abspath(args.out)
+    os.makedirs(out, exist_ok=True)
+    lib = os.path.join(out, "lib", os.path.basename(args.lib).removesuffix(".gz"))
+    os.makedirs(os.path.dirname(lib), exist_ok=True)
+    if not os.path.exists(lib) or os.path.getmtime(lib) < os.path.getmtime(args.lib):
+        opener = gzip.open if args.lib.endswith(".gz") else open
+        with opener(args.lib, "rb") as src, open(lib, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+    libcells = parse_liberty(lib)
+    nand2 = libcells["NAND2_X1"]["area"]
+    dff_d_cap = libcells["DFF_X1"]["pins"]["D"][1]
+    blocks = json.load(open(os.path.join(SYNTH, "blocks.json")))["blocks"]
+    wanted = [b for b in args.blocks.split(",") if b]
+    if wanted:
+        names = {b["name"] for b in blocks}
+        for n in wanted:
+            if n not in names:
+                sys.exit(f"synth: error: unknown block '{n}' (see synth/blocks.json)")
+        # Sub-blocks of hierarchical blocks come along.
+        need = set(wanted)
+        for b in blocks:
+            if b["name"] in need:
+                need |= set(b.get("hier", {}).values())
+        blocks = [b for b in blocks if b["name"] in need]
+    elif args.quick:
+        blocks = [b for b in blocks if b.get("quick")]
+    results = {}
+    failed = []
+    for b in blocks:
+        name = b["name"]
+        bdir = os.path.join(out, name)
+        r = {"top": b["top"], "params": b.get("params", {}), "baseline": b.get("baseline", False)}
+        missing = [f for f in b["files"] if not os.path.exists(os.path.join(REPO, f))]
+        if missing:
+            if b.get("optional"):
+                r["skipped"] = "missing " + ", ".join(missing)
+                results[name] = r
+                log(f"{name}: skipped ({r['skipped']})")
+                continue
+            sys.exit(f"synth: error: {name}: missing {missing}")
+        tb = time.time()
+        try:
+            r.update(synth_block(b, lib, libcells, bdir, period, results))
+            r.update(timing_block(b, lib, bdir, period, dff_d_cap))
+        except RuntimeError as e:
+            if b.get("optional"):
+                r["skipped"] = "synthesis failed: " + str(e).splitlines()[0]
+                results[name] = r
+                log(f"{name}: skipped ({r['skipped']})")
+                continue
+            failed.append(name)
+            log(f"{name}: FAILED: {e}")
+            continue
+        r["nand2_eq"] = r["area_um2"] / nand2
+        if b.get("buffers"):
+            a, kb = sram_area(b["buffers"])
+            r["sram_kb"] = kb
+            r["sram_area_um2"] = a
+        r["synth_seconds"] = round(time.time() - tb, 1)
+        log(f"{name}: {r['area_um2']:.1f} um^2 ({r['nand2_eq']:.0f} NAND2), {r['cells']} cells, "
+            f"slack {r['wns_ns']} ns, fmax {r['fmax_mhz']} MHz ({r['synth_seconds']} s)")
+        if b.get("power") and args.activity_bin and not args.quick:
+            r["power"] = []
+            runs = [("random", a, w) for a, w in WIDTHS] + [("lenet_conv1", 2, 2)]
+            for i, (wl, a, w) in enumerate(runs):
+                p = power_run(b, lib, libcells, bdir, period, wl, a, w, args.cycles, 1000 + i, args.activity_bin)
+                r["power"].append(p)
+                log(f"{name}: {wl} {a}x{w}: {p['total_mw']:.3f} mW, {p['energy_per_mac_pj']:.3f} pJ/MAC")
+        results[name] = r
+    elapsed = time.time() - t0
+    write_reports(out, results, period, elapsed, nand2)
+    if not args.quick:
+        charts(out, results)
+    log(f"done in {elapsed:.0f} s: {out}/summary.md, ppa.json, ppa.csv, power.csv")
+    if failed:
+        sys.exit(f"synth: error: failed blocks: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()

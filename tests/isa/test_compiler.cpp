@@ -1,0 +1,323 @@
+// Compiler + machine against an independent direct convolution, DRAM
+// traffic against closed forms, and the compiler's errors.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <random>
+
+#include "golden/compiler.hpp"
+#include "golden/config.hpp"
+#include "golden/machine.hpp"
+
+using namespace bf;
+
+namespace {
+
+// Plain nested-loop convolution on NCHW / OIHW, independent of the compiler.
+std::vector<int64_t> direct_conv(const LayerDesc& l, const std::vector<int64_t>& in, const std::vector<int64_t>& w,
+                                 const std::vector<int64_t>& bias) {
+  const int OH = (l.in_h + 2 * l.pad - l.kernel_h) / l.stride + 1;
+  const int OW = (l.in_w + 2 * l.pad - l.kernel_w) / l.stride + 1;
+  std::vector<int64_t> out(size_t(l.batch) * l.out_c * OH * OW);
+  for (int b = 0; b < l.batch; ++b)
+    for (int o = 0; o < l.out_c; ++o)
+      for (int y = 0; y < OH; ++y)
+        for (int x = 0; x < OW; ++x) {
+          int64_t acc = 0;
+          for (int c = 0; c < l.in_c; ++c)
+            for (int ky = 0; ky < l.kernel_h; ++ky)
+              for (int kx = 0; kx < l.kernel_w; ++kx) {
+                const int iy = y * l.stride + ky - l.pad, ix = x * l.stride + kx - l.pad;
+                if (iy < 0 || iy >= l.in_h || ix < 0 || ix >= l.in_w) continue;
+                acc += in[((size_t(b) * l.in_c + c) * l.in_h + iy) * l.in_w + ix] *
+                       w[((size_t(o) * l.in_c + c) * l.kernel_h + ky) * l.kernel_w + kx];
+              }
+          if (l.bias) acc += bias[o];
+    const int64_t wrapped = int32_t(uint32_t(uint64_t(acc)));
+          int64_t v = wrapped;
+          if (l.out_bits) {
+            const int ob = l.out_bits < 2 ? 2 : l.out_bits;
+            v = wrapped >> l.shift;
+            if (l.relu) v = std::min<int64_t>(std::max<int64_t>(v, 0), (int64_t{1} << ob) - 1);
+            else v = std::min<int64_t>(std::max<int64_t>(v, -(int64_t{1} << (ob - 1))), (int64_t{1} << (ob - 1)) - 1);
+          }
+          out[((size_t(b) * l.out_c + o) * OH + y) * OW + x] = v;
+        }
+  return out;
+}
+
+std::vector<int64_t> random_values(std::mt19937& rng, size_t n, const Operand& op) {
+  const int b = op.bits < 2 ? 2 : op.bits;
+  const int64_t lo = op.is_signed ? -(int64_t{1} << (b - 1)) : 0;
+  const int64_t hi = op.is_signed ? (int64_t{1} << (b - 1)) - 1 : (int64_t{1} << b) - 1;
+  std::uniform_int_distribution<int64_t> d(lo, hi);
+  std::vector<int64_t> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+struct RunOut {
+  CompiledLayer c;
+  MachineResult r;
+  std::vector<int64_t> got, want;
+};
+
+RunOut run_layer(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937& rng, const CompileOptions& opt = {}) {
+  RunOut o{compile(l, cfg, opt), {}, {}, {}};
+  const auto in = random_values(rng, size_t(l.batch) * l.in_c * l.in_h * l.in_w, l.act);
+  const auto w = random_values(rng, size_t(l.out_c) * l.in_c * l.kernel_h * l.kernel_w, l.wgt);
+  std::vector<int64_t> bias;
+  if (l.bias) {
+    std::uniform_int_distribution<int64_t> d(-5000, 5000);
+    for (int k = 0; k < l.out_c; ++k) bias.push_back(d(rng));
+  }
+  Machine m(cfg, o.c.dram_words);
+  put_input(o.c, in, m.dram());
+  put_weights(o.c, w, m.dram());
+  if (l.bias) put_bias(o.c, bias, m.dram());
+  o.r = m.run(o.c.program());
+  o.got = get_output(o.c, m.dram());
+  o.want = direct_conv(l, in, w, bias);
+  return o;
+}
+
+std::string describe_layer(const LayerDesc& l) {
+  return "B" + std::to_string(l.batch) + " C" + std::to_string(l.in_c) + "->" + std::to_string(l.out_c) + " " +
+         std::to_string(l.in_h) + "x" + std::to_string(l.in_w) + " k" + std::to_string(l.kernel_h) + " s" +
+         std::to_string(l.stride) + " p" + std::to_string(l.pad) + " " + describe(l.act) + "x" + describe(l.wgt) +
+         (l.bias ? " bias" : "") + (l.out_bits ? " out" + std::to_string(l.out_bits) + (l.relu ? " relu" : "") +
+                                                     " >>" + std::to_string(l.shift)
+                                               : " raw");
+}
+
+const int kWidths[] = {1, 2, 4, 8, 16};
+
+// Random layers on one configuration; every width pair and signedness.
+void random_layers(const char* cfgname, uint32_t seed, int per_pair, bool force_tiles) {
+  const ArrayConfig cfg = load_config(cfgname);
+  std::mt19937 rng(seed);
+  int ran = 0, skipped = 0, multi = 0, edge = 0, red = 0;
+  for (int ab : kWidths)
+    for (int wb : kWidths)
+      for (int k = 0; k < per_pair; ++k) {
+        auto U = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+        LayerDesc l;
+        if (U(0, 3) == 0) {
+          l = make_fc(U(1, 3), U(1, 70), U(1, 40));
+        } else {
+          const int kk = U(1, 7), s = U(1, 4), p = U(0, 3);
+          const int h = std::max(U(1, 11), kk - 2 * p), w = std::max(U(1, 11), kk - 2 * p);
+          l = make_conv(U(1, 3), U(1, 20), U(1, 20), h, w, kk, s, p);
+        }
+        l.act = {ab, U(0, 1) == 1};
+        l.wgt = {wb, U(0, 1) == 1};
+        l.bias = U(0, 1);
+        if (U(0, 2)) {
+          l.out_bits = kWidths[U(0, 4)];
+          l.relu = U(0, 1);
+          l.shift = U(0, 12);
+        }
+        CompileOptions opt;
+        if (force_tiles && U(0, 1)) {
+          opt.tb = U(1, l.batch);
+          opt.toh = U(1, l.out_h());
+          opt.tow = U(1, l.out_w());
+          if (U(0, 1)) opt.tkh = 1;
+        }
+        SCOPED_TRACE(std::string(cfgname) + " seed " + std::to_string(seed) + " layer " + describe_layer(l));
+        RunOut o;
+        try {
+          o = run_layer(l, cfg, rng, opt);
+        } catch (const std::runtime_error& e) {
+          const std::string m = e.what();
+          ASSERT_TRUE(m.find("does not fit") != std::string::npos || m.find("no tiling fits") != std::string::npos) << m;
+          if (std::getenv("BF_VERBOSE")) std::printf("skip %s: %s\n", describe_layer(l).c_str(), e.what());
+          ++skipped;
+          continue;
+        }
+        ++ran;
+        const Tiling& t = o.c.tiling;
+        multi += t.nb * t.nh * t.nw * t.no * t.nk * t.ni > 1;
+        edge += t.nb * t.tb != l.batch || t.nh * t.toh != l.out_h() || t.nw * t.tow != l.out_w();
+        red += t.nk * t.ni > 1;
+        ASSERT_TRUE(o.r.ok()) << o.r.message << "\n" << o.c.listing();
+        ASSERT_EQ(o.got, o.want) << o.c.listing();
+        EXPECT_EQ(o.r.stats.dram_read_bytes, o.c.expect_read_bytes) << o.c.summary();
+        EXPECT_EQ(o.r.stats.dram_write_bytes, o.c.expect_write_bytes) << o.c.summary();
+        EXPECT_EQ(o.r.stats.array_cycles, o.c.expect_array_cycles) << o.c.summary();
+      }
+  std::printf("%s: %d layers run (%d with several tiles, %d with edge tiles, %d with reduction tiles), %d too big\n",
+              cfgname, ran, multi, edge, red, skipped);
+  EXPECT_GT(edge, ran / 10);
+  EXPECT_GT(red, ran / 10);
+  EXPECT_GT(ran, 3 * skipped);
+}
+
+}  // namespace
+
+TEST(Compiler, RandomLayersBf2x2) { random_layers("bf2x2", 11, 8, true); }
+TEST(Compiler, RandomLayersBf4x8) { random_layers("bf4x8", 12, 8, true); }
+TEST(Compiler, RandomLayersBf8x8) { random_layers("bf8x8", 13, 8, true); }
+
+TEST(Compiler, Bf16x32Layers) {
+  const ArrayConfig cfg = load_config("bf16x32");
+  std::mt19937 rng(14);
+  SCOPED_TRACE("seed 14");
+  // LeNet-5 conv1 shape at batch 1 (2x2 widths) and a small 8x8 fc.
+  LayerDesc c = make_conv(1, 32, 64, 16, 16, 5, 1, 2);
+  c.act = {2, false}, c.wgt = {2, true}, c.bias = true, c.out_bits = 2, c.relu = true, c.shift = 6;
+  LayerDesc f = make_fc(2, 600, 40);
+  f.act = {8, true}, f.wgt = {8, true};
+  for (const auto& l : {c, f}) {
+    SCOPED_TRACE(describe_layer(l));
+    const auto o = run_layer(l, cfg, rng);
+    ASSERT_TRUE(o.r.ok()) << o.r.message;
+    EXPECT_EQ(o.got, o.want);
+    EXPECT_EQ(o.r.stats.dram_read_bytes, o.c.expect_read_bytes);
+  }
+}
+
+// Forced loop orders and tilings produce the same result as the reference.
+TEST(Compiler, EveryLoopOrderIsCorrect) {
+  const ArrayConfig cfg = load_config("bf2x2");
+  std::mt19937 rng(15);
+  SCOPED_TRACE("seed 15");
+  LayerDesc l = make_conv(2, 20, 6, 7, 6, 3, 1, 1);
+  l.act = {4, true}, l.wgt = {2, false}, l.bias = true, l.out_bits = 8, l.shift = 2;
+  std::string ord = "bhwo";
+  std::sort(ord.begin(), ord.end());
+  int n = 0;
+  do {
+    SCOPED_TRACE("order " + ord);
+    const auto o = run_layer(l, cfg, rng, CompileOptions{1, 3, 4, 2, 1, ord});
+    EXPECT_EQ(o.c.tiling.order, ord);
+    EXPECT_GT(o.c.tiling.ni, 1);
+    ASSERT_TRUE(o.r.ok()) << o.r.message;
+    EXPECT_EQ(o.got, o.want);
+    EXPECT_EQ(o.r.stats.dram_read_bytes, o.c.expect_read_bytes);
+    ++n;
+  } while (std::next_permutation(ord.begin(), ord.end()));
+  EXPECT_EQ(n, 24);
+}
+
+// DRAM traffic of a layer that fits in one tile: every tensor moves once.
+// bf8x8, fc 64 -> 16, s8 x s8, raw output, batch 4.
+TEST(Compiler, TrafficOfASingleTileIsEachTensorOnce) {
+  const ArrayConfig cfg = load_config("bf8x8");
+  std::mt19937 rng(16);
+  LayerDesc l = make_fc(4, 64, 16);
+  l.bias = true;
+  const auto o = run_layer(l, cfg, rng);
+  ASSERT_TRUE(o.r.ok());
+  EXPECT_EQ(o.got, o.want);
+  EXPECT_EQ(o.c.tiling.nb * o.c.tiling.nh * o.c.tiling.nw * o.c.tiling.no * o.c.tiling.ni, 1);
+  // Input: 4 images x 64 channels x 1 byte. Weights: 16 x 64 x 1 byte.
+  // Bias: 16 x 4 bytes. Output: 4 x 16 x 4 bytes (raw int32).
+  EXPECT_EQ(o.r.stats.dram_read_bytes, 4u * 64 + 16u * 64 + 16u * 4);
+  EXPECT_EQ(o.r.stats.dram_write_bytes, 4u * 16 * 4);
+  // 8x8 on an 8x8 array: 8 channels per cycle and column: 4 pixels x
+  // 64/8 chunks x 2 groups of 8 output channels.
+  EXPECT_EQ(o.r.stats.array_cycles, 4u * 8 * 2);
+}
+
+// A layer whose weights need two oc tiles and whose input fits once:
+// weights once, input once (o innermost), or input twice.
+// bf2x2 (WBUF half 32 words/bank), fc 512 -> 8 at 2x2: one group of 2
+// channels needs 512/32 = 16 rows; 4 groups = 64 > 32 -> oc tiles.
+TEST(Compiler, TrafficWithOutputChannelTiles) {
+  const ArrayConfig cfg = load_config("bf2x2");
+  std::mt19937 rng(17);
+  LayerDesc l = make_fc(1, 512, 8);
+  l.act = {2, false}, l.wgt = {2, true}, l.out_bits = 8, l.relu = true, l.shift = 3;
+  const auto o = run_layer(l, cfg, rng);
+  ASSERT_TRUE(o.r.ok());
+  EXPECT_EQ(o.got, o.want);
+  EXPECT_EQ(o.c.tiling.no, 2);
+  EXPECT_EQ(o.c.tiling.ni, 1);
+  // Input 512 x 2 bits = 128 B once; weights 8 x 512 x 2 bits = 1024 B once.
+  EXPECT_EQ(o.r.stats.dram_read_bytes, 128u + 1024u);
+  // Output: 8 channels x 8 bits = 2 words per oc tile of 4 channels: 1 word each.
+  EXPECT_EQ(o.r.stats.dram_write_bytes, 2u * 4);
+}
+
+// Input channel tiles re-read the input once per oc tile (closed form).
+TEST(Compiler, TrafficWithInputChannelTiles) {
+  const ArrayConfig cfg = load_config("bf2x2");
+  std::mt19937 rng(18);
+  LayerDesc l = make_fc(1, 64, 4);  // 8x8: 64 channels = 8 word-groups of 2 words
+  const auto o = run_layer(l, cfg, rng, CompileOptions{0, 0, 0, 1, 2, ""});
+  ASSERT_TRUE(o.r.ok());
+  EXPECT_EQ(o.got, o.want);
+  EXPECT_EQ(o.c.tiling.ni, 4);
+  EXPECT_EQ(o.c.tiling.no, 2);
+  // Input 64 B read once per oc tile; weights 4 x 64 B once.
+  EXPECT_EQ(o.r.stats.dram_read_bytes, 2u * 64 + 256u);
+}
+
+TEST(Compiler, Errors) {
+  const ArrayConfig cfg = load_config("bf2x2");
+  auto msg = [&](LayerDesc l, const CompileOptions& opt = {}) {
+    try {
+      compile(l, cfg, opt);
+    } catch (const std::runtime_error& e) {
+      const std::string m = e.what();
+      EXPECT_EQ(m.find('\n'), std::string::npos);
+      return m;
+    }
+    return std::string("no error");
+  };
+  // 16x16 bits on bf2x2: one kernel row of 17 taps needs 2 planes x 17
+  // positions x one 8-bit operand word (4 per buffer word... rounded up to
+  // one word each) = 34 WBUF words per bank; the half holds 32.
+  LayerDesc big = make_conv(1, 4, 4, 20, 20, 7, 1, 3);
+  big.kernel_w = 17;
+  big.wgt = {16, true}, big.act = {16, true};
+  big.name = "big";
+  EXPECT_NE(msg(big).find("layer 'big': the smallest tile does not fit"), std::string::npos) << msg(big);
+  LayerDesc l = make_conv(1, 4, 4, 8, 8, 3, 1, 1);
+  l.act.bits = 3;
+  EXPECT_NE(msg(l).find("unsupported activation width 3"), std::string::npos);
+  l.act.bits = 8, l.wgt.bits = 32;
+  EXPECT_NE(msg(l).find("unsupported weight width 32"), std::string::npos);
+  l.wgt.bits = 8, l.out_bits = 5;
+  EXPECT_NE(msg(l).find("unsupported output width 5"), std::string::npos);
+  l.out_bits = 0, l.relu = true;
+  EXPECT_NE(msg(l).find("need a requantized output"), std::string::npos);
+  l.relu = false, l.kernel_h = l.kernel_w = 11;
+  EXPECT_NE(msg(l).find("larger than the padded input"), std::string::npos);
+  l.kernel_h = l.kernel_w = 3, l.stride = 0;
+  EXPECT_NE(msg(l).find("must be >= 1"), std::string::npos);
+  l.stride = 1;
+  EXPECT_NE(msg(l, CompileOptions{0, 9, 0, 0, 0, ""}).find("forced toh 9 is outside [1, 8]"), std::string::npos);
+  l.in_cpad = 6;
+  EXPECT_NE(msg(l).find("in_cpad 6 must be"), std::string::npos);
+}
+
+// Chaining: a layer's requantized output is the next layer's input image.
+TEST(Compiler, LayersChainThroughDram) {
+  const ArrayConfig cfg = load_config("bf4x8");
+  std::mt19937 rng(19);
+  LayerDesc l2 = make_conv(2, 12, 5, 6, 6, 3, 1, 1);
+  l2.act = {4, false}, l2.wgt = {4, true};
+  const auto c2 = compile(l2, cfg);
+  LayerDesc l1 = make_conv(2, 3, 12, 6, 6, 3, 1, 1);
+  l1.act = {8, true}, l1.wgt = {4, true}, l1.out_bits = 4, l1.relu = true, l1.shift = 3;
+  l1.out_pad = 1, l1.out_cpad = c2.input.cpad;
+  const auto c1 = compile(l1, cfg);
+  ASSERT_EQ(c1.output.pixel_words(), c2.input.pixel_words());
+  ASSERT_EQ(c1.output.words(), c2.input.words());
+  Machine m1(cfg, c1.dram_words);
+  const auto x = random_values(rng, 2 * 3 * 36, l1.act);
+  const auto w1 = random_values(rng, 12 * 3 * 9, l1.wgt);
+  const auto w2 = random_values(rng, 5 * 12 * 9, l2.wgt);
+  put_input(c1, x, m1.dram());
+  put_weights(c1, w1, m1.dram());
+  ASSERT_TRUE(m1.run(c1.program()).ok());
+  Machine m2(cfg, c2.dram_words);
+  std::copy(m1.dram().begin() + c1.output.base, m1.dram().begin() + c1.output.base + c1.output.words(),
+            m2.dram().begin() + c2.input.base);
+  put_weights(c2, w2, m2.dram());
+  ASSERT_TRUE(m2.run(c2.program()).ok());
+  const auto y1 = direct_conv(l1, x, w1, {});
+  EXPECT_EQ(get_output(c2, m2.dram()), direct_conv(l2, y1, w2, {}));
+}
