@@ -1,0 +1,59 @@
+// Runs one compiled layer on a backend: the golden functional machine
+// (bf::Machine) or the Verilated RTL (controller + array).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "golden/compiler.hpp"
+
+namespace bf::cli {
+
+enum class Backend { Golden, Rtl };
+Backend parse_backend(const std::string& name);  // throws UserError
+const char* backend_name(Backend b);
+
+struct TraceOptions {
+  std::string fst;  // empty: no trace
+  uint64_t from = 0, to = std::numeric_limits<uint64_t>::max();
+};
+
+struct LayerRun {
+  std::vector<int64_t> y;        // NCHW output
+  bool im2col = false;           // the host lowered the layer to a 1x1 convolution
+  std::string summary;           // the compiler's tiling summary
+  uint64_t cycles = 0;           // rtl: device cycles start..done; golden: tile-engine steps
+  uint64_t array_steps = 0;      // tile-engine steps (one pixel x N*L x M)
+  uint64_t macs = 0;             // useful multiply-accumulates
+  uint64_t dram_read_bytes = 0, dram_write_bytes = 0;
+  double utilization = 0;        // macs / (cycles * peak MACs per cycle)
+  double wall_seconds = 0;
+};
+
+// Peak multiply-accumulates per cycle of the array at the layer's widths
+// (16-bit operands count as their temporal passes).
+double peak_macs_per_cycle(const CompiledLayer& c);
+
+// How the host hands a convolution to the device.
+enum class Lowering {
+  Auto,    // im2col when it takes fewer array cycles (layers with few input channels)
+  Direct,  // the convolution as it is (sliding window in the IBUF)
+  Im2col,  // host im2col: a 1x1 convolution over (C*KH*KW)-channel patches
+};
+
+// Compiles `l` for `cfg` (with the lowering) and runs it. Throws UserError
+// when the layer cannot be compiled. `progress(cycles)` is called now and
+// then on long RTL runs.
+LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector<int64_t>& x_nchw,
+                   const std::vector<int64_t>& w_oihw, const std::vector<int64_t>& bias,
+                   Backend backend, Lowering lowering = Lowering::Auto, const TraceOptions& trace = {},
+                   const std::function<void(uint64_t)>& progress = {});
+
+// Host im2col (NCHW): out[b][(ic*KH+ky)*KW+kx][oy][ox] = padded in[b][ic][oy*s+ky][ox*s+kx].
+std::vector<int64_t> im2col_nchw(const LayerDesc& l, const std::vector<int64_t>& x);
+// The 1x1 layer that runs on an im2col'd input (same output, same weights reshaped).
+LayerDesc im2col_layer(const LayerDesc& l);
+
+}  // namespace bf::cli

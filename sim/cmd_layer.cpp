@@ -1,0 +1,194 @@
+// `bitfusion conv` and `bitfusion fc`: one layer from .npy files, on the RTL
+// or the golden machine, through the compiler.
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "golden/compiler.hpp"
+#include "golden/config.hpp"
+#include "golden/layer_ref.hpp"
+#include "golden/npy.hpp"
+#include "sim/backend.hpp"
+#include "sim/commands.hpp"
+#include "sim/options.hpp"
+
+namespace bf::cli {
+namespace {
+
+struct LayerOptions {
+  bool is_fc = false;
+  std::string input, weights, bias, out, report, trace;
+  int act_bits = 0, wgt_bits = 0, stride = 1, pad = 0, shift = 0, out_bits = 0;
+  bool act_unsigned = false, wgt_unsigned = false, relu = false, check = false;
+  uint64_t trace_from = 0, trace_to = std::numeric_limits<uint64_t>::max();
+  ConfigOptions config;
+  std::string backend = "rtl", lowering = "auto";
+};
+
+void check_range(const NpyArray& a, const Operand& t, const std::string& what, const std::string& file) {
+  for (size_t i = 0; i < a.data.size(); ++i)
+    if (!fits(a.data[i], t))
+      throw UserError(file + ": " + what + " value " + std::to_string(a.data[i]) + " at flat index " +
+                      std::to_string(i) + " is outside the " + describe(t) + " range [" +
+                      std::to_string(min_value(t)) + ", " + std::to_string(max_value(t)) + "]");
+}
+
+NpyArray read_array(const std::string& path) {
+  try {
+    return read_npy(path);
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
+  }
+}
+
+int run(const LayerOptions& o) {
+  const Backend backend = parse_backend(o.backend);
+  const ArrayConfig cfg = o.config.load();
+  check_bits("--act-bits", o.act_bits);
+  check_bits("--wgt-bits", o.wgt_bits);
+  if (o.out_bits != 0) check_bits("--out-bits", o.out_bits);
+  if (o.out_bits == 0 && (o.shift != 0 || o.relu))
+    throw UserError("--shift and --relu apply to requantized outputs: give --out-bits too");
+  if (o.shift < 0 || o.shift > 31) throw UserError("--shift " + std::to_string(o.shift) + " is outside [0, 31]");
+
+  const NpyArray x = read_array(o.input), w = read_array(o.weights);
+  const char* what = o.is_fc ? "fc" : "conv";
+  LayerDesc l;
+  l.name = what;
+  if (o.is_fc) {
+    if (x.shape.size() != 2) throw UserError(o.input + ": fc input must be (batch, in), got " + x.shape_str());
+    if (w.shape.size() != 2) throw UserError(o.weights + ": fc weights must be (out, in), got " + w.shape_str());
+    if (w.shape[1] != x.shape[1])
+      throw UserError("fc: weights " + w.shape_str() + " do not match input " + x.shape_str() +
+                      " (in features " + std::to_string(x.shape[1]) + ")");
+    l = make_fc(int(x.shape[0]), int(x.shape[1]), int(w.shape[0]));
+  } else {
+    if (x.shape.size() != 4) throw UserError(o.input + ": conv input must be NCHW (rank 4), got " + x.shape_str());
+    if (w.shape.size() != 4) throw UserError(o.weights + ": conv weights must be OIHW (rank 4), got " + w.shape_str());
+    if (w.shape[1] != x.shape[1])
+      throw UserError("conv: weights " + w.shape_str() + " expect " + std::to_string(w.shape[1]) +
+                      " input channels, input " + x.shape_str() + " has " + std::to_string(x.shape[1]));
+    if (o.stride < 1) throw UserError("--stride must be >= 1");
+    if (o.pad < 0) throw UserError("--pad must be >= 0");
+    l = make_conv(int(x.shape[0]), int(x.shape[1]), int(w.shape[0]), int(x.shape[2]), int(x.shape[3]),
+                  int(w.shape[2]), o.stride, o.pad);
+    l.kernel_w = int(w.shape[3]);
+    if (l.out_h() < 1 || l.out_w() < 1)
+      throw UserError("conv: kernel " + std::to_string(w.shape[2]) + "x" + std::to_string(w.shape[3]) +
+                      " with padding " + std::to_string(o.pad) + " does not fit the " +
+                      std::to_string(x.shape[2]) + "x" + std::to_string(x.shape[3]) + " input");
+  }
+  for (auto d : x.shape) if (d < 1) throw UserError(o.input + ": empty dimension in shape " + x.shape_str());
+  for (auto d : w.shape) if (d < 1) throw UserError(o.weights + ": empty dimension in shape " + w.shape_str());
+  l.name = what;
+  l.act = {o.act_bits, !o.act_unsigned};
+  l.wgt = {o.wgt_bits, !o.wgt_unsigned};
+  check_range(x, l.act, "input", o.input);
+  check_range(w, l.wgt, "weight", o.weights);
+  std::vector<int64_t> bias;
+  if (!o.bias.empty()) {
+    const NpyArray b = read_array(o.bias);
+    if (b.shape.size() != 1 || b.shape[0] != l.out_c)
+      throw UserError(o.bias + ": bias must have shape (" + std::to_string(l.out_c) + ",), got " + b.shape_str());
+    check_range(b, Operand{32, true}, "bias", o.bias);
+    bias = b.data;
+    l.bias = true;
+  }
+  l.out_bits = o.out_bits;
+  l.relu = o.relu;
+  l.shift = o.shift;
+
+  TraceOptions tr{o.trace, o.trace_from, o.trace_to};
+  const Lowering lowering = o.lowering == "auto" ? Lowering::Auto
+                            : o.lowering == "direct" ? Lowering::Direct
+                            : o.lowering == "im2col" ? Lowering::Im2col
+                            : throw UserError("--lowering '" + o.lowering + "': use auto, direct or im2col");
+  const LayerRun r = run_layer(l, cfg, x.data, w.data, bias, backend, lowering, tr);
+  std::fprintf(stderr, "%s: %s backend, config %s, %s\n", what, backend_name(backend), cfg.name.c_str(),
+               r.summary.c_str());
+
+  NpyArray y;
+  if (o.is_fc) y.shape = {l.batch, l.out_c};
+  else y.shape = {l.batch, l.out_c, l.out_h(), l.out_w()};
+  y.data = r.y;
+  bool checked = false, match = true;
+  if (o.check) {
+    ConvParams p{l.batch, l.in_c, l.in_h, l.in_w, l.out_c, l.kernel_h, l.kernel_w, l.stride, l.pad};
+    match = conv_layer_ref(p, x.data, w.data, bias, {l.out_bits, l.relu, l.shift}) == r.y;
+    checked = true;
+  }
+  try {
+    write_npy(o.out, y);
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
+  }
+  std::printf("%s %s: %llu MACs, %llu cycles, utilization %.1f%%, DRAM read %llu B, write %llu B, %.2f s%s\n",
+              what, backend_name(backend), (unsigned long long)r.macs, (unsigned long long)r.cycles,
+              100.0 * r.utilization, (unsigned long long)r.dram_read_bytes,
+              (unsigned long long)r.dram_write_bytes, r.wall_seconds,
+              checked ? (match ? ", matches golden" : ", MISMATCH against golden") : "");
+  if (!o.report.empty()) {
+    nlohmann::json j = {{"layer", what},
+                        {"backend", backend_name(backend)},
+                        {"config", cfg.name},
+                        {"macs", r.macs},
+                        {"cycles", r.cycles},
+                        {"array_steps", r.array_steps},
+                        {"utilization", r.utilization},
+                        {"dram_read_bytes", r.dram_read_bytes},
+                        {"dram_write_bytes", r.dram_write_bytes},
+                        {"wall_seconds", r.wall_seconds},
+                        {"output_shape", y.shape},
+                        {"host_im2col", r.im2col}};
+    if (checked) j["matches_golden"] = match;
+    std::ofstream f(o.report);
+    if (!(f << j.dump(2) << "\n")) throw UserError("cannot write report '" + o.report + "'");
+  }
+  return match ? 0 : 1;
+}
+
+void add_layer_command(CLI::App& app, bool is_fc) {
+  auto o = std::make_shared<LayerOptions>();
+  o->is_fc = is_fc;
+  auto* s = app.add_subcommand(is_fc ? "fc" : "conv",
+                               is_fc ? "Run one fully connected layer from .npy files"
+                                     : "Run one convolution layer from .npy files");
+  s->add_option("--input", o->input, is_fc ? "Input (batch, in) .npy" : "Input NCHW .npy")->required();
+  s->add_option("--weights", o->weights, is_fc ? "Weights (out, in) .npy" : "Weights OIHW .npy")->required();
+  s->add_option("--act-bits", o->act_bits, "Activation width: 1, 2, 4, 8 or 16")->required();
+  s->add_option("--wgt-bits", o->wgt_bits, "Weight width: 1, 2, 4, 8 or 16")->required();
+  s->add_flag("--act-unsigned", o->act_unsigned, "Activations are unsigned");
+  s->add_flag("--wgt-unsigned", o->wgt_unsigned, "Weights are unsigned");
+  if (!is_fc) {
+    s->add_option("--stride", o->stride, "Stride");
+    s->add_option("--pad", o->pad, "Zero padding on every side");
+  }
+  s->add_option("--bias", o->bias, "Bias .npy, one int32 per output channel");
+  s->add_flag("--relu", o->relu, "ReLU in the write-back (with --out-bits)");
+  s->add_option("--shift", o->shift, "Arithmetic right shift in the write-back (with --out-bits)");
+  s->add_option("--out-bits", o->out_bits, "Requantize outputs to this width (default: raw int32)");
+  s->add_option("--backend", o->backend, "rtl (Verilated RTL) or golden (functional machine)")->capture_default_str();
+  if (!is_fc)
+    s->add_option("--lowering", o->lowering,
+                  "auto, direct or im2col (host im2col; auto picks the one with fewer array cycles)")
+        ->capture_default_str();
+  add_config_options(*s, o->config);
+  s->add_option("--out", o->out, "Output .npy")->required();
+  s->add_option("--report", o->report, "Write the figures as JSON");
+  s->add_flag("--check", o->check, "Compare the output with the direct golden layer");
+  s->add_option("--trace", o->trace, "FST waveform of the RTL run (and a .gtkw next to it)");
+  s->add_option("--trace-from", o->trace_from, "First traced cycle");
+  s->add_option("--trace-to", o->trace_to, "Last traced cycle");
+  s->callback([o] {
+    const int rc = run(*o);
+    if (rc) throw CLI::RuntimeError(rc);
+  });
+}
+
+const CommandRegistrar reg_conv(20, [](CLI::App& app) { add_layer_command(app, false); });
+const CommandRegistrar reg_fc(21, [](CLI::App& app) { add_layer_command(app, true); });
+
+}  // namespace
+}  // namespace bf::cli
