@@ -107,9 +107,8 @@ LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector
   if (lowering == Lowering::Im2col && can_im2col) use_im2col = true;
   else if (lowering == Lowering::Auto && have_lowered)
     use_im2col = !have_direct || lowered.expect_array_cycles < direct.expect_array_cycles;
-  if (use_im2col && !have_lowered) throw UserError("layer '" + l.name + "' (im2col): " + lowered_err);
-  if (!use_im2col && !have_direct)
-    throw UserError("layer '" + l.name + "': " + (direct_err.empty() ? lowered_err : direct_err));
+  if (use_im2col && !have_lowered) throw UserError(lowered_err + " (host im2col)");
+  if (!use_im2col && !have_direct) throw UserError(direct_err.empty() ? lowered_err : direct_err);
   const CompiledLayer& c = use_im2col ? lowered : direct;
 
   const auto t0 = std::chrono::steady_clock::now();
