@@ -44,7 +44,7 @@ dretime
 strash
 &get -n
 &dch -f
-&nf {D}
+&nf -R 1000 {D}
 &put
 buffer -p
 upsize {D}

@@ -18,12 +18,15 @@ module bf_bitbrick (
   input  logic              b_signed_i,  // 1: b is signed
   output logic signed [5:0] p_o          // a * b, 6-bit two's complement
 );
-  logic signed [2:0] a_ext, b_ext;
-  logic signed [5:0] prod;
-
-  assign a_ext = {a_signed_i & a_i[1], a_i};
-  assign b_ext = {b_signed_i & b_i[1], b_i};
-  assign prod  = a_ext * b_ext;
+  // a = a0 + 2*a1*(signed ? -1 : 1), likewise b, so the product is four
+  // one-bit partial products with signed weights:
+  //   a0b0 + 2*a1b0*(+-1) + 2*a0b1*(+-1) + 4*a1b1*(+-1)
+  logic signed [5:0] t0, t1, t2, t3, prod;
+  assign t0   = {5'b0, a_i[0] & b_i[0]};
+  assign t1   = (a_i[1] & b_i[0]) ? (a_signed_i ? -6'sd2 : 6'sd2) : 6'sd0;
+  assign t2   = (a_i[0] & b_i[1]) ? (b_signed_i ? -6'sd2 : 6'sd2) : 6'sd0;
+  assign t3   = (a_i[1] & b_i[1]) ? ((a_signed_i ^ b_signed_i) ? -6'sd4 : 6'sd4) : 6'sd0;
+  assign prod = (t0 + t1) + (t2 + t3);
 
 `ifdef BF_MUTANT
   assign p_o = prod ^ {5'b0, (a_i == 2'b11) & (b_i == 2'b10) & ~a_signed_i & ~b_signed_i};
