@@ -27,6 +27,7 @@ build: configure
 ## run: the main job (see README)
 run: build
 	./$(BUILD)/bitfusion fu-check
+	./$(BUILD)/bitfusion run --net lenet5 --backend golden
 
 ## test: the whole suite through CTest (lint, golden, RTL, synthesis smoke)
 test: build
@@ -39,6 +40,13 @@ lint: deps
 ## synth: Yosys + OpenSTA on the Nangate 45 nm library (results in build/synth)
 synth: deps
 	bash synth/run.sh
+
+## bench: benchmarks that print figures (array: utilization, simulation speed)
+BENCH_BUILD ?= $(BUILD)-bench
+bench: deps
+	cmake -S . -B $(BENCH_BUILD) -G Ninja -DBF_BENCH_ARRAY=ON $(CMAKE_FLAGS)
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_array
+	./$(BENCH_BUILD)/bench/array/bench_array
 
 clean:
 	rm -rf $(BUILD)
