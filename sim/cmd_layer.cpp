@@ -24,7 +24,7 @@ struct LayerOptions {
   bool act_unsigned = false, wgt_unsigned = false, relu = false, check = false;
   uint64_t trace_from = 0, trace_to = std::numeric_limits<uint64_t>::max();
   ConfigOptions config;
-  std::string backend = "rtl", lowering = "auto";
+  std::string backend = "golden", lowering = "auto";
 };
 
 void check_range(const NpyArray& a, const Operand& t, const std::string& what, const std::string& file) {

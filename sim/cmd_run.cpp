@@ -22,7 +22,7 @@ namespace bf::cli {
 namespace {
 
 struct RunOptions {
-  std::string net, backend = "rtl", report;
+  std::string net, backend = "golden", report;
   int batch = 1;
   uint32_t seed = 1;
   ConfigOptions config;
