@@ -4,8 +4,10 @@
 // signals in and out once per cycle.
 //
 // Protocol (one beat per request, in order):
-//   request:  req_valid, req_we, req_addr (beat index), req_wdata; the
-//             model accepts it in the cycle where ready() was true.
+//   request:  req_valid, req_we, req_addr (beat index), req_wdata, and
+//             for writes an optional strobe (bit j of wstrb[j / 32] enables
+//             32-bit word j of the beat; nullptr = all words); the model
+//             accepts it in the cycle where ready() was true.
 //   response: for every accepted read, one beat of rdata comes back exactly
 //             `latency` cycles later (rsp_valid for one cycle; the device
 //             must be able to take it). Writes have no response.
@@ -40,9 +42,11 @@ class DramModel {
   // Whether a request would be accepted this cycle.
   bool ready() const { return int(pending_.size()) < max_outstanding_; }
 
-  // Advances one cycle. `wdata` holds words_per_beat() words when writing.
+  // Advances one cycle. `wdata` holds words_per_beat() words when writing,
+  // `wstrb` (optional) one enable bit per word, packed 32 to a uint32_t.
   // Returns true and fills `rdata` when a read response is due this cycle.
-  bool cycle(bool req_valid, bool req_we, uint64_t req_addr, const uint32_t* wdata, uint32_t* rdata) {
+  bool cycle(bool req_valid, bool req_we, uint64_t req_addr, const uint32_t* wdata, uint32_t* rdata,
+             const uint32_t* wstrb = nullptr) {
     ++now_;
     bool rsp = false;
     if (!pending_.empty() && pending_.front().due <= now_) {
@@ -59,7 +63,11 @@ class DramModel {
                      std::to_string(beats_) + " beats";
       }
       if (req_we) {
-        if (req_addr < beats_) std::memcpy(&mem_[req_addr * words_per_beat_], wdata, 4 * words_per_beat_);
+        for (int j = 0; j < words_per_beat_; ++j) {
+          if (wstrb && !((wstrb[j / 32] >> (j % 32)) & 1u)) continue;
+          if (req_addr < beats_) mem_[req_addr * words_per_beat_ + j] = wdata[j];
+          payload_bytes_written_ += 4;
+        }
         bytes_written_ += 4 * words_per_beat_;
         ++writes_;
       } else {
@@ -84,7 +92,8 @@ class DramModel {
   void set_word(uint64_t word_addr, uint32_t v) { mem_.at(word_addr) = v; }
 
   uint64_t bytes_read() const { return bytes_read_; }
-  uint64_t bytes_written() const { return bytes_written_; }
+  uint64_t bytes_written() const { return bytes_written_; }       // whole beats
+  uint64_t payload_bytes_written() const { return payload_bytes_written_; }  // strobed words
   uint64_t reads() const { return reads_; }
   uint64_t writes() const { return writes_; }
   bool idle() const { return pending_.empty(); }
@@ -107,7 +116,7 @@ class DramModel {
   uint64_t beats_ = 0, bytes_ = 0;
   std::vector<uint32_t> mem_;
   std::deque<Pending> pending_;
-  uint64_t now_ = 0, bytes_read_ = 0, bytes_written_ = 0, reads_ = 0, writes_ = 0;
+  uint64_t now_ = 0, bytes_read_ = 0, bytes_written_ = 0, payload_bytes_written_ = 0, reads_ = 0, writes_ = 0;
   bool error_ = false;
   std::string error_msg_;
 };

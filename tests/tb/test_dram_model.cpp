@@ -53,3 +53,28 @@ TEST(DramModel, OutOfRangeRequestSetsError) {
   EXPECT_TRUE(m.error());
   EXPECT_NE(m.error_message().find("beyond 16"), std::string::npos);
 }
+
+TEST(DramModel, WriteStrobeEnablesOnlyTheMarkedWords) {
+  DramModel m(192, 2, 4096);  // 6 words per beat
+  const std::vector<uint32_t> a = {1, 2, 3, 4, 5, 6}, b = {11, 12, 13, 14, 15, 16};
+  std::vector<uint32_t> r(6);
+  m.cycle(true, true, 3, a.data(), r.data());  // no strobe: the whole beat
+  const uint32_t strb = 0x25;                  // words 0, 2, 5
+  m.cycle(true, true, 3, b.data(), r.data(), &strb);
+  for (int j = 0; j < 6; ++j) EXPECT_EQ(m.word(3 * 6 + j), (strb >> j) & 1 ? b[j] : a[j]) << "word " << j;
+  EXPECT_EQ(m.bytes_written(), 2u * 24);          // two beats on the bus
+  EXPECT_EQ(m.payload_bytes_written(), 24u + 12);  // 6 + 3 words
+  const uint32_t none = 0;
+  m.cycle(true, true, 3, a.data(), r.data(), &none);
+  EXPECT_EQ(m.word(3 * 6 + 1), 2u);  // untouched by an empty strobe
+  EXPECT_EQ(m.word(3 * 6 + 2), 13u);
+}
+
+TEST(DramModel, WideStrobeUsesOneBitPerWordAcrossUint32s) {
+  DramModel m(64 * 32, 1, 1 << 16);  // 64 words per beat: two strobe words
+  std::vector<uint32_t> w(64), r(64);
+  for (int j = 0; j < 64; ++j) w[j] = 100 + j;
+  const uint32_t strb[2] = {0x0, 0x80000001u};  // words 32 and 63
+  m.cycle(true, true, 0, w.data(), r.data(), strb);
+  for (int j = 0; j < 64; ++j) EXPECT_EQ(m.word(j), j == 32 || j == 63 ? 100u + j : 0u) << "word " << j;
+}

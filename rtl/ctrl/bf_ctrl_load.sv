@@ -1,0 +1,352 @@
+// bf_ctrl_load: the load unit. Moves one `ld-mem` load (docs/isa.md,
+// "Running a block", step 2) from DRAM into IBUF, WBUF or the OBUF (bias):
+// for every index vector (i3, i2, i1, i0) of the four dims (i0 innermost),
+// one run of `run` consecutive DRAM words from
+//   dram + sum_d i_d * ddim[d]
+// to the buffer rows starting at row + sum_d i_d * rdim[d] of the half:
+// run word k goes to bank k mod nb, row start + k div nb (nb = Rows for
+// IBUF, Rows*Cols for WBUF, Cols for the bias).
+//
+// Request side: the run walker issues one read request per beat the run
+// touches (so a beat shared by two runs is read twice, as bf::Machine
+// counts beats), with the run's first and last word offsets; it checks each
+// run before its first request: DRAM words beyond mem_words -> error 4,
+// rows beyond the half -> error 3. Requests are limited by credits so the
+// response FIFO (Depth beats) never overflows: the memory port's responses
+// are always accepted.
+// Write side (gearbox): the valid words of each response beat are appended
+// to a word queue of DramG + Words words; whenever it holds G words (G =
+// the buffer's write group, bf_array_top), the lowest G go to one aligned
+// group of banks at one row. Runs are multiples of nb, so every chunk is a
+// whole group and starts a group boundary.
+//
+// Parameters:
+//   Rows, Cols      array size
+//   IbufDepth, WbufDepth, ObufDepth  bank depths in 32-bit words
+//   DramBits        memory port width
+//   Depth           response FIFO depth in beats (power of two); sets the
+//                   latency the unit hides at one beat per cycle
+// Latency: first buffer write 2 cycles after the first response; then up
+//   to one group per cycle (one beat per cycle when G >= Words).
+module bf_ctrl_load #(
+  parameter int Rows      = 2,
+  parameter int Cols      = 2,
+  parameter int IbufDepth = 128,
+  parameter int WbufDepth = 64,
+  parameter int ObufDepth = 128,
+  parameter int DramBits  = 64,
+  parameter int Depth     = 16,
+  localparam int Words    = DramBits / 32,
+  localparam int DramG    = (DramBits <= 32) ? 1 : (1 << $clog2((DramBits + 31) / 32)),
+  localparam int IbufG    = (DramG < Rows) ? DramG : Rows,
+  localparam int WbufG    = (DramG < Rows * Cols) ? DramG : Rows * Cols,
+  localparam int ObufG    = (DramG < Cols) ? DramG : Cols,
+  localparam int IGw      = (Rows / IbufG > 1) ? $clog2(Rows / IbufG) : 1,
+  localparam int WGw      = (Rows * Cols / WbufG > 1) ? $clog2(Rows * Cols / WbufG) : 1,
+  localparam int OGw      = (Cols / ObufG > 1) ? $clog2(Cols / ObufG) : 1,
+  localparam int IDw      = $clog2(IbufDepth),
+  localparam int WDw      = $clog2(WbufDepth),
+  localparam int ODw      = $clog2(ObufDepth)
+) (
+  input  logic                    clk_i,
+  input  logic                    rst_ni,
+  input  logic                    abort_i,       // stop issuing, drop data, drain responses
+  input  logic [31:0]             mem_words_i,   // DRAM size in words
+  // Load descriptor (start_i while busy_o is low).
+  input  logic                    start_i,
+  input  logic [1:0]              stream_i,      // 0 IBUF, 2 WBUF, 3 bias (OBUF)
+  input  logic                    half_i,
+  input  logic [31:0]             dram_i,        // word address of run 0
+  input  logic [4*32-1:0]         ddim_i,        // DRAM stride of dim d at [32d +: 32]
+  input  logic [4*17-1:0]         cnt_i,         // count of dim d at [17d +: 17] (>= 1)
+  input  logic [15:0]             row_i,         // first row inside the half
+  input  logic [4*16-1:0]         rdim_i,        // row stride of dim d
+  input  logic [16:0]             run_i,         // words per run (multiple of nb)
+  output logic                    busy_o,
+  output logic [2:0]              err_o,         // 0, 3 (buffer row) or 4 (DRAM address); held until start_i
+  // Memory port (reads).
+  output logic                    mem_req_valid_o,
+  input  logic                    mem_req_ready_i,
+  output logic [31:0]             mem_req_addr_o,
+  input  logic                    mem_rsp_valid_i,
+  input  logic [DramBits-1:0]     mem_rsp_data_i,
+  // Buffer write ports of bf_array_top.
+  output logic                    ibuf_wr_valid_o,
+  output logic [IGw-1:0]          ibuf_wr_group_o,
+  output logic [IDw-1:0]          ibuf_wr_addr_o,
+  output logic [IbufG-1:0]        ibuf_wr_mask_o,
+  output logic [IbufG*32-1:0]     ibuf_wr_data_o,
+  output logic                    wbuf_wr_valid_o,
+  output logic [WGw-1:0]          wbuf_wr_group_o,
+  output logic [WDw-1:0]          wbuf_wr_addr_o,
+  output logic [WbufG-1:0]        wbuf_wr_mask_o,
+  output logic [WbufG*32-1:0]     wbuf_wr_data_o,
+  output logic                    obuf_wr_valid_o,
+  input  logic                    obuf_wr_ready_i,
+  output logic [OGw-1:0]          obuf_wr_group_o,
+  output logic [ODw-1:0]          obuf_wr_addr_o,
+  output logic [ObufG-1:0]        obuf_wr_mask_o,
+  output logic [ObufG*32-1:0]     obuf_wr_data_o
+);
+  localparam int Ow  = (Words > 1) ? $clog2(Words) : 1;
+  localparam int Nw  = $clog2(Words + 1);
+  localparam int Pw  = $clog2(Depth);
+  localparam int C   = DramG + Words;         // gearbox capacity in words
+  localparam int Fw  = $clog2(C + 1);
+  localparam int LgI = $clog2(IbufG), LgW = $clog2(WbufG), LgO = $clog2(ObufG);
+  localparam int LnI = $clog2(Rows), LnW = $clog2(Rows * Cols), LnO = $clog2(Cols);
+
+  initial begin
+    if (Rows < 1 || Cols < 1) $fatal(1, "bf_ctrl_load: bad array size");
+    if (DramBits < 32 || DramBits % 32 != 0) $fatal(1, "bf_ctrl_load: DramBits must be a multiple of 32");
+    if (Depth < 2 || (Depth & (Depth - 1)) != 0) $fatal(1, "bf_ctrl_load: Depth must be a power of two >= 2");
+    if (IbufDepth > 65536 || WbufDepth > 65536 || ObufDepth > 65536) $fatal(1, "bf_ctrl_load: banks too deep");
+  end
+
+  // ------------------------------------------------------------ run walker
+  logic        walk_q, first_q, half_q;
+  logic [1:0]  stream_q;
+  logic [16:0] run_q, left_q;
+  logic [16:0] cnt_q [4];
+  logic [16:0] idx_q [4];
+  logic [31:0] ddim_q [4];
+  logic [31:0] da_q [4];
+  logic [15:0] rdim_q [4];
+  logic [31:0] ra_q [4];
+  logic [31:0] beat_q;
+  logic [2:0]  err_q;
+
+  // Stream geometry.
+  logic [4:0]  lnb, lg;      // log2 banks, log2 group
+  logic [16:0] hdepth;
+  always_comb begin
+    unique case (stream_q)
+      2'd0:    begin lnb = 5'(LnI); lg = 5'(LgI); hdepth = 17'(IbufDepth / 2); end
+      2'd2:    begin lnb = 5'(LnW); lg = 5'(LgW); hdepth = 17'(WbufDepth / 2); end
+      default: begin lnb = 5'(LnO); lg = 5'(LgO); hdepth = 17'(ObufDepth / 2); end
+    endcase
+  end
+
+  logic [31:0] beat0;
+  logic [Ow-1:0] off0;
+  bf_ctrl_divw #(.Words(Words)) u_div (.addr_i (da_q[0]), .beat_o (beat0), .off_o (off0));
+
+  logic [31:0] cur_beat;
+  logic [16:0] cur_off, cur_left, avail, n;
+  assign cur_beat = first_q ? beat0 : beat_q;
+  assign cur_off  = first_q ? 17'(off0) : 17'd0;
+  assign cur_left = first_q ? run_q : left_q;
+  assign avail    = 17'(Words) - cur_off;
+  assign n        = (avail < cur_left) ? avail : cur_left;
+
+  logic e_dram, e_row, e_run;
+  logic [16:0] run_rows;
+  assign e_dram = {1'b0, da_q[0]} + 33'(run_q) > {1'b0, mem_words_i};
+  assign run_rows = run_q >> lnb;
+  assign e_row  = {2'b0, ra_q[0]} + 34'(run_rows) > 34'(hdepth);
+  assign e_run  = walk_q && first_q && (e_dram || e_row);
+
+  // Response FIFO: meta written at request, data at response, both read by
+  // the gearbox. Pointers carry one wrap bit.
+  logic [Pw:0]        req_ptr_q, rsp_ptr_q, rd_ptr_q;
+  logic [DramBits-1:0] fdata_q [Depth];
+  logic [Ow-1:0]      foff_q [Depth];
+  logic [Nw-1:0]      fn_q [Depth];
+  logic               credit;
+  assign credit = (req_ptr_q - rd_ptr_q) < (Pw+1)'(Depth);
+
+  // Run FIFO: the physical first row of every requested run.
+  logic [Pw:0]  run_wp_q, run_rp_q;
+  logic [15:0]  run_row_q [Depth];
+  logic         run_full;
+  assign run_full = (run_wp_q - run_rp_q) == (Pw+1)'(Depth);
+
+  logic grant;
+  assign mem_req_valid_o = walk_q && !abort_i && !e_run && credit && !(first_q && run_full);
+  assign mem_req_addr_o  = cur_beat;
+  assign grant           = mem_req_valid_o && mem_req_ready_i;
+
+  // Next index vector (d0 innermost).
+  logic        found;
+  logic [1:0]  adv;
+  always_comb begin
+    found = 1'b0;
+    adv   = 2'd0;
+    for (int d = 0; d < 4; d++) begin
+      if (!found && idx_q[d] != cnt_q[d] - 17'd1) begin
+        found = 1'b1;
+        adv   = 2'(d);
+      end
+    end
+  end
+
+  logic [15:0] row_phys;
+  assign row_phys = 16'(ra_q[0]) + (half_q ? 16'(hdepth) : 16'd0);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      walk_q <= 1'b0; first_q <= 1'b0; half_q <= 1'b0; stream_q <= 2'd0;
+      run_q <= '0; left_q <= '0; beat_q <= '0; err_q <= 3'd0;
+      for (int d = 0; d < 4; d++) begin
+        cnt_q[d] <= 17'd1; idx_q[d] <= '0; ddim_q[d] <= '0; da_q[d] <= '0; rdim_q[d] <= '0; ra_q[d] <= '0;
+      end
+    end else if (start_i) begin
+      walk_q <= 1'b1; first_q <= 1'b1; half_q <= half_i; stream_q <= stream_i;
+      run_q <= run_i; err_q <= 3'd0;
+      for (int d = 0; d < 4; d++) begin
+        cnt_q[d]  <= cnt_i[17*d +: 17];
+        idx_q[d]  <= '0;
+        ddim_q[d] <= ddim_i[32*d +: 32];
+        da_q[d]   <= dram_i;
+        rdim_q[d] <= rdim_i[16*d +: 16];
+        ra_q[d]   <= 32'(row_i);
+      end
+    end else if (abort_i) begin
+      walk_q <= 1'b0;
+    end else if (e_run) begin
+      walk_q <= 1'b0;
+      err_q  <= e_dram ? 3'd4 : 3'd3;
+    end else if (grant) begin
+      if (n == cur_left) begin
+        first_q <= 1'b1;
+        if (!found) begin
+          walk_q <= 1'b0;
+        end else begin
+          for (int d = 0; d < 4; d++) begin
+            if (d < 32'(adv)) begin
+              idx_q[d] <= '0;
+              da_q[d]  <= da_q[adv] + ddim_q[adv];
+              ra_q[d]  <= ra_q[adv] + 32'(rdim_q[adv]);
+            end else if (d == 32'(adv)) begin
+              idx_q[d] <= idx_q[d] + 17'd1;
+              da_q[d]  <= da_q[d] + ddim_q[d];
+              ra_q[d]  <= ra_q[d] + 32'(rdim_q[d]);
+            end
+          end
+        end
+      end else begin
+        first_q <= 1'b0;
+        beat_q  <= cur_beat + 32'd1;
+        left_q  <= cur_left - n;
+      end
+    end
+  end
+
+  // ------------------------------------------------------------ FIFO writes
+  logic rsp_take;
+  assign rsp_take = mem_rsp_valid_i && rsp_ptr_q != req_ptr_q;
+
+  always_ff @(posedge clk_i) begin
+    if (grant) begin
+      foff_q[req_ptr_q[Pw-1:0]] <= Ow'(cur_off);
+      fn_q[req_ptr_q[Pw-1:0]]   <= Nw'(n);
+    end
+    if (rsp_take) fdata_q[rsp_ptr_q[Pw-1:0]] <= mem_rsp_data_i;
+    if (grant && first_q) run_row_q[run_wp_q[Pw-1:0]] <= row_phys;
+  end
+
+  // ------------------------------------------------------------ gearbox
+  logic [31:0] gb_q [C];
+  logic [31:0] gb_d [C];
+  logic [Fw-1:0] fill_q, fill_d, gs, base_fill;
+  logic [16:0] wj_q;
+  logic        head, can_emit, can_app, emit_valid;
+  logic [31:0] hw [Words];
+  logic [Ow-1:0] hoff;
+  logic [Nw-1:0] hn;
+  logic [DramBits-1:0] hbeat;
+
+  assign hbeat = fdata_q[rd_ptr_q[Pw-1:0]];
+  assign hoff  = foff_q[rd_ptr_q[Pw-1:0]];
+  assign hn    = fn_q[rd_ptr_q[Pw-1:0]];
+  for (genvar j = 0; j < Words; j++) begin : g_hw
+    assign hw[j] = hbeat[32*j +: 32];
+  end
+
+  assign gs         = Fw'(1) << lg;
+  assign head       = rd_ptr_q != rsp_ptr_q;
+  assign emit_valid = !abort_i && fill_q >= gs;
+  assign can_emit   = emit_valid && (stream_q != 2'd3 || obuf_wr_ready_i);
+  assign base_fill  = fill_q - (can_emit ? gs : Fw'(0));
+  assign can_app    = !abort_i && head && 32'(base_fill) + 32'(hn) <= C;
+  assign fill_d     = base_fill + (can_app ? Fw'(hn) : Fw'(0));
+
+  always_comb begin
+    for (int i = 0; i < C; i++) begin
+      gb_d[i] = gb_q[i];
+      if (can_emit) gb_d[i] = (i + 32'(gs) < C) ? gb_q[i + 32'(gs)] : 32'd0;
+      if (can_app && i >= 32'(base_fill) && i < 32'(base_fill) + 32'(hn))
+        gb_d[i] = hw[i - 32'(base_fill) + 32'(hoff)];
+    end
+  end
+
+  // Chunk position inside the run: group = j mod (nb/G), row = first + j div (nb/G).
+  logic [4:0]  lgr;
+  logic [16:0] chunks;
+  logic [15:0] wrow;
+  logic [16:0] wgrp;
+  assign lgr    = lnb - lg;
+  assign chunks = run_q >> lg;
+  assign wrow   = run_row_q[run_rp_q[Pw-1:0]] + 16'(wj_q >> lgr);
+  assign wgrp   = wj_q & ((17'd1 << lgr) - 17'd1);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      req_ptr_q <= '0; rsp_ptr_q <= '0; rd_ptr_q <= '0;
+      run_wp_q <= '0; run_rp_q <= '0;
+      fill_q <= '0; wj_q <= '0;
+      for (int i = 0; i < C; i++) gb_q[i] <= '0;
+    end else begin
+      if (grant) req_ptr_q <= req_ptr_q + 1'b1;
+      if (grant && first_q) run_wp_q <= run_wp_q + 1'b1;
+      if (rsp_take) rsp_ptr_q <= rsp_ptr_q + 1'b1;
+      if (abort_i) begin
+        rd_ptr_q <= rsp_ptr_q + (Pw+1)'(rsp_take);
+        run_rp_q <= run_wp_q;
+        fill_q   <= '0;
+        wj_q     <= '0;
+      end else begin
+        if (can_app) rd_ptr_q <= rd_ptr_q + 1'b1;
+        fill_q <= fill_d;
+        for (int i = 0; i < C; i++) gb_q[i] <= gb_d[i];
+        if (can_emit) begin
+          if (wj_q + 17'd1 == chunks) begin
+            wj_q     <= '0;
+            run_rp_q <= run_rp_q + 1'b1;
+          end else begin
+            wj_q <= wj_q + 17'd1;
+          end
+        end
+      end
+    end
+  end
+
+  // Buffer write ports: the lowest G words of the queue.
+  for (genvar j = 0; j < IbufG; j++) begin : g_idata
+    assign ibuf_wr_data_o[32*j +: 32] = gb_q[j];
+  end
+  for (genvar j = 0; j < WbufG; j++) begin : g_wdata
+    assign wbuf_wr_data_o[32*j +: 32] = gb_q[j];
+  end
+  for (genvar j = 0; j < ObufG; j++) begin : g_odata
+    assign obuf_wr_data_o[32*j +: 32] = gb_q[j];
+  end
+  assign ibuf_wr_valid_o = emit_valid && stream_q == 2'd0;
+  assign wbuf_wr_valid_o = emit_valid && stream_q == 2'd2;
+  assign obuf_wr_valid_o = emit_valid && stream_q == 2'd3;
+  assign ibuf_wr_group_o = IGw'(wgrp);
+  assign wbuf_wr_group_o = WGw'(wgrp);
+  assign obuf_wr_group_o = OGw'(wgrp);
+  assign ibuf_wr_addr_o  = IDw'(wrow);
+  assign wbuf_wr_addr_o  = WDw'(wrow);
+  assign obuf_wr_addr_o  = ODw'(wrow);
+  assign ibuf_wr_mask_o  = '1;
+  assign wbuf_wr_mask_o  = '1;
+  assign obuf_wr_mask_o  = '1;
+
+  logic unused;
+  assign unused = ^{wrow, wgrp};
+
+  assign busy_o = walk_q || req_ptr_q != rd_ptr_q || fill_q != '0;
+  assign err_o  = err_q;
+endmodule

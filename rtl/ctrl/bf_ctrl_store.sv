@@ -1,0 +1,379 @@
+// bf_ctrl_store: the store / write-back unit. Runs one `st-mem` store
+// (docs/isa.md, "Write-back") once the tile commands it depends on are done
+// (done count reaches need_i):
+//   for every index vector of the store's dims (i0 innermost), pixel row
+//   pa = pa_i + sum_d i_d * padim[d], DRAM address da = dram_i +
+//   sum_d i_d * ddim[d]; for each plane p: `run` words to da + p*plane_i.
+//   Word w packs channels ch = w*E + e (E = 32/bits, lowest bits first);
+//   channel ch (group g = ch div Cols, column c = ch mod Cols) is
+//   write_back(OBUF[c][pa + g*grp], OBUF[c][bbase + g]) (bf_ctrl_wb), its
+//   byte p for a 16-bit output, and 0 when ch >= groups*Cols.
+// Checks: a run beyond mem_words -> error 4 (before its first word), an
+// OBUF row at or beyond the half -> error 3.
+//
+// Pipeline: the walker reads one OBUF group (ObufG columns, one row) per
+// cycle through the drain port (the array has priority), the bias row
+// first when bias is on; one cycle later the write-back units turn the
+// acc row into S = min(E, ObufG) packed channels of the word being built.
+// Finished words go through a 4-entry FIFO to the beat assembler, which
+// fills one memory beat (words at their offsets, per-word write strobe)
+// and sends it when the run ends or the beat is full.
+//
+// Parameters:
+//   Cols       array columns (OBUF banks)
+//   ObufDepth  OBUF bank depth in 32-bit words
+//   DramBits   memory port width
+// Latency: E/S OBUF reads per output word (twice that with bias) plus one
+//   cycle per run; a beat leaves the cycle after its last word.
+module bf_ctrl_store #(
+  parameter int Cols      = 2,
+  parameter int ObufDepth = 128,
+  parameter int DramBits  = 64,
+  localparam int Words    = DramBits / 32,
+  localparam int DramG    = (DramBits <= 32) ? 1 : (1 << $clog2((DramBits + 31) / 32)),
+  localparam int ObufG    = (DramG < Cols) ? DramG : Cols,
+  localparam int OGw      = (Cols / ObufG > 1) ? $clog2(Cols / ObufG) : 1,
+  localparam int ODw      = $clog2(ObufDepth)
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+  input  logic                  abort_i,
+  input  logic [31:0]           mem_words_i,
+  // Store descriptor (start_i while busy_o is low).
+  input  logic                  start_i,
+  input  logic                  half_i,
+  input  logic [31:0]           dram_i,
+  input  logic [4*32-1:0]       ddim_i,
+  input  logic [31:0]           plane_i,
+  input  logic [4*17-1:0]       cnt_i,
+  input  logic [15:0]           pa_i,
+  input  logic [4*16-1:0]       padim_i,
+  input  logic [15:0]           grp_i,        // OBUF rows between channel groups
+  input  logic [15:0]           bbase_i,      // bias rows (one per group)
+  input  logic [16:0]           groups_i,
+  input  logic [16:0]           run_i,
+  input  logic [31:0]           need_i,       // tile commands that must be done first
+  input  logic                  requant_i,
+  input  logic [1:0]            out_code_i,
+  input  logic                  relu_i,
+  input  logic                  bias_i,
+  input  logic [4:0]            shift_i,
+  // Tile command counters of the sequencer.
+  input  logic [31:0]           issued_i,
+  input  logic [31:0]           done_i,
+  output logic                  busy_o,
+  output logic [2:0]            err_o,
+  // OBUF drain port of bf_array_top.
+  output logic                  rd_valid_o,
+  input  logic                  rd_ready_i,
+  output logic [OGw-1:0]        rd_group_o,
+  output logic [ODw-1:0]        rd_addr_o,
+  input  logic                  rd_rvalid_i,
+  input  logic [ObufG*32-1:0]   rd_data_i,
+  // Memory port (writes).
+  output logic                  mem_req_valid_o,
+  input  logic                  mem_req_ready_i,
+  output logic [31:0]           mem_req_addr_o,
+  output logic [DramBits-1:0]   mem_req_data_o,
+  output logic [Words-1:0]      mem_req_strb_o
+);
+  localparam int Ow  = (Words > 1) ? $clog2(Words) : 1;
+  localparam int LgO = $clog2(ObufG);
+  localparam int LnO = $clog2(Cols);
+  localparam int Cw  = LnO + 1;
+  localparam int OH  = ObufDepth / 2;
+  localparam int Lw  = (ObufG > 1) ? $clog2(ObufG) : 1;
+
+  initial begin
+    if (Cols < 1 || (Cols & (Cols - 1)) != 0) $fatal(1, "bf_ctrl_store: Cols must be a power of two");
+    if (DramBits < 32 || DramBits % 32 != 0) $fatal(1, "bf_ctrl_store: DramBits must be a multiple of 32");
+  end
+
+  // ------------------------------------------------------------ descriptor
+  logic        wait_q, walk_q, rfirst_q, half_q, p_q, bphase_q;
+  logic [16:0] cnt_q [4];
+  logic [16:0] idx_q [4];
+  logic [31:0] ddim_q [4];
+  logic [31:0] da_q [4];
+  logic [15:0] padim_q [4];
+  logic [31:0] pa_q [4];
+  logic [31:0] plane_q;
+  logic [15:0] grp_q, bbase_q;
+  logic [16:0] groups_q, run_q, w_q;
+  logic [31:0] need_q, ch_q, g_q, gofs_q, beat_q;
+  logic [Cw-1:0] c0_q;
+  logic [4:0]  k_q;
+  logic [Ow-1:0] pos_q;
+  logic        requant_q, relu_q, bias_q;
+  logic [1:0]  ocode_q;
+  logic [4:0]  shift_q;
+  logic [2:0]  err_q;
+
+  // Packing geometry: log2 of the field bits, channels per word, channels
+  // per OBUF read.
+  logic [2:0] lpb, le, ls;
+  logic [4:0] subs;
+  logic       two_planes;
+  always_comb begin
+    if (!requant_q)            lpb = 3'd5;
+    else if (ocode_q == 2'd3)  lpb = 3'd3;
+    else                       lpb = 3'(ocode_q) + 3'd1;
+    le   = 3'd5 - lpb;
+    ls   = (le < 3'(LgO)) ? le : 3'(LgO);
+    subs = 5'd1 << (le - ls);
+    two_planes = requant_q && ocode_q == 2'd3;
+  end
+
+  logic [31:0] nch;
+  assign nch = 32'(groups_q) << LnO;
+
+  logic [31:0] dp, beat0;
+  logic [Ow-1:0] pos0;
+  assign dp = da_q[0] + (p_q ? plane_q : 32'd0);
+  bf_ctrl_divw #(.Words(Words)) u_div (.addr_i (dp), .beat_o (beat0), .off_o (pos0));
+
+  logic computes_done;
+  assign computes_done = (issued_i - need_q) >= (issued_i - done_i);
+
+  // ------------------------------------------------------------ walker
+  logic        in_range, e_dram, e_buf, is_bias_rd, room, accept, last_sub, last_word;
+  logic [32:0] oa, ba;
+  logic [4:0]  fifo_cnt_q;
+  assign in_range   = ch_q < nch;
+  assign oa         = {1'b0, pa_q[0]} + {1'b0, gofs_q};
+  assign ba         = {17'b0, bbase_q} + {1'b0, g_q};
+  assign e_dram     = walk_q && rfirst_q && ({1'b0, dp} + 33'(run_q) > {1'b0, mem_words_i});
+  assign e_buf      = walk_q && !rfirst_q && in_range &&
+                      (oa >= 33'(OH) || (bias_q && ba >= 33'(OH)));
+  assign is_bias_rd = bias_q && !bphase_q;
+  assign room       = fifo_cnt_q <= 5'd2;
+  assign rd_valid_o = walk_q && !rfirst_q && !abort_i && in_range && room && !e_buf;
+  assign rd_group_o = OGw'(c0_q >> LgO);
+  assign rd_addr_o  = ODw'((half_q ? 33'(OH) : 33'd0) + (is_bias_rd ? ba : oa));
+  assign accept     = walk_q && !rfirst_q && !abort_i && room && !e_buf && (!in_range || rd_ready_i);
+  assign last_sub   = k_q + 5'd1 == subs;
+  assign last_word  = w_q + 17'd1 == run_q;
+
+  logic        found;
+  logic [1:0]  adv;
+  always_comb begin
+    found = 1'b0;
+    adv   = 2'd0;
+    for (int d = 0; d < 4; d++) begin
+      if (!found && idx_q[d] != cnt_q[d] - 17'd1) begin
+        found = 1'b1;
+        adv   = 2'(d);
+      end
+    end
+  end
+
+  // Stage B tag.
+  logic          t_valid_q, t_bias_q, t_acc_q, t_last_sub_q, t_last_run_q, t_p_q;
+  logic [4:0]    t_k_q;
+  logic [Lw-1:0] t_lane_q;
+  logic [31:0]   t_beat_q;
+  logic [Ow-1:0] t_pos_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wait_q <= 1'b0; walk_q <= 1'b0; rfirst_q <= 1'b0; half_q <= 1'b0; p_q <= 1'b0; bphase_q <= 1'b0;
+      plane_q <= '0; grp_q <= '0; bbase_q <= '0; groups_q <= '0; run_q <= '0; w_q <= '0;
+      need_q <= '0; ch_q <= '0; g_q <= '0; gofs_q <= '0; beat_q <= '0; c0_q <= '0; k_q <= '0; pos_q <= '0;
+      requant_q <= 1'b0; relu_q <= 1'b0; bias_q <= 1'b0; ocode_q <= 2'd0; shift_q <= '0; err_q <= 3'd0;
+      for (int d = 0; d < 4; d++) begin
+        cnt_q[d] <= 17'd1; idx_q[d] <= '0; ddim_q[d] <= '0; da_q[d] <= '0; padim_q[d] <= '0; pa_q[d] <= '0;
+      end
+      t_valid_q <= 1'b0; t_bias_q <= 1'b0; t_acc_q <= 1'b0; t_last_sub_q <= 1'b0; t_last_run_q <= 1'b0;
+      t_p_q <= 1'b0; t_k_q <= '0; t_lane_q <= '0; t_beat_q <= '0; t_pos_q <= '0;
+    end else begin
+      t_valid_q <= 1'b0;
+      if (start_i) begin
+        wait_q <= 1'b1; walk_q <= 1'b0; rfirst_q <= 1'b1; half_q <= half_i; p_q <= 1'b0; bphase_q <= 1'b0;
+        plane_q <= plane_i; grp_q <= grp_i; bbase_q <= bbase_i; groups_q <= groups_i; run_q <= run_i;
+        need_q <= need_i; requant_q <= requant_i; relu_q <= relu_i; bias_q <= bias_i; ocode_q <= out_code_i;
+        shift_q <= shift_i; err_q <= 3'd0;
+        for (int d = 0; d < 4; d++) begin
+          cnt_q[d] <= cnt_i[17*d +: 17]; idx_q[d] <= '0; ddim_q[d] <= ddim_i[32*d +: 32]; da_q[d] <= dram_i;
+          padim_q[d] <= padim_i[16*d +: 16]; pa_q[d] <= 32'(pa_i);
+        end
+      end else if (abort_i) begin
+        wait_q <= 1'b0;
+        walk_q <= 1'b0;
+      end else if (wait_q) begin
+        if (computes_done) begin
+          wait_q <= 1'b0;
+          walk_q <= 1'b1;
+        end
+      end else if (e_dram) begin
+        walk_q <= 1'b0;
+        err_q  <= 3'd4;
+      end else if (e_buf) begin
+        walk_q <= 1'b0;
+        err_q  <= 3'd3;
+      end else if (walk_q && rfirst_q) begin
+        rfirst_q <= 1'b0;
+        beat_q   <= beat0;
+        pos_q    <= pos0;
+        ch_q <= '0; c0_q <= '0; g_q <= '0; gofs_q <= '0; w_q <= '0; k_q <= '0; bphase_q <= 1'b0;
+      end else if (accept) begin
+        t_valid_q    <= 1'b1;
+        t_bias_q     <= in_range && is_bias_rd;
+        t_acc_q      <= in_range && !is_bias_rd;
+        t_last_sub_q <= last_sub && !(in_range && is_bias_rd);
+        t_last_run_q <= last_sub && last_word && !(in_range && is_bias_rd);
+        t_p_q        <= p_q;
+        t_k_q        <= k_q;
+        t_lane_q     <= Lw'(c0_q & Cw'(ObufG - 1));
+        t_beat_q     <= beat_q;
+        t_pos_q      <= pos_q;
+        if (in_range && is_bias_rd) begin
+          bphase_q <= 1'b1;
+        end else begin
+          // Next sub-chunk of channels.
+          bphase_q <= 1'b0;
+          ch_q <= ch_q + (32'd1 << ls);
+          if (32'(c0_q) + (32'd1 << ls) >= 32'(Cols)) begin
+            c0_q   <= '0;
+            g_q    <= g_q + 32'd1;
+            gofs_q <= gofs_q + 32'(grp_q);
+          end else begin
+            c0_q <= c0_q + (Cw'(1) << ls);
+          end
+          if (!last_sub) begin
+            k_q <= k_q + 5'd1;
+          end else begin
+            k_q <= '0;
+            w_q <= w_q + 17'd1;
+            if (32'(pos_q) == Words - 1) begin
+              pos_q  <= '0;
+              beat_q <= beat_q + 32'd1;
+            end else begin
+              pos_q <= pos_q + Ow'(1);
+            end
+            if (last_word) begin
+              rfirst_q <= 1'b1;
+              if (two_planes && !p_q) begin
+                p_q <= 1'b1;
+              end else begin
+                p_q <= 1'b0;
+                if (!found) begin
+                  walk_q <= 1'b0;
+                end else begin
+                  for (int d = 0; d < 4; d++) begin
+                    if (d < 32'(adv)) begin
+                      idx_q[d] <= '0;
+                      da_q[d]  <= da_q[adv] + ddim_q[adv];
+                      pa_q[d]  <= pa_q[adv] + 32'(padim_q[adv]);
+                    end else if (d == 32'(adv)) begin
+                      idx_q[d] <= idx_q[d] + 17'd1;
+                      da_q[d]  <= da_q[d] + ddim_q[d];
+                      pa_q[d]  <= pa_q[d] + 32'(padim_q[d]);
+                    end
+                  end
+                end
+              end
+            end
+          end
+        end
+      end
+    end
+  end
+
+  // ------------------------------------------------------------ stage B
+  logic [ObufG*32-1:0] biasw_q;
+  logic [31:0]         word_q, fields, word_d;
+  logic [31:0]         wbv [ObufG];
+  logic [31:0]         pmask;
+  assign pmask = (lpb == 3'd5) ? 32'hffff_ffff : ((32'd1 << (32'd1 << lpb)) - 32'd1);
+
+  for (genvar j = 0; j < ObufG; j++) begin : g_wb
+    bf_ctrl_wb u_wb (
+      .acc_i (rd_data_i[32*j +: 32]), .bias_i (biasw_q[32*j +: 32]), .bias_en_i (bias_q),
+      .requant_i (requant_q), .out_code_i (ocode_q), .relu_i (relu_q), .shift_i (shift_q),
+      .out_o (wbv[j])
+    );
+  end
+
+  always_comb begin
+    fields = '0;
+    for (int j = 0; j < ObufG; j++) begin
+      if (j >= 32'(t_lane_q) && j < 32'(t_lane_q) + (32'd1 << ls)) begin
+        fields = fields | ((((t_p_q ? wbv[j] >> 8 : wbv[j]) & pmask))
+                 << (((32'(t_k_q) << ls) + 32'(j) - 32'(t_lane_q)) << lpb));
+      end
+    end
+    word_d = word_q | (t_acc_q ? fields : 32'd0);
+  end
+
+  // Word FIFO: {word, beat, pos, last of run}.
+  localparam int FD = 4;
+  logic [31:0]   fw_q [FD];
+  logic [31:0]   fb_q [FD];
+  logic [Ow-1:0] fp_q [FD];
+  logic          fl_q [FD];
+  logic [1:0]    fwp_q, frp_q;
+  logic          push, pop;
+  assign push = t_valid_q && t_last_sub_q && !abort_i;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      biasw_q <= '0;
+      word_q  <= '0;
+      fwp_q <= '0; frp_q <= '0; fifo_cnt_q <= '0;
+      for (int i = 0; i < FD; i++) begin
+        fw_q[i] <= '0; fb_q[i] <= '0; fp_q[i] <= '0; fl_q[i] <= 1'b0;
+      end
+    end else begin
+      if (t_valid_q && t_bias_q && rd_rvalid_i) biasw_q <= rd_data_i;
+      if (t_valid_q) word_q <= t_last_sub_q ? 32'd0 : word_d;
+      if (push) begin
+        fw_q[fwp_q] <= word_d;
+        fb_q[fwp_q] <= t_beat_q;
+        fp_q[fwp_q] <= t_pos_q;
+        fl_q[fwp_q] <= t_last_run_q;
+        fwp_q <= fwp_q + 2'd1;
+      end
+      if (pop) frp_q <= frp_q + 2'd1;
+      if (abort_i) begin
+        fwp_q <= '0; frp_q <= '0; fifo_cnt_q <= '0; word_q <= '0;
+      end else begin
+        fifo_cnt_q <= fifo_cnt_q + (push ? 5'd1 : 5'd0) - (pop ? 5'd1 : 5'd0);
+      end
+    end
+  end
+
+  // ------------------------------------------------------------ beat assembler
+  logic [31:0]      abeat_q;
+  logic [31:0]      adata_q [Words];
+  logic [Words-1:0] astrb_q;
+  logic             send_q;
+  assign pop = !abort_i && !send_q && fifo_cnt_q != 5'd0;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      abeat_q <= '0; astrb_q <= '0; send_q <= 1'b0;
+      for (int i = 0; i < Words; i++) adata_q[i] <= '0;
+    end else begin
+      if (send_q && mem_req_ready_i) begin
+        send_q  <= 1'b0;
+        astrb_q <= '0;
+      end else if (abort_i && !send_q) begin
+        astrb_q <= '0;
+      end else if (pop) begin
+        abeat_q          <= fb_q[frp_q];
+        adata_q[fp_q[frp_q]] <= fw_q[frp_q];
+        astrb_q[fp_q[frp_q]] <= 1'b1;
+        if (32'(fp_q[frp_q]) == Words - 1 || fl_q[frp_q]) send_q <= 1'b1;
+      end
+    end
+  end
+  assign mem_req_valid_o = send_q;
+  assign mem_req_addr_o  = abeat_q;
+  assign mem_req_strb_o  = astrb_q;
+  for (genvar i = 0; i < Words; i++) begin : g_wdata
+    assign mem_req_data_o[32*i +: 32] = adata_q[i];
+  end
+
+  assign busy_o = wait_q || walk_q || t_valid_q || fifo_cnt_q != 5'd0 || send_q || astrb_q != '0;
+  assign err_o  = err_q;
+endmodule

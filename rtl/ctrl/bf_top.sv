@@ -1,0 +1,252 @@
+// bf_top: the Bit Fusion accelerator: controller + memory port + array.
+// It runs a compiled program (docs/isa.md) from DRAM to DRAM.
+//
+//   start_i (one cycle, while busy_o is low) starts the program whose word
+//   0 is at DRAM word start_addr_i and which has prog_words_i words; loads
+//   and stores must stay below DRAM word mem_words_i. The device runs until
+//   a `block-end last` (status 0) or an error, then drops busy_o and raises
+//   done_o (held until the next start). status_o is the error code of
+//   docs/isa.md (1 illegal opcode, 2 bad field, 3 buffer address, 4 DRAM
+//   address, 5 bad block, 6 bad run, 7 program end), err_pc_o the index of
+//   the failing instruction (of the block-end for errors while a block
+//   runs), cycles_o the cycles since start, tiles_o the tile commands
+//   issued, steps_o the array steps (bf::Machine's array cycles).
+//
+// Memory port (one beat of DramBits per request, docs/controller.md):
+//   request  mem_req_valid_o / mem_req_ready_i, mem_req_we_o,
+//            mem_req_addr_o (beat index = word address / (DramBits/32)),
+//            mem_req_wdata_o, mem_req_wstrb_o (one bit per 32-bit word);
+//            the request outputs depend on registered state only.
+//   response mem_rsp_valid_i / mem_rsp_rdata_i: one beat per accepted
+//            read, in order, any latency; always accepted.
+// Requesters: instruction fetch, the load unit (reads) and the store unit
+// (writes); load and store alternate when both request.
+//
+// Blocks: bf_ctrl_fetch, bf_ctrl_seq (decode, loop stack, address
+// generators, step engine), bf_ctrl_load (DRAM -> IBUF/WBUF/OBUF bias, with
+// the gearbox), bf_ctrl_store (OBUF -> write-back -> DRAM), bf_array_top.
+//
+// Parameters (configs/*.json via cmake/BfConfig.cmake):
+//   Rows, Cols, WbufKb, IbufKb, ObufKb, DramBits  as bf_array_top
+//   RspDepth  load response FIFO depth in beats (power of two)
+// Latency: see docs/controller.md ("Timing").
+module bf_top #(
+  parameter int Rows     = 16,
+  parameter int Cols     = 32,
+  parameter int WbufKb   = 64,
+  parameter int IbufKb   = 32,
+  parameter int ObufKb   = 16,
+  parameter int DramBits = 192,
+  parameter int RspDepth = 64,
+  localparam int Words   = DramBits / 32
+) (
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  input  logic                start_i,
+  input  logic [31:0]         start_addr_i,
+  input  logic [31:0]         prog_words_i,
+  input  logic [31:0]         mem_words_i,
+  output logic                busy_o,
+  output logic                done_o,
+  output logic [2:0]          status_o,
+  output logic [31:0]         err_pc_o,
+  output logic [63:0]         cycles_o,
+  output logic [31:0]         tiles_o,
+  output logic [31:0]         steps_o,
+  // Memory port.
+  output logic                mem_req_valid_o,
+  input  logic                mem_req_ready_i,
+  output logic                mem_req_we_o,
+  output logic [31:0]         mem_req_addr_o,
+  output logic [DramBits-1:0] mem_req_wdata_o,
+  output logic [Words-1:0]    mem_req_wstrb_o,
+  input  logic                mem_rsp_valid_i,
+  input  logic [DramBits-1:0] mem_rsp_rdata_i
+);
+  localparam int IbufDepth = IbufKb * 256 / Rows;
+  localparam int WbufDepth = WbufKb * 256 / (Rows * Cols);
+  localparam int ObufDepth = ObufKb * 256 / Cols;
+  localparam int DramG     = (DramBits <= 32) ? 1 : (1 << $clog2((DramBits + 31) / 32));
+  localparam int IbufG     = (DramG < Rows) ? DramG : Rows;
+  localparam int WbufG     = (DramG < Rows * Cols) ? DramG : Rows * Cols;
+  localparam int ObufG     = (DramG < Cols) ? DramG : Cols;
+  localparam int IGw       = (Rows / IbufG > 1) ? $clog2(Rows / IbufG) : 1;
+  localparam int WGw       = (Rows * Cols / WbufG > 1) ? $clog2(Rows * Cols / WbufG) : 1;
+  localparam int OGw       = (Cols / ObufG > 1) ? $clog2(Cols / ObufG) : 1;
+  localparam int IDw       = $clog2(IbufDepth);
+  localparam int WDw       = $clog2(WbufDepth);
+  localparam int ODw       = $clog2(ObufDepth);
+
+  initial begin
+    if (DramBits < 32 || DramBits > 8192 || DramBits % 32 != 0)
+      $fatal(1, "bf_top: DramBits must be a multiple of 32 in 32..8192");
+    if (RspDepth < 2 || (RspDepth & (RspDepth - 1)) != 0)
+      $fatal(1, "bf_top: RspDepth must be a power of two >= 2");
+  end
+
+  // ------------------------------------------------------------ fetch
+  logic        f_req, f_take, f_valid, f_end;
+  logic [31:0] f_instr, f_pc;
+  logic        f_mvalid, f_mready;
+  logic [31:0] f_maddr;
+  bf_ctrl_fetch #(.DramBits(DramBits)) u_fetch (
+    .clk_i, .rst_ni,
+    .start_i (start_i && !busy_o), .start_addr_i, .prog_words_i,
+    .req_i (f_req), .take_i (f_take), .valid_o (f_valid), .instr_o (f_instr), .pc_o (f_pc), .end_o (f_end),
+    .mem_req_valid_o (f_mvalid), .mem_req_ready_i (f_mready), .mem_req_addr_o (f_maddr),
+    .mem_rsp_valid_i, .mem_rsp_data_i (mem_rsp_rdata_i)
+  );
+
+  // ------------------------------------------------------------ sequencer
+  logic              ld_start, ld_half, ld_busy;
+  logic [1:0]        ld_stream;
+  logic [31:0]       ld_dram;
+  logic [4*32-1:0]   ld_ddim;
+  logic [4*17-1:0]   ld_cnt;
+  logic [15:0]       ld_row;
+  logic [4*16-1:0]   ld_rdim;
+  logic [16:0]       ld_run;
+  logic [2:0]        ld_err;
+  logic              st_start, st_half, st_busy, st_requant, st_relu, st_bias;
+  logic [31:0]       st_dram, st_plane, st_need;
+  logic [4*32-1:0]   st_ddim;
+  logic [4*17-1:0]   st_cnt;
+  logic [15:0]       st_pa, st_grp, st_bbase;
+  logic [4*16-1:0]   st_padim;
+  logic [16:0]       st_groups, st_run;
+  logic [1:0]        st_ocode;
+  logic [4:0]        st_shift;
+  logic [2:0]        st_err;
+  logic              abort;
+  logic [31:0]       issued, tdone;
+  logic [3:0]        state;
+  logic              arr_busy;
+  logic              cmd_valid, cmd_ready, cmd_as, cmd_ws, cmd_acc, tile_done;
+  logic [1:0]        cmd_pa, cmd_pw, cmd_shift;
+  logic [2:0]        cmd_nred;
+  logic [15:0]       cmd_ib, cmd_wb, cmd_ob;
+  logic [6*16-1:0]   cmd_cnt, cmd_is, cmd_ws_str, cmd_os;
+
+  bf_ctrl_seq #(
+    .Rows (Rows), .Cols (Cols), .IbufDepth (IbufDepth), .WbufDepth (WbufDepth), .ObufDepth (ObufDepth)
+  ) u_seq (
+    .clk_i, .rst_ni, .start_i,
+    .busy_o, .done_o, .status_o, .err_pc_o, .cycles_o, .tiles_o, .state_o (state),
+    .f_req_o (f_req), .f_take_o (f_take), .f_valid_i (f_valid), .f_instr_i (f_instr), .f_pc_i (f_pc),
+    .f_end_i (f_end),
+    .ld_start_o (ld_start), .ld_stream_o (ld_stream), .ld_half_o (ld_half), .ld_dram_o (ld_dram),
+    .ld_ddim_o (ld_ddim), .ld_cnt_o (ld_cnt), .ld_row_o (ld_row), .ld_rdim_o (ld_rdim), .ld_run_o (ld_run),
+    .ld_busy_i (ld_busy), .ld_err_i (ld_err),
+    .st_start_o (st_start), .st_half_o (st_half), .st_dram_o (st_dram), .st_ddim_o (st_ddim),
+    .st_plane_o (st_plane), .st_cnt_o (st_cnt), .st_pa_o (st_pa), .st_padim_o (st_padim),
+    .st_grp_o (st_grp), .st_bbase_o (st_bbase), .st_groups_o (st_groups), .st_run_o (st_run),
+    .st_need_o (st_need), .st_requant_o (st_requant), .st_out_code_o (st_ocode), .st_relu_o (st_relu),
+    .st_bias_o (st_bias), .st_shift_o (st_shift), .st_busy_i (st_busy), .st_err_i (st_err),
+    .abort_o (abort), .issued_o (issued), .tdone_o (tdone),
+    .cmd_valid_o (cmd_valid), .cmd_ready_i (cmd_ready), .cmd_prec_a_o (cmd_pa), .cmd_prec_w_o (cmd_pw),
+    .cmd_a_signed_o (cmd_as), .cmd_w_signed_o (cmd_ws), .cmd_shift_o (cmd_shift),
+    .cmd_obuf_acc_o (cmd_acc), .cmd_n_red_o (cmd_nred),
+    .cmd_ibuf_base_o (cmd_ib), .cmd_wbuf_base_o (cmd_wb), .cmd_obuf_base_o (cmd_ob),
+    .cmd_count_o (cmd_cnt), .cmd_ibuf_stride_o (cmd_is), .cmd_wbuf_stride_o (cmd_ws_str),
+    .cmd_obuf_stride_o (cmd_os), .tile_done_i (tile_done)
+  );
+
+  // ------------------------------------------------------------ load unit
+  logic                 l_mvalid, l_mready;
+  logic [31:0]          l_maddr;
+  logic                 ibuf_wv, wbuf_wv, obuf_wv, obuf_wr_ready;
+  logic [IGw-1:0]       ibuf_wg;
+  logic [WGw-1:0]       wbuf_wg;
+  logic [OGw-1:0]       obuf_wg;
+  logic [IDw-1:0]       ibuf_wa;
+  logic [WDw-1:0]       wbuf_wa;
+  logic [ODw-1:0]       obuf_wa;
+  logic [IbufG-1:0]     ibuf_wm;
+  logic [WbufG-1:0]     wbuf_wm;
+  logic [ObufG-1:0]     obuf_wm;
+  logic [IbufG*32-1:0]  ibuf_wd;
+  logic [WbufG*32-1:0]  wbuf_wd;
+  logic [ObufG*32-1:0]  obuf_wd;
+
+  bf_ctrl_load #(
+    .Rows (Rows), .Cols (Cols), .IbufDepth (IbufDepth), .WbufDepth (WbufDepth), .ObufDepth (ObufDepth),
+    .DramBits (DramBits), .Depth (RspDepth)
+  ) u_load (
+    .clk_i, .rst_ni, .abort_i (abort), .mem_words_i,
+    .start_i (ld_start), .stream_i (ld_stream), .half_i (ld_half), .dram_i (ld_dram), .ddim_i (ld_ddim),
+    .cnt_i (ld_cnt), .row_i (ld_row), .rdim_i (ld_rdim), .run_i (ld_run), .busy_o (ld_busy), .err_o (ld_err),
+    .mem_req_valid_o (l_mvalid), .mem_req_ready_i (l_mready), .mem_req_addr_o (l_maddr),
+    .mem_rsp_valid_i, .mem_rsp_data_i (mem_rsp_rdata_i),
+    .ibuf_wr_valid_o (ibuf_wv), .ibuf_wr_group_o (ibuf_wg), .ibuf_wr_addr_o (ibuf_wa),
+    .ibuf_wr_mask_o (ibuf_wm), .ibuf_wr_data_o (ibuf_wd),
+    .wbuf_wr_valid_o (wbuf_wv), .wbuf_wr_group_o (wbuf_wg), .wbuf_wr_addr_o (wbuf_wa),
+    .wbuf_wr_mask_o (wbuf_wm), .wbuf_wr_data_o (wbuf_wd),
+    .obuf_wr_valid_o (obuf_wv), .obuf_wr_ready_i (obuf_wr_ready), .obuf_wr_group_o (obuf_wg),
+    .obuf_wr_addr_o (obuf_wa), .obuf_wr_mask_o (obuf_wm), .obuf_wr_data_o (obuf_wd)
+  );
+
+  // ------------------------------------------------------------ store unit
+  logic                s_mvalid, s_mready;
+  logic [31:0]         s_maddr;
+  logic [DramBits-1:0] s_mdata;
+  logic [Words-1:0]    s_mstrb;
+  logic                obuf_rv, obuf_rready, obuf_rvalid;
+  logic [OGw-1:0]      obuf_rg;
+  logic [ODw-1:0]      obuf_ra;
+  logic [ObufG*32-1:0] obuf_rd;
+
+  bf_ctrl_store #(.Cols (Cols), .ObufDepth (ObufDepth), .DramBits (DramBits)) u_store (
+    .clk_i, .rst_ni, .abort_i (abort), .mem_words_i,
+    .start_i (st_start), .half_i (st_half), .dram_i (st_dram), .ddim_i (st_ddim), .plane_i (st_plane),
+    .cnt_i (st_cnt), .pa_i (st_pa), .padim_i (st_padim), .grp_i (st_grp), .bbase_i (st_bbase),
+    .groups_i (st_groups), .run_i (st_run), .need_i (st_need), .requant_i (st_requant),
+    .out_code_i (st_ocode), .relu_i (st_relu), .bias_i (st_bias), .shift_i (st_shift),
+    .issued_i (issued), .done_i (tdone), .busy_o (st_busy), .err_o (st_err),
+    .rd_valid_o (obuf_rv), .rd_ready_i (obuf_rready), .rd_group_o (obuf_rg), .rd_addr_o (obuf_ra),
+    .rd_rvalid_i (obuf_rvalid), .rd_data_i (obuf_rd),
+    .mem_req_valid_o (s_mvalid), .mem_req_ready_i (s_mready), .mem_req_addr_o (s_maddr),
+    .mem_req_data_o (s_mdata), .mem_req_strb_o (s_mstrb)
+  );
+
+  // ------------------------------------------------------------ memory arbiter
+  // Load and store alternate (turn_q: 1 = store first); fetch never runs
+  // together with them.
+  logic turn_q, pick_s, pick_l;
+  assign pick_s = s_mvalid && (!l_mvalid || turn_q);
+  assign pick_l = l_mvalid && !pick_s;
+  assign mem_req_valid_o = s_mvalid || l_mvalid || f_mvalid;
+  assign mem_req_we_o    = pick_s;
+  assign mem_req_addr_o  = pick_s ? s_maddr : pick_l ? l_maddr : f_maddr;
+  assign mem_req_wdata_o = s_mdata;
+  assign mem_req_wstrb_o = pick_s ? s_mstrb : '0;
+  assign s_mready = mem_req_ready_i && pick_s;
+  assign l_mready = mem_req_ready_i && pick_l;
+  assign f_mready = mem_req_ready_i && !pick_s && !pick_l;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) turn_q <= 1'b0;
+    else if (mem_req_ready_i && (pick_s || pick_l)) turn_q <= pick_l;
+  end
+
+  // ------------------------------------------------------------ the array
+  bf_array_top #(
+    .Rows (Rows), .Cols (Cols), .WbufKb (WbufKb), .IbufKb (IbufKb), .ObufKb (ObufKb), .DramBits (DramBits)
+  ) u_array (
+    .clk_i, .rst_ni,
+    .cmd_valid_i (cmd_valid), .cmd_ready_o (cmd_ready), .cmd_prec_a_i (cmd_pa), .cmd_prec_w_i (cmd_pw),
+    .cmd_a_signed_i (cmd_as), .cmd_w_signed_i (cmd_ws), .cmd_shift_i (cmd_shift), .cmd_obuf_acc_i (cmd_acc),
+    .cmd_n_red_i (cmd_nred), .cmd_ibuf_base_i (cmd_ib), .cmd_wbuf_base_i (cmd_wb), .cmd_obuf_base_i (cmd_ob),
+    .cmd_count_i (cmd_cnt), .cmd_ibuf_stride_i (cmd_is), .cmd_wbuf_stride_i (cmd_ws_str),
+    .cmd_obuf_stride_i (cmd_os), .done_o (tile_done), .busy_o (arr_busy), .stat_steps_o (steps_o),
+    .ibuf_wr_valid_i (ibuf_wv), .ibuf_wr_group_i (ibuf_wg), .ibuf_wr_addr_i (ibuf_wa),
+    .ibuf_wr_mask_i (ibuf_wm), .ibuf_wr_data_i (ibuf_wd),
+    .wbuf_wr_valid_i (wbuf_wv), .wbuf_wr_group_i (wbuf_wg), .wbuf_wr_addr_i (wbuf_wa),
+    .wbuf_wr_mask_i (wbuf_wm), .wbuf_wr_data_i (wbuf_wd),
+    .obuf_wr_valid_i (obuf_wv), .obuf_wr_ready_o (obuf_wr_ready), .obuf_wr_group_i (obuf_wg),
+    .obuf_wr_addr_i (obuf_wa), .obuf_wr_mask_i (obuf_wm), .obuf_wr_data_i (obuf_wd),
+    .obuf_rd_valid_i (obuf_rv), .obuf_rd_ready_o (obuf_rready), .obuf_rd_group_i (obuf_rg),
+    .obuf_rd_addr_i (obuf_ra), .obuf_rd_rvalid_o (obuf_rvalid), .obuf_rd_data_o (obuf_rd)
+  );
+
+  logic unused;
+  assign unused = ^{state, arr_busy};
+endmodule

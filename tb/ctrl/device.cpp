@@ -1,0 +1,80 @@
+// The RTL device runner (device.hpp): one template over the Verilated
+// bf_top models, dispatched by configuration name. Compiled once per set of
+// models (BF_DEVICE_<name> defines which are linked in).
+#include "tb/ctrl/device.hpp"
+
+#include <stdexcept>
+
+#include "tb/ctrl/device_impl.hpp"
+
+#ifdef BF_DEVICE_bf2x2
+#include "Vbf_top_bf2x2.h"
+#endif
+#ifdef BF_DEVICE_bf4x8
+#include "Vbf_top_bf4x8.h"
+#endif
+#ifdef BF_DEVICE_bf8x8
+#include "Vbf_top_bf8x8.h"
+#endif
+#ifdef BF_DEVICE_bf16x32
+#include "Vbf_top_bf16x32.h"
+#endif
+
+namespace bf::tb {
+namespace {
+
+void check_same(const ArrayConfig& cfg) {
+  const ArrayConfig b = load_config(cfg.name);
+  if (b.rows != cfg.rows || b.cols != cfg.cols || b.wbuf_kb != cfg.wbuf_kb || b.ibuf_kb != cfg.ibuf_kb ||
+      b.obuf_kb != cfg.obuf_kb || b.dram_bits != cfg.dram_bits)
+    throw std::runtime_error("device: configuration '" + cfg.name +
+                             "' differs from the one the RTL was built for (only dram_latency may change)");
+}
+
+}  // namespace
+
+std::vector<std::string> device_configs() {
+  std::vector<std::string> v;
+#ifdef BF_DEVICE_bf2x2
+  v.push_back("bf2x2");
+#endif
+#ifdef BF_DEVICE_bf4x8
+  v.push_back("bf4x8");
+#endif
+#ifdef BF_DEVICE_bf8x8
+  v.push_back("bf8x8");
+#endif
+#ifdef BF_DEVICE_bf16x32
+  v.push_back("bf16x32");
+#endif
+  return v;
+}
+
+bool device_available(const std::string& name) {
+  for (const auto& n : device_configs())
+    if (n == name) return true;
+  return false;
+}
+
+DeviceResult run_device(const ArrayConfig& cfg, const std::vector<uint32_t>& program, std::vector<uint32_t>& dram,
+                        const DeviceOptions& opt) {
+  check_same(cfg);
+#ifdef BF_DEVICE_bf2x2
+  if (cfg.name == "bf2x2") return detail::run_model<Vbf_top_bf2x2>(cfg, program, dram, opt);
+#endif
+#ifdef BF_DEVICE_bf4x8
+  if (cfg.name == "bf4x8") return detail::run_model<Vbf_top_bf4x8>(cfg, program, dram, opt);
+#endif
+#ifdef BF_DEVICE_bf8x8
+  if (cfg.name == "bf8x8") return detail::run_model<Vbf_top_bf8x8>(cfg, program, dram, opt);
+#endif
+#ifdef BF_DEVICE_bf16x32
+  if (cfg.name == "bf16x32") return detail::run_model<Vbf_top_bf16x32>(cfg, program, dram, opt);
+#endif
+  std::string avail;
+  for (const auto& n : device_configs()) avail += (avail.empty() ? "" : ", ") + n;
+  throw std::runtime_error("device: no RTL model for configuration '" + cfg.name + "' in this build (built: " +
+                           avail + ")");
+}
+
+}  // namespace bf::tb

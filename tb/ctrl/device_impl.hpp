@@ -1,0 +1,140 @@
+// The device runner's template over one Verilated bf_top model (device.hpp
+// is the API; this header is for builds that verilate bf_top with their own
+// parameters, e.g. the tests' 192-bit-port bf2x2, and call run_model
+// directly).
+#pragma once
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "golden/config.hpp"
+#include "tb/array/ports.hpp"
+#include "tb/ctrl/device.hpp"
+#include "tb/dram_model.hpp"
+#include "tb/dut.hpp"
+#include "tb/gtkw.hpp"
+
+namespace bf::tb::detail {
+
+
+// Signals worth seeing first, grouped (hierarchy as Verilator traces it).
+inline std::vector<WaveGroup> wave_groups(const ArrayConfig& cfg) {
+  const std::string t = "TOP.bf_top.";
+  const int words = cfg.dram_bits / 32;
+  std::vector<WaveGroup> g;
+  g.push_back({"controller", {{t + "clk_i"}, {t + "busy_o"}, {t + "done_o"}, {t + "status_o", 3},
+                              {t + "u_seq.state_q", 4}, {t + "u_fetch.pc_q", 32}, {t + "u_seq.f_instr_i", 32},
+                              {t + "u_seq.issued_q", 32}, {t + "u_seq.tdone_q", 32}, {t + "u_seq.hi_q"},
+                              {t + "u_seq.hw_q"}, {t + "u_seq.ho_q"}, {t + "cycles_o", 64}}});
+  g.push_back({"memory port", {{t + "mem_req_valid_o"}, {t + "mem_req_ready_i"}, {t + "mem_req_we_o"},
+                               {t + "mem_req_addr_o", 32}, {t + "mem_req_wstrb_o", words},
+                               {t + "mem_req_wdata_o", cfg.dram_bits}, {t + "mem_rsp_valid_i"},
+                               {t + "mem_rsp_rdata_i", cfg.dram_bits}}});
+  g.push_back({"load / store units", {{t + "u_load.walk_q"}, {t + "u_load.stream_q", 2}, {t + "u_load.busy_o"},
+                                      {t + "u_load.fill_q", 8}, {t + "u_store.wait_q"}, {t + "u_store.walk_q"},
+                                      {t + "u_store.busy_o"}, {t + "u_store.send_q"}}});
+  g.push_back({"tile commands", {{t + "u_array.cmd_valid_i"}, {t + "u_array.cmd_ready_o"},
+                                 {t + "u_array.cmd_ibuf_base_i", 16}, {t + "u_array.cmd_wbuf_base_i", 16},
+                                 {t + "u_array.cmd_obuf_base_i", 16}, {t + "u_array.cmd_obuf_acc_i"},
+                                 {t + "u_array.done_o"}, {t + "u_array.stat_steps_o", 32}}});
+  WaveGroup rows{"per-row inputs (IBUF -> row edge)", {}};
+  for (int r = 0; r < cfg.rows && r < 16; ++r)
+    rows.signals.push_back({t + "u_array.g_row[" + std::to_string(r) + "].rdata", 32});
+  g.push_back(rows);
+  WaveGroup cols{"per-column sums (bottom of the array)", {}};
+  for (int c = 0; c < cfg.cols && c < 32; ++c)
+    cols.signals.push_back({t + "u_array.g_col[" + std::to_string(c) + "].u_out.acc_q", 32, true});
+  g.push_back(cols);
+  g.push_back({"buffer ports", {{t + "u_array.ibuf_wr_valid_i"}, {t + "u_array.ibuf_wr_addr_i", 16},
+                                {t + "u_array.wbuf_wr_valid_i"}, {t + "u_array.wbuf_wr_addr_i", 16},
+                                {t + "u_array.obuf_wr_valid_i"}, {t + "u_array.obuf_wr_ready_o"},
+                                {t + "u_array.obuf_rd_valid_i"}, {t + "u_array.obuf_rd_ready_o"},
+                                {t + "u_array.obuf_rd_addr_i", 16}}});
+  return g;
+}
+
+// Runs one program on a Verilated bf_top whose parameters are those of cfg.
+template <class Model>
+DeviceResult run_model(const ArrayConfig& cfg, const std::vector<uint32_t>& prog, std::vector<uint32_t>& dram,
+                       const DeviceOptions& opt) {
+  DeviceResult res;
+  const int wpb = cfg.dram_bits / 32;
+  const uint64_t data_words = dram.size();
+  const uint64_t prog_base = (data_words + wpb - 1) / wpb * wpb;
+  const uint64_t prog_beat = prog_base / wpb;
+  const uint64_t total = prog_base + prog.size() + wpb;
+  if (total >= (uint64_t{1} << 32)) throw std::runtime_error("device: memory image beyond 2^32 words");
+  DramModel mem(cfg.dram_bits, opt.dram_latency >= 0 ? opt.dram_latency : cfg.dram_latency, total * 4);
+  if (data_words) mem.write_bytes(0, dram.data(), data_words * 4);
+  if (!prog.empty()) mem.write_bytes(prog_base * 4, prog.data(), prog.size() * 4);
+
+  Dut<Model> dut("TOP");  // trace root "TOP", as the .gtkw paths
+  if (!opt.trace.empty()) {
+    dut.open_trace(opt.trace, opt.trace_from, opt.trace_to);
+    std::string gtkw = opt.trace;
+    const auto dot = gtkw.rfind('.');
+    gtkw = (dot == std::string::npos ? gtkw : gtkw.substr(0, dot)) + ".gtkw";
+    write_gtkw(gtkw, opt.trace, wave_groups(cfg));
+  }
+  dut->start_i = 0;
+  dut->mem_req_ready_i = 0;
+  dut->mem_rsp_valid_i = 0;
+  dut->start_addr_i = uint32_t(prog_base);
+  dut->prog_words_i = uint32_t(prog.size());
+  dut->mem_words_i = uint32_t(data_words);
+  dut.reset();
+  dut->start_i = 1;
+  dut.tick();
+  dut->start_i = 0;
+
+  const uint64_t limit = opt.watchdog ? opt.watchdog : 100'000'000ull;
+  std::vector<uint32_t> wdata(wpb), rdata(wpb), strb((wpb + 31) / 32);
+  const auto t0 = std::chrono::steady_clock::now();
+  uint64_t n = 0;
+  for (; !dut->done_o; ++n) {
+    if (n >= limit) {
+      res.watchdog = true;
+      res.message = "watchdog: the device is still busy after " + std::to_string(limit) + " cycles";
+      break;
+    }
+    dut->mem_req_ready_i = mem.ready();
+    dut.eval();
+    const bool valid = dut->mem_req_valid_o, we = dut->mem_req_we_o;
+    const uint64_t addr = dut->mem_req_addr_o;
+    if (valid && we) {
+      for (int j = 0; j < wpb; ++j) wdata[j] = get_word(dut->mem_req_wdata_o, j);
+      for (size_t k = 0; k < strb.size(); ++k) strb[k] = get_word(dut->mem_req_wstrb_o, int(k));
+      if (wpb % 32) strb.back() &= (1u << (wpb % 32)) - 1u;
+    }
+    if (valid && !we && addr >= prog_beat) ++res.fetch_beats;
+    const bool rsp = mem.cycle(valid, we, addr, wdata.data(), rdata.data(), strb.data());
+    dut->mem_rsp_valid_i = rsp;
+    for (int j = 0; j < wpb; ++j) set_word(dut->mem_rsp_rdata_i, j, rsp ? rdata[j] : 0u);
+    dut.tick();
+    if (opt.progress && opt.progress_every && (n + 1) % opt.progress_every == 0) opt.progress(n + 1);
+  }
+  res.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!res.watchdog) {
+    res.status = dut->status_o;
+    res.pc = dut->err_pc_o;
+    if (res.status) res.message = "device stopped with status " + std::to_string(res.status) + " at pc " +
+                                  std::to_string(res.pc);
+  }
+  if (mem.error()) {
+    res.status = res.status ? res.status : 4;
+    res.message = "memory port: " + mem.error_message();
+  }
+  res.cycles = dut->cycles_o;
+  res.tile_cmds = dut->tiles_o;
+  res.array_steps = dut->steps_o;
+  res.read_beats = mem.reads();
+  res.write_beats = mem.writes();
+  res.read_bytes = mem.bytes_read();
+  res.write_bytes = mem.bytes_written();
+  res.write_payload_bytes = mem.payload_bytes_written();
+  if (data_words) mem.read_bytes(0, dram.data(), data_words * 4);
+  return res;
+}
+
+}  // namespace bf::tb::detail

@@ -1,0 +1,340 @@
+// The RTL controller + array (bf_top) against bf::Machine and against a
+// plain nested-loop convolution, on compiled conv and fc layers; the error
+// statuses; the memory traffic and cycle counts against the machine.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "golden/compiler.hpp"
+#include "golden/config.hpp"
+#include "golden/machine.hpp"
+#include "tb/ctrl/device.hpp"
+
+using namespace bf;
+
+namespace {
+
+// Plain nested-loop convolution on NCHW / OIHW with the write-back of
+// docs/isa.md, independent of the compiler and the machine.
+std::vector<int64_t> direct_conv(const LayerDesc& l, const std::vector<int64_t>& in, const std::vector<int64_t>& w,
+                                 const std::vector<int64_t>& bias) {
+  const int OH = l.out_h(), OW = l.out_w();
+  std::vector<int64_t> out(size_t(l.batch) * l.out_c * OH * OW);
+  for (int b = 0; b < l.batch; ++b)
+    for (int o = 0; o < l.out_c; ++o)
+      for (int y = 0; y < OH; ++y)
+        for (int x = 0; x < OW; ++x) {
+          int64_t acc = l.bias ? bias[o] : 0;
+          for (int c = 0; c < l.in_c; ++c)
+            for (int ky = 0; ky < l.kernel_h; ++ky)
+              for (int kx = 0; kx < l.kernel_w; ++kx) {
+                const int iy = y * l.stride + ky - l.pad, ix = x * l.stride + kx - l.pad;
+                if (iy < 0 || iy >= l.in_h || ix < 0 || ix >= l.in_w) continue;
+                acc += in[((size_t(b) * l.in_c + c) * l.in_h + iy) * l.in_w + ix] *
+                       w[((size_t(o) * l.in_c + c) * l.kernel_h + ky) * l.kernel_w + kx];
+              }
+          int64_t v = int32_t(uint32_t(uint64_t(acc)));
+          if (l.out_bits) {
+            const int ob = std::max(l.out_bits, 2);
+            v >>= l.shift;
+            const int64_t lo = l.relu ? 0 : -(int64_t{1} << (ob - 1));
+            const int64_t hi = l.relu ? (int64_t{1} << ob) - 1 : (int64_t{1} << (ob - 1)) - 1;
+            v = std::clamp(v, lo, hi);
+          }
+          out[((size_t(b) * l.out_c + o) * OH + y) * OW + x] = v;
+        }
+  return out;
+}
+
+std::vector<int64_t> random_values(std::mt19937& rng, size_t n, const Operand& op) {
+  const int b = std::max(op.bits, 2);
+  const int64_t lo = op.is_signed ? -(int64_t{1} << (b - 1)) : 0;
+  const int64_t hi = op.is_signed ? (int64_t{1} << (b - 1)) - 1 : (int64_t{1} << b) - 1;
+  std::uniform_int_distribution<int64_t> d(lo, hi);
+  std::vector<int64_t> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+struct Outcome {
+  CompiledLayer c;
+  MachineResult m;
+  tb::DeviceResult d;
+  std::vector<uint32_t> mdram, ddram;
+  std::vector<int64_t> want, got;
+};
+
+Outcome run_both(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937& rng, const CompileOptions& opt = {}) {
+  Outcome o{compile(l, cfg, opt), {}, {}, {}, {}, {}, {}};
+  const auto in = random_values(rng, size_t(l.batch) * l.in_c * l.in_h * l.in_w, l.act);
+  const auto w = random_values(rng, size_t(l.out_c) * l.in_c * l.kernel_h * l.kernel_w, l.wgt);
+  std::vector<int64_t> bias;
+  if (l.bias) {
+    std::uniform_int_distribution<int64_t> d(-5000, 5000);
+    for (int k = 0; k < l.out_c; ++k) bias.push_back(d(rng));
+  }
+  std::vector<uint32_t> img(o.c.dram_words, 0u);
+  put_input(o.c, in, img);
+  put_weights(o.c, w, img);
+  if (l.bias) put_bias(o.c, bias, img);
+  Machine m(cfg, o.c.dram_words);
+  m.dram() = img;
+  o.m = m.run(o.c.program());
+  o.mdram = m.dram();
+  o.ddram = img;
+  tb::DeviceOptions dopt;
+  dopt.watchdog = 2000 + 40 * (o.m.stats.array_cycles + o.m.stats.dram_read_beats + o.m.stats.dram_write_beats +
+                               o.m.stats.instructions + 8 * o.m.stats.steps + 4 * o.m.stats.tile_cmds);
+  if (const char* t = std::getenv("BF_TRACE")) dopt.trace = t;
+  o.d = tb::run_device(cfg, o.c.program(), o.ddram, dopt);
+  o.want = direct_conv(l, in, w, bias);
+  o.got = get_output(o.c, o.ddram);
+  return o;
+}
+
+std::string describe_layer(const LayerDesc& l) {
+  return "B" + std::to_string(l.batch) + " C" + std::to_string(l.in_c) + "->" + std::to_string(l.out_c) + " " +
+         std::to_string(l.in_h) + "x" + std::to_string(l.in_w) + " k" + std::to_string(l.kernel_h) + " s" +
+         std::to_string(l.stride) + " p" + std::to_string(l.pad) + " " + describe(l.act) + "x" + describe(l.wgt) +
+         (l.bias ? " bias" : "") +
+         (l.out_bits ? " out" + std::to_string(l.out_bits) + (l.relu ? " relu" : "") + " >>" + std::to_string(l.shift)
+                     : " raw");
+}
+
+// Every comparison of one run: output vs the direct convolution, the whole
+// DRAM image vs the machine, array steps, and the memory traffic.
+void check_outcome(const Outcome& o) {
+  ASSERT_TRUE(o.m.ok()) << o.m.message;
+  ASSERT_TRUE(o.d.ok()) << o.d.message << "\n" << o.c.listing();
+  ASSERT_EQ(o.got, o.want) << o.c.listing();
+  ASSERT_EQ(o.ddram, o.mdram) << "memory image differs from bf::Machine";
+  EXPECT_EQ(o.d.array_steps, o.m.stats.array_cycles);
+  EXPECT_EQ(o.d.tile_cmds, o.m.stats.tile_cmds);
+  EXPECT_EQ(o.d.read_beats - o.d.fetch_beats, o.m.stats.dram_read_beats);
+  EXPECT_EQ(o.d.write_beats, o.m.stats.dram_write_beats);
+  EXPECT_EQ(o.d.write_payload_bytes, o.m.stats.dram_write_bytes);
+  EXPECT_EQ(o.d.array_steps, o.c.expect_array_cycles);  // the compiler's prediction
+  // The array and the memory port each do at most one step / beat a cycle.
+  EXPECT_GE(o.d.cycles, o.d.array_steps);
+  EXPECT_GE(o.d.cycles, o.d.read_beats + o.d.write_beats);
+}
+
+const int kWidths[] = {1, 2, 4, 8, 16};
+
+// Random conv and fc layers: every width pair, random signedness, raw or
+// requantized output (every out width, ReLU or not), bias or not.
+void random_layers(const char* cfgname, uint32_t seed, int per_pair) {
+  const ArrayConfig cfg = load_config(cfgname);
+  std::mt19937 rng(seed);
+  int ran = 0, skipped = 0, multi = 0, red = 0;
+  uint64_t cycles = 0, steps = 0;
+  double secs = 0;
+  for (int ab : kWidths)
+    for (int wb : kWidths)
+      for (int k = 0; k < per_pair; ++k) {
+        auto U = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+        LayerDesc l;
+        if (U(0, 3) == 0) {
+          l = make_fc(U(1, 3), U(1, 40), U(1, 24));
+        } else {
+          const int kk = U(1, 7), s = U(1, 4), p = U(0, 3);
+          const int h = std::max(U(1, 9), kk - 2 * p), w = std::max(U(1, 9), kk - 2 * p);
+          l = make_conv(U(1, 3), U(1, 12), U(1, 12), h, w, kk, s, p);
+        }
+        l.act = {ab, U(0, 1) == 1};
+        l.wgt = {wb, U(0, 1) == 1};
+        l.bias = U(0, 1);
+        if (U(0, 2)) {
+          l.out_bits = kWidths[U(0, 4)];
+          l.relu = U(0, 1);
+          l.shift = U(0, 12);
+        }
+        CompileOptions opt;
+        if (U(0, 1)) {
+          opt.toh = U(1, l.out_h());
+          if (U(0, 1)) opt.tkh = 1;
+        }
+        SCOPED_TRACE(std::string(cfgname) + " seed " + std::to_string(seed) + " layer " + describe_layer(l));
+        Outcome o;
+        try {
+          o = run_both(l, cfg, rng, opt);
+        } catch (const std::runtime_error& e) {
+          ++skipped;  // the smallest tile does not fit the tiny buffers
+          continue;
+        }
+        ++ran;
+        const Tiling& t = o.c.tiling;
+        multi += t.nb * t.nh * t.nw * t.no * t.nk * t.ni > 1;
+        red += t.nk * t.ni > 1;
+        cycles += o.d.cycles;
+        steps += o.d.array_steps;
+        secs += o.d.sim_seconds;
+        check_outcome(o);
+        if (::testing::Test::HasFailure()) return;
+      }
+  std::printf("%s: %d layers on the RTL (%d with several tiles, %d with reduction tiles), %d too big; "
+              "%llu cycles, %llu array steps (%.0f%%), %.0f cycles/s simulated\n",
+              cfgname, ran, multi, red, skipped, (unsigned long long)cycles, (unsigned long long)steps,
+              100.0 * double(steps) / double(cycles ? cycles : 1), double(cycles) / (secs > 0 ? secs : 1));
+  EXPECT_GT(ran, 2 * skipped);
+  EXPECT_GT(multi, ran / 3);
+}
+
+TEST(Ctrl, RandomLayersBf2x2) { random_layers("bf2x2", 21, 2); }
+TEST(Ctrl, RandomLayersBf4x8) { random_layers("bf4x8", 22, 2); }
+TEST(Ctrl, RandomLayersBf8x8) { random_layers("bf8x8", 23, 2); }
+
+TEST(Ctrl, SmallFcOnBf2x2) {
+  const ArrayConfig cfg = load_config("bf2x2");
+  std::mt19937 rng(1);
+  LayerDesc l = make_fc(1, 8, 4);
+  const Outcome o = run_both(l, cfg, rng);
+  ASSERT_TRUE(o.m.ok()) << o.m.message;
+  ASSERT_TRUE(o.d.ok()) << o.d.message;
+  EXPECT_EQ(o.got, o.want);
+  EXPECT_EQ(o.ddram, o.mdram);
+  EXPECT_EQ(o.d.array_steps, o.m.stats.array_cycles);
+}
+
+}  // namespace
+
+#include "Vbf_top_bf2x2_d192.h"
+#include "golden/isa.hpp"
+#include "tb/ctrl/device_impl.hpp"
+
+namespace {
+
+// A 192-bit memory port on the 2x2 array: 6 words per beat (not a power
+// of two: the reciprocal divider) and write groups of 2 banks (narrower
+// than a beat). Also runs at several DRAM latencies (the response FIFO's
+// credits).
+TEST(Ctrl, WidePortNonPowerOfTwoBeat) {
+  ArrayConfig cfg = load_config("bf2x2");
+  cfg.dram_bits = 192;
+  std::mt19937 rng(31);
+  int ran = 0;
+  for (int k = 0; k < 24; ++k) {
+    auto U = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    LayerDesc l = U(0, 2) ? make_conv(U(1, 2), U(1, 9), U(1, 7), U(3, 7), U(3, 7), U(1, 3), U(1, 2), U(0, 1))
+                          : make_fc(U(1, 3), U(1, 30), U(1, 11));
+    l.act = {kWidths[U(0, 4)], U(0, 1) == 1};
+    l.wgt = {kWidths[U(0, 4)], U(0, 1) == 1};
+    l.bias = U(0, 1);
+    if (U(0, 1)) l.out_bits = kWidths[U(0, 4)], l.relu = U(0, 1), l.shift = U(0, 9);
+    SCOPED_TRACE("seed 31 layer " + std::to_string(k) + ": " + describe_layer(l));
+    CompiledLayer c;
+    try {
+      c = compile(l, cfg);
+    } catch (const std::runtime_error&) {
+      continue;
+    }
+    const auto in = random_values(rng, size_t(l.batch) * l.in_c * l.in_h * l.in_w, l.act);
+    const auto w = random_values(rng, size_t(l.out_c) * l.in_c * l.kernel_h * l.kernel_w, l.wgt);
+    std::vector<int64_t> bias(size_t(l.out_c), 0);
+    for (auto& b : bias) b = U(-3000, 3000);
+    std::vector<uint32_t> img(c.dram_words, 0u);
+    put_input(c, in, img);
+    put_weights(c, w, img);
+    if (l.bias) put_bias(c, bias, img);
+    Machine m(cfg, c.dram_words);
+    m.dram() = img;
+    const MachineResult mr = m.run(c.program());
+    ASSERT_TRUE(mr.ok()) << mr.message;
+    tb::DeviceOptions opt;
+    opt.dram_latency = (int[]){1, 3, 17, 60}[k % 4];
+    opt.watchdog = 1000000;
+    std::vector<uint32_t> dram = img;
+    const tb::DeviceResult r = tb::detail::run_model<Vbf_top_bf2x2_d192>(cfg, c.program(), dram, opt);
+    ASSERT_TRUE(r.ok()) << r.message;
+    ASSERT_EQ(get_output(c, dram), direct_conv(l, in, w, bias));
+    ASSERT_EQ(dram, m.dram());
+    EXPECT_EQ(r.read_beats - r.fetch_beats, mr.stats.dram_read_beats);
+    EXPECT_EQ(r.write_beats, mr.stats.dram_write_beats);
+    ++ran;
+  }
+  EXPECT_GE(ran, 16);
+}
+
+// Hand-written programs that must stop with one status; the RTL reports
+// the same status and instruction index as bf::Machine, and stops (no
+// watchdog) within a few hundred cycles.
+struct ErrCase {
+  const char* name;
+  int status;
+  const char* text;
+};
+
+const ErrCase kErrCases[] = {
+    {"illegal opcode", 1, "setup a=s8 w=s8 out=raw bias=0\n.word 0xa0000000\nblock-end last\n"},
+    {"bad field (setup reserved bit)", 2, ".word 0x00200000\n"},
+    {"bad field (compute n_red 7)", 2, "setup a=s8 w=s8 out=raw bias=0\n.word 0x90e00000\nblock-end last\n"},
+    {"bad block (no setup)", 5, "loop t0 2\nblock-end last\n"},
+    {"bad block (setup twice)", 5, "setup a=s8 w=s8 out=raw bias=0\nsetup a=s8 w=s8 out=raw bias=0\n"},
+    {"bad block (compute twice)", 5, "setup a=s8 w=s8 out=raw bias=0\ncompute red=0\ncompute red=0\n"},
+    {"bad run", 6, "setup a=s8 w=s8 out=raw bias=0\nld-mem ibuf block 3\nblock-end last\n"},
+    {"program end", 7, "setup a=s8 w=s8 out=raw bias=0\nblock-end\n"},
+    {"DRAM address (load)", 4,
+     "setup a=s8 w=s8 out=raw bias=0\ngen-addr-lo ibuf base 1022\nld-mem ibuf block 4\nblock-end last\n"},
+    {"DRAM address (load, high half)", 4,
+     "setup a=s8 w=s8 out=raw bias=0\ngen-addr-hi ibuf base 1\nld-mem ibuf block 2\nblock-end last\n"},
+    {"DRAM address (store)", 4,
+     "setup a=s8 w=s8 out=raw bias=0\ngen-addr-lo obuf base 1020\nst-mem obuf block 8\nblock-end last\n"},
+    {"buffer address (load rows)", 3,
+     "setup a=s8 w=s8 out=raw bias=0\nwr-buf ibuf base 60\nld-mem ibuf block 16\nblock-end last\n"},
+    {"buffer address (tile command)", 3,
+     "setup a=s8 w=s8 out=raw bias=0\nloop e5 200\nrd-buf wbuf e5 1\ncompute red=1\nblock-end last\n"},
+    {"buffer address (store rows)", 3,
+     "setup a=s8 w=s8 out=raw bias=0\nwr-buf obuf base 64\nst-mem obuf block 1\nblock-end last\n"},
+    {"done (empty block)", 0, "setup a=s8 w=s8 out=raw bias=0\nblock-end last\n"},
+};
+
+std::vector<uint32_t> assemble_with_words(const std::string& text) {
+  // ".word N" lines are raw words (illegal instructions cannot be assembled).
+  std::vector<uint32_t> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t nl = text.find('\n', pos);
+    const std::string line = text.substr(pos, nl - pos);
+    pos = nl == std::string::npos ? text.size() : nl + 1;
+    if (line.empty()) continue;
+    if (line.rfind(".word ", 0) == 0) out.push_back(uint32_t(std::stoul(line.substr(6), nullptr, 0)));
+    else out.push_back(isa::assemble(line)[0]);
+  }
+  return out;
+}
+
+TEST(Ctrl, ErrorStatusesMatchTheMachineAndNeverHang) {
+  const ArrayConfig cfg = load_config("bf2x2");
+  for (const ErrCase& e : kErrCases) {
+    SCOPED_TRACE(e.name);
+    const auto prog = assemble_with_words(e.text);
+    Machine m(cfg, 1024);
+    const MachineResult mr = m.run(prog);
+    ASSERT_EQ(int(mr.status), e.status) << mr.message;
+    std::vector<uint32_t> dram(1024, 0u);
+    tb::DeviceOptions opt;
+    opt.watchdog = 2000;
+    const tb::DeviceResult r = tb::run_device(cfg, prog, dram, opt);
+    EXPECT_FALSE(r.watchdog) << r.message;
+    EXPECT_EQ(r.status, e.status) << r.message;
+    EXPECT_EQ(r.pc, mr.pc);
+  }
+}
+
+// The watchdog: a run that cannot finish in the budget is stopped and
+// reported, not waited for.
+TEST(Ctrl, WatchdogStopsALongRun) {
+  const ArrayConfig cfg = load_config("bf2x2");
+  const auto prog = assemble_with_words(
+      "setup a=s8 w=s8 out=raw bias=0\nloop t0 1000\nloop e5 50\ncompute red=1\nblock-end last\n");
+  std::vector<uint32_t> dram(256, 0u);
+  tb::DeviceOptions opt;
+  opt.watchdog = 500;
+  const tb::DeviceResult r = tb::run_device(cfg, prog, dram, opt);
+  EXPECT_TRUE(r.watchdog);
+  EXPECT_FALSE(r.ok());
+  EXPECT_NE(r.message.find("watchdog"), std::string::npos);
+}
+
+}  // namespace
