@@ -1,6 +1,7 @@
 // `bitfusion perf`: the performance and energy model on a network, per
 // layer and in total (table, or CSV with --csv).
 #include <cstdio>
+#include <stdexcept>
 #include <memory>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "golden/config.hpp"
 #include "model/network.hpp"
 #include "model/paper_model.hpp"
+#include "model/rtl_model.hpp"
 #include "sim/commands.hpp"
 
 namespace {
@@ -15,20 +17,65 @@ namespace {
 using namespace bf::model;
 
 struct Options {
-  std::string net, config = "bf16x32", mode = "paper";
+  std::string net, config = "bf16x32", mode = "rtl";
   std::vector<std::string> sets;
   int batch = 0;
   bool csv = false;
 };
 
+// One printed row: a conv/fc layer (or the total) in either mode.
+struct Row {
+  const Layer* layer = nullptr;
+  LayerStats stats;
+  int64_t macs = 0;
+  double ideal_cycles = 0;
+  std::string tiling;  // paper: tile sizes and order; rtl: the compiler's tiling
+};
+
+struct Result {
+  std::string network;
+  int batch = 0;
+  std::vector<Row> rows;
+  Row total;
+};
+
 double mbit(int64_t bits) { return double(bits) / 1e6; }
 
-void print_csv(const NetworkResult& r, const Design& d) {
+Result from_paper(const NetworkResult& r) {
+  Result o;
+  o.network = r.network, o.batch = r.batch;
+  for (const auto& lr : r.layers) {
+    const auto& t = lr.stats.tiling;
+    o.rows.push_back({lr.layer, lr.stats, lr.macs, lr.ideal_cycles,
+                      std::to_string(t.b) + "," + std::to_string(t.ow) + "," + std::to_string(t.oh) + "," +
+                          std::to_string(t.ic) + "," + std::to_string(t.oc) + " " + t.order_string()});
+  }
+  o.total = {nullptr, r.total, r.macs, r.ideal_cycles, ""};
+  return o;
+}
+
+Result from_rtl(const RtlNetworkResult& r) {
+  Result o;
+  o.network = r.network, o.batch = r.batch;
+  for (const auto& lr : r.layers) {
+    const auto& t = lr.plan.compiled.tiling;
+    const int M = lr.plan.compiled.cfg.cols;
+    std::string s = (lr.plan.im2col ? "im2col " : "") + std::string("b") + std::to_string(t.tb) + " h" +
+                    std::to_string(t.toh) + " w" + std::to_string(t.tow) + " oc" + std::to_string(t.groups * M) +
+                    " kh" + std::to_string(t.tkh) + " icw" + std::to_string(t.tj) + " order " + t.order +
+                    (t.nk > 1 ? "k" : "") + (t.ni > 1 ? "i" : "");
+    o.rows.push_back({lr.layer, lr.stats, lr.macs, lr.ideal_cycles, s});
+  }
+  o.total = {nullptr, r.total, r.macs, r.ideal_cycles, ""};
+  return o;
+}
+
+void print_csv(const Result& r, const Design& d) {
   std::printf("network,layer,type,act_bits,wgt_bits,cycles,stall_cycles,compute_cycles,macs,utilization,"
               "ibuf_read_bits,ibuf_write_bits,wbuf_read_bits,wbuf_write_bits,obuf_read_bits,obuf_write_bits,"
               "dram_read_bits,dram_write_bits,energy_core_pj,energy_wbuf_pj,energy_ibuf_pj,energy_obuf_pj,"
               "energy_dram_pj,energy_pj,time_us\n");
-  for (const auto& lr : r.layers) {
+  for (const auto& lr : r.rows) {
     const auto& s = lr.stats;
     const auto e = s.energy_pj_parts(d.energy);
     std::printf("%s,%s,%s,%d,%d,%lld,%lld,%lld,%lld,%.6f,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.6f\n",
@@ -42,35 +89,30 @@ void print_csv(const NetworkResult& r, const Design& d) {
   }
 }
 
-void print_table(const NetworkResult& r, const Design& d, const bf::ArrayConfig& cfg, const Network& net) {
-  std::printf("%s (%s), batch %d, mode paper (the authors' model)\n", r.network.c_str(), net.file.c_str(), r.batch);
-  std::printf("config %s: %dx%d FUs, %d/%d/%d KB WBUF/IBUF/OBUF, %d DRAM bits/cycle, %d MHz\n",
+void print_table(const Result& r, const Design& d, const bf::ArrayConfig& cfg, const Network& net, bool rtl) {
+  std::printf("%s (%s), batch %d, mode %s\n", r.network.c_str(), net.file.c_str(), r.batch,
+              rtl ? "rtl (this project's compiler and RTL controller)" : "paper (the authors' model)");
+  std::printf("config %s: %dx%d FUs, %d/%d/%d KB WBUF/IBUF/OBUF, %d DRAM bits/cycle, latency %d, %d MHz\n",
               cfg.name.c_str(), cfg.rows, cfg.cols, cfg.wbuf_kb, cfg.ibuf_kb, cfg.obuf_kb, cfg.dram_bits,
-              cfg.freq_mhz);
+              cfg.dram_latency, cfg.freq_mhz);
   std::printf("%-12s %-5s %12s %11s %10s %6s %9s %9s %9s %9s %11s %9s  %s\n", "layer", "AxW", "cycles",
               "stalls", "MMACs", "util", "SRAM rd", "SRAM wr", "DRAM rd", "DRAM wr", "energy uJ", "time us",
-              "tiling (b,ow,oh,ic,oc) order");
+              rtl ? "compiler tiling" : "tiling (b,ow,oh,ic,oc) order");
   std::printf("%-12s %-5s %12s %11s %10s %6s %9s %9s %9s %9s %11s %9s\n", "", "", "", "", "", "", "Mbit", "Mbit",
               "Mbit", "Mbit", "", "");
-  for (const auto& lr : r.layers) {
+  auto line = [&](const std::string& name, const std::string& axw, const Row& lr) {
     const auto& s = lr.stats;
-    const auto& t = s.tiling;
-    const std::string axw = std::to_string(lr.layer->act_bits) + "x" + std::to_string(lr.layer->wgt_bits);
-    std::printf("%-12s %-5s %12lld %11lld %10.2f %5.1f%% %9.2f %9.2f %9.2f %9.2f %11.3f %9.1f  %lld,%lld,%lld,%lld,%lld %s\n",
-                lr.layer->name.c_str(), axw.c_str(), (long long)s.cycles, (long long)s.stall_cycles,
-                double(lr.macs) / 1e6, 100 * lr.ideal_cycles / double(s.cycles),
-                mbit(s.reads[kAct] + s.reads[kWgt] + s.reads[kOut]),
+    std::printf("%-12s %-5s %12lld %11lld %10.2f %5.1f%% %9.2f %9.2f %9.2f %9.2f %11.3f %9.1f  %s\n",
+                name.c_str(), axw.c_str(), (long long)s.cycles, (long long)s.stall_cycles, double(lr.macs) / 1e6,
+                100 * lr.ideal_cycles / double(s.cycles), mbit(s.reads[kAct] + s.reads[kWgt] + s.reads[kOut]),
                 mbit(s.writes[kAct] + s.writes[kWgt] + s.writes[kOut]), mbit(s.reads[kDram]),
                 mbit(s.writes[kDram]), s.energy_nj(d.energy) / 1e3, double(s.cycles) / d.freq_mhz,
-                (long long)t.b, (long long)t.ow, (long long)t.oh, (long long)t.ic, (long long)t.oc,
-                t.order_string().c_str());
-  }
-  const auto& s = r.total;
-  std::printf("%-12s %-5s %12lld %11lld %10.2f %5.1f%% %9.2f %9.2f %9.2f %9.2f %11.3f %9.1f\n", "total", "",
-              (long long)s.cycles, (long long)s.stall_cycles, double(r.macs) / 1e6,
-              100 * r.ideal_cycles / double(s.cycles), mbit(s.reads[kAct] + s.reads[kWgt] + s.reads[kOut]),
-              mbit(s.writes[kAct] + s.writes[kWgt] + s.writes[kOut]), mbit(s.reads[kDram]), mbit(s.writes[kDram]),
-              s.energy_nj(d.energy) / 1e3, double(s.cycles) / d.freq_mhz);
+                lr.tiling.c_str());
+  };
+  for (const auto& lr : r.rows)
+    line(lr.layer->name, std::to_string(lr.layer->act_bits) + "x" + std::to_string(lr.layer->wgt_bits), lr);
+  line("total", "", r.total);
+  const auto& s = r.total.stats;
   const auto e = s.energy_pj_parts(d.energy);
   const double tot = s.energy_nj(d.energy) * 1e3;
   std::printf("buffers (Mbit)  IBUF rd %.2f wr %.2f | WBUF rd %.2f wr %.2f | OBUF rd %.2f wr %.2f\n",
@@ -80,23 +122,35 @@ void print_table(const NetworkResult& r, const Design& d, const bf::ArrayConfig&
               e[0] / 1e6, e[1] / 1e6, e[2] / 1e6, e[3] / 1e6, e[4] / 1e6, tot / 1e6);
   std::printf("time            %.3f ms per batch at %d MHz, %.1f frames/s\n", double(s.cycles) / d.freq_mhz / 1e3,
               d.freq_mhz, r.batch / (double(s.cycles) / (d.freq_mhz * 1e6)));
-  std::printf("(pooling, concat and add layers are not modelled, as in the authors' model)\n");
+  if (rtl)
+    std::printf("(stalls = cycles the array is not stepping: fetch, loads, fill/drain, write-back; buffer\n"
+                " traffic in 32-bit bank words; pooling, concat and add layers are not modelled)\n");
+  else
+    std::printf("(pooling, concat and add layers are not modelled, as in the authors' model)\n");
 }
 
 void run(const Options& o) {
-  if (o.mode == "rtl")
-    throw bf::cli::UserError("--mode rtl is not available yet (it needs the RTL compiler); use --mode paper");
-  if (o.mode != "paper") throw bf::cli::UserError("--mode '" + o.mode + "': expected paper or rtl");
+  if (o.mode != "paper" && o.mode != "rtl") throw bf::cli::UserError("--mode '" + o.mode + "': expected paper or rtl");
   bf::ArrayConfig cfg = bf::load_config(o.config);
   for (const auto& s : o.sets) bf::set_config_value(cfg, s);
   bf::validate(cfg);
   const Network net = load_network(o.net);
   const int batch = o.batch > 0 ? o.batch : net.batch;
   const Design d = bitfusion_design(cfg);
-  const NetworkResult r = paper_run(d, net, batch);
-  if (r.layers.empty()) throw bf::cli::UserError("network '" + net.name + "' has no conv or fc layer");
+  const bool rtl = o.mode == "rtl";
+  Result r;
+  if (rtl) {
+    try {
+      r = from_rtl(rtl_run(cfg, net, batch));
+    } catch (const std::runtime_error& e) {
+      throw bf::cli::UserError(net.name + ": " + e.what());
+    }
+  } else {
+    r = from_paper(paper_run(d, net, batch));
+  }
+  if (r.rows.empty()) throw bf::cli::UserError("network '" + net.name + "' has no conv or fc layer");
   if (o.csv) print_csv(r, d);
-  else print_table(r, d, cfg, net);
+  else print_table(r, d, cfg, net, rtl);
 }
 
 const bf::cli::CommandRegistrar reg(40, [](CLI::App& app) {
@@ -105,7 +159,8 @@ const bf::cli::CommandRegistrar reg(40, [](CLI::App& app) {
   sub->add_option("--net", o->net, "Network name (networks/NAME.json) or file")->required();
   sub->add_option("--config", o->config, "Configuration name or file")->capture_default_str();
   sub->add_option("--set", o->sets, "Override a configuration key: key=value (repeatable)");
-  sub->add_option("--mode", o->mode, "paper (the authors' model) or rtl (not available yet)")->capture_default_str();
+  sub->add_option("--mode", o->mode, "rtl (this project's compiler and RTL) or paper (the authors' model)")
+      ->capture_default_str();
   sub->add_option("--batch", o->batch, "Batch size (default: the network file's)")->check(CLI::Range(1, 1 << 20));
   sub->add_flag("--csv", o->csv, "CSV: a header line, then one row per layer");
   sub->callback([o] { run(*o); });

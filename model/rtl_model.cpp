@@ -1,0 +1,454 @@
+#include "model/rtl_model.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+#include <tuple>
+
+#include "golden/isa.hpp"
+#include "golden/machine.hpp"
+#include "golden/precision.hpp"
+
+namespace bf::model {
+
+using namespace bf::isa;
+
+namespace {
+
+// ------------------------------------------------------------ the block
+// The block registers a compiled block sets (docs/isa.md, "Registers"),
+// decoded from the instruction words the controller fetches.
+struct Count {
+  uint32_t full = 1, edge = 1;
+  int edge_loop = -1;
+  uint32_t get(const bool* last) const { return edge_loop >= 0 && last[edge_loop] ? edge : full; }
+};
+
+struct Block {
+  SetupFields su;
+  uint32_t tcount[kTileLoops];
+  Count eng[kEngLoops], grp, dim[4][kDims];
+  uint32_t dbase[4] = {}, dtile[4][kTileLoops] = {}, ddim[4][kDims] = {}, dplane[4] = {};
+  uint32_t wr_dim[4][kDims] = {};
+  struct Slot {
+    bool present = false;
+    int level = kIdBase;
+    uint32_t run = 0;
+  } ld[4], st;
+  bool compute = false;
+  int n_red = 0;
+  size_t words = 0;  // instructions up to and including block-end
+};
+
+Block decode_block(const std::vector<Instr>& prog) {
+  Block b;
+  std::fill(std::begin(b.tcount), std::end(b.tcount), 1u);
+  bool ended = false;
+  for (const Instr& in : prog) {
+    ++b.words;
+    const int s = in.spec & 3;
+    switch (in.op) {
+      case Op::Setup: b.su = setup_fields(in); break;
+      case Op::Loop: {
+        const uint32_t n = uint32_t(in.imm) + 1;
+        Count* c = nullptr;
+        if (in.loop < kTileLoops) b.tcount[in.loop] = n;
+        else if (in.loop == kIdGroup) c = &b.grp;
+        else if (in.loop >= kDim0) c = &b.dim[s][in.loop - kDim0];
+        else c = &b.eng[in.loop - kEngLoop0];
+        if (c && (in.spec & 0x40)) c->edge = n, c->edge_loop = (in.spec >> 3) & 7;
+        else if (c) c->full = n;
+        break;
+      }
+      case Op::GenAddrLo:
+      case Op::GenAddrHi: {
+        uint32_t* r = nullptr;
+        if (in.loop < kTileLoops) r = &b.dtile[s][in.loop];
+        else if (in.loop == kIdPlane) r = &b.dplane[s];
+        else if (in.loop == kIdBase) r = &b.dbase[s];
+        else r = &b.ddim[s][in.loop - kDim0];
+        *r = in.op == Op::GenAddrLo ? in.imm : ((*r & 0xffffu) | (uint32_t(in.imm) << 16));
+        break;
+      }
+      case Op::WrBuf:
+        if (in.loop >= kDim0 && in.loop < kDim0 + kDims) b.wr_dim[s][in.loop - kDim0] = in.imm;
+        break;
+      case Op::LdMem:
+      case Op::StMem: {
+        auto& slot = in.op == Op::StMem ? b.st : b.ld[s];
+        slot.present = true, slot.level = in.loop, slot.run = uint32_t(in.imm) + 1;
+        break;
+      }
+      case Op::Compute: b.compute = true, b.n_red = in.spec & 7; break;
+      case Op::BlockEnd: ended = true; break;
+      case Op::RdBuf: break;
+    }
+    if (ended) break;
+  }
+  if (!ended) throw std::runtime_error("rtl model: the compiled block has no block-end");
+  return b;
+}
+
+uint64_t beats_of(uint64_t addr, uint64_t n, uint64_t wpb) { return (addr + n + wpb - 1) / wpb - addr / wpb; }
+
+int ilog2(int v) {
+  int r = 0;
+  while ((1 << r) < v) ++r;
+  return r;
+}
+
+// ------------------------------------------------------------ timing constants
+// Cycle offsets of bf_top's units (docs/controller.md, rtl/ctrl/*.sv); the
+// comments give where each comes from.
+constexpr int64_t kCheckCycles = 8;  // SCheck: ck 0..7 once the load unit is idle
+// Load unit: request k at s+1+k, response L later, appended to the gearbox
+// one cycle after, emitted the cycle after that; busy falls the cycle after
+// the last emit.
+constexpr int64_t kLoadTail = 3;
+// Store unit: the walker starts the cycle after the done count is reached;
+// the last word leaves the FIFO 2 cycles after its read, the beat is sent
+// the cycle after, busy falls the cycle after the send.
+constexpr int64_t kStoreTail = 4;
+constexpr int64_t kDoneOffset = 5;  // tdone_q visible at h + S + N + M + 5
+
+}  // namespace
+
+LayerStats RtlLayerStats::as_layer_stats() const {
+  LayerStats s;
+  s.cycles = int64_t(cycles);
+  s.compute_cycles = int64_t(array_steps);
+  s.stall_cycles = int64_t(cycles) - int64_t(array_steps);
+  s.reads[kAct] = int64_t(ibuf_rd), s.writes[kAct] = int64_t(ibuf_wr);
+  s.reads[kWgt] = int64_t(wbuf_rd), s.writes[kWgt] = int64_t(wbuf_wr);
+  s.reads[kOut] = int64_t(obuf_rd), s.writes[kOut] = int64_t(obuf_wr);
+  s.reads[kDram] = int64_t(dram_rd_bits), s.writes[kDram] = int64_t(dram_wr_bits);
+  return s;
+}
+
+RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt) {
+  const ArrayConfig& cfg = c.cfg;
+  const Block b = decode_block(c.block);
+  RtlLayerStats r;
+  const int N = cfg.rows, M = cfg.cols;
+  const int64_t L = opt.dram_latency >= 0 ? opt.dram_latency : cfg.dram_latency;
+  const int64_t Lr = L > 0 ? L : 1;  // the DRAM model answers after at least one cycle
+  const uint64_t wpb = uint64_t(cfg.dram_bits) / 32;
+  const int dram_g = cfg.dram_bits <= 32 ? 1 : 1 << ilog2((cfg.dram_bits + 31) / 32);
+  const int grp_of[4] = {std::min(dram_g, N), std::min(dram_g, M), std::min(dram_g, N * M), std::min(dram_g, M)};
+  const int obuf_g = std::min(dram_g, M);
+
+  // ---------------------------------------------------------- fetch
+  // One beat per DramBits/32 instructions (the program starts on a beat):
+  // a miss costs the request cycle plus the latency, every instruction one
+  // cycle; block-end moves to SBStart, then the first SStep.
+  const uint64_t prog = b.words;
+  const uint64_t misses = (prog + wpb - 1) / wpb;
+  r.fetch_beats = misses;
+  r.fetch_cycles = misses * uint64_t(Lr + 1) + prog;
+  int64_t now = int64_t(r.fetch_cycles) + 1;  // the first SStep
+
+  // ---------------------------------------------------------- unit state
+  int64_t ld_idle = 0;        // first cycle the load unit is not busy
+  int64_t st_idle = 0;        // first cycle the store unit is not busy
+  int64_t st_walk0 = 0, st_walk1 = 0;  // the running store's walk [start, end)
+  double st_beat_rate = 0;    // its memory beats per cycle while walking
+  int64_t arr_ready = 0;      // first cycle the array accepts a command
+  int64_t last_done = 0;      // done count of every command issued so far visible
+  int64_t need_i[2] = {0, 0}, need_w[2] = {0, 0};  // half free from this cycle on
+  int hi = 1, hw = 1;  // IBUF / WBUF halves in use (both start at 1)
+
+  const SetupFields& su = b.su;
+  const int pa = su.act_bits == 16 ? 2 : 1, pw = su.wgt_bits == 16 ? 2 : 1;
+  const int out_level = b.st.present ? b.st.level : kIdBase;
+  // Store packing (bf_ctrl_store): field bits, channels per word, channels per OBUF read.
+  const bool two_planes = su.requant && su.out_bits == 16;
+  const int lpb = !su.requant ? 5 : two_planes ? 3 : ilog2(su.out_bits);
+  const int le = 5 - lpb, ls = std::min(le, ilog2(obuf_g)), subs = 1 << (le - ls);
+  const int E = 1 << le, S = 1 << ls;
+
+  uint32_t idx[kTileLoops] = {};
+  bool last[kTileLoops];
+  auto deeper_all = [&](int level, bool want_last) {
+    const int from = level == kIdBase ? 0 : level + 1;
+    for (int t = from; t < kTileLoops; ++t)
+      if (want_last ? !last[t] : idx[t] != 0) return false;
+    return true;
+  };
+  auto tile_addr = [&](int stream) {
+    uint32_t a = b.dbase[stream];
+    for (int t = 0; t < kTileLoops; ++t) a += idx[t] * b.dtile[stream][t];
+    return a;
+  };
+
+  for (;;) {
+    ++r.steps;
+    for (int t = 0; t < kTileLoops; ++t) last[t] = idx[t] + 1 >= b.tcount[t];
+    // SStep.
+    int64_t t = now + 1;
+    // SLoad: ibuf, wbuf, bias, one cycle each plus the wait for the load
+    // unit and (IBUF/WBUF) for the half's last reader.
+    for (int s : {int(kIbuf), int(kWbuf), int(kBias)}) {
+      const auto& slot = b.ld[s];
+      if (!slot.present || !deeper_all(slot.level, false)) {
+        ++t;
+        continue;
+      }
+      int64_t start = std::max(t, ld_idle);
+      if (s == kIbuf) start = std::max(start, need_i[hi ^ 1]), hi ^= 1;
+      if (s == kWbuf) start = std::max(start, need_w[hw ^ 1]), hw ^= 1;
+      // Beats of every run (a beat shared by two runs is read twice).
+      const uint32_t base = tile_addr(s);
+      uint32_t cnt[kDims];
+      for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[s][d].get(last);
+      uint64_t beats = 0, runs = 0;
+      for (uint32_t i3 = 0; i3 < cnt[3]; ++i3)
+        for (uint32_t i2 = 0; i2 < cnt[2]; ++i2)
+          for (uint32_t i1 = 0; i1 < cnt[1]; ++i1) {
+            uint32_t da = base + i3 * b.ddim[s][3] + i2 * b.ddim[s][2] + i1 * b.ddim[s][1];
+            for (uint32_t i0 = 0; i0 < cnt[0]; ++i0, da += b.ddim[s][0]) beats += beats_of(da, slot.run, wpb);
+            runs += cnt[0];
+          }
+      const uint64_t words = runs * slot.run;
+      // Requests: one per cycle, minus the cycles the store's beats take
+      // on the port while both run; at most RspDepth in flight.
+      int64_t req = int64_t(beats);
+      if (st_beat_rate > 0) {
+        const int64_t a = start + 1, e = a + req;
+        const int64_t ov = std::min(e, st_walk1) - std::max(a, st_walk0);
+        if (ov > 0) req += int64_t(double(ov) * st_beat_rate + 0.5);
+      }
+      if (Lr + 2 > opt.rsp_depth) req = std::max<int64_t>(req, int64_t(beats) * (Lr + 2) / opt.rsp_depth);
+      // Gearbox: one group of G words per cycle.
+      const int64_t emits = int64_t(words / uint64_t(grp_of[s]));
+      ld_idle = start + Lr + kLoadTail + std::max(req, emits);
+      ++r.loads;
+      r.read_beats += beats;
+      r.read_bytes += 4 * words;
+      if (s == kIbuf) r.ibuf_wr += 32 * words;
+      else if (s == kWbuf) r.wbuf_wr += 32 * words;
+      else r.obuf_wr += 32 * words;
+      t = start + 1;
+    }
+    // SCheck (8 cycles once the loads are in) and SIssue.
+    if (b.compute) {
+      int64_t z = std::max(t, ld_idle) + kCheckCycles;
+      const uint32_t groups = b.grp.get(last);
+      uint64_t steps = 1, outer = 1;
+      for (int l = 0; l < kEngLoops; ++l) {
+        const uint32_t n = b.eng[l].get(last);
+        steps *= n;
+        if (l < kEngLoops - b.n_red) outer *= n;
+      }
+      const uint64_t cmds = uint64_t(groups) * pa * pw;
+      for (uint64_t k = 0; k < cmds; ++k) {
+        const int64_t h = std::max(z, arr_ready);
+        arr_ready = h + int64_t(steps);
+        last_done = arr_ready + N + M + kDoneOffset;
+        z = h + 1;
+      }
+      need_i[hi] = last_done;
+      need_w[hw] = last_done;
+      r.tile_cmds += cmds;
+      r.array_steps += cmds * steps;
+      r.ibuf_rd += cmds * steps * N * 32;
+      r.wbuf_rd += cmds * steps * uint64_t(N) * M * 32;
+      // OBUF: one write per output and column; a read too when accumulating.
+      const uint64_t outs = cmds * outer * M * 32;
+      r.obuf_wr += outs;
+      const uint64_t acc_cmds = cmds - (deeper_all(out_level, false) ? uint64_t(groups) : 0);
+      r.obuf_rd += acc_cmds * outer * M * 32;
+      t = z;
+    }
+    // SStore: hand the store over once the previous one is finished.
+    if (b.st.present && deeper_all(b.st.level, true)) {
+      const int64_t x = std::max(t, st_idle);
+      const int64_t walk = std::max(x + 1, last_done) + 1;
+      const uint32_t nch = b.grp.get(last) * uint32_t(M);
+      const uint32_t run = b.st.run;
+      // Walker cycles of one run: a first cycle, then per word `subs` OBUF
+      // reads (each preceded by a bias read when bias is on and the
+      // channels exist).
+      uint64_t wcyc = 1, reads = 0;
+      for (uint32_t w = 0; w < run; ++w)
+        for (int k = 0; k < subs; ++k) {
+          const bool in = uint64_t(w) * E + uint64_t(k) * S < nch;
+          wcyc += (su.bias && in) ? 2 : 1;
+          reads += in ? (su.bias ? 2 : 1) : 0;
+        }
+      const uint32_t base = tile_addr(kObuf);
+      uint32_t cnt[kDims];
+      for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[kObuf][d].get(last);
+      const int planes = two_planes ? 2 : 1;
+      int64_t cyc = 0;
+      uint64_t sbeats = 0, sruns = 0;
+      for (uint32_t i3 = 0; i3 < cnt[3]; ++i3)
+        for (uint32_t i2 = 0; i2 < cnt[2]; ++i2)
+          for (uint32_t i1 = 0; i1 < cnt[1]; ++i1)
+            for (uint32_t i0 = 0; i0 < cnt[0]; ++i0) {
+              const uint32_t da = base + i3 * b.ddim[kObuf][3] + i2 * b.ddim[kObuf][2] + i1 * b.ddim[kObuf][1] +
+                                  i0 * b.ddim[kObuf][0];
+              for (int p = 0; p < planes; ++p) {
+                const uint64_t nb = beats_of(da + uint32_t(p) * b.dplane[kObuf], run, wpb);
+                // The beat assembler: one cycle per word plus one per beat sent.
+                cyc += std::max<int64_t>(int64_t(wcyc), int64_t(run + nb));
+                sbeats += nb;
+                ++sruns;
+              }
+            }
+      st_walk0 = walk;
+      st_walk1 = walk + cyc;
+      st_beat_rate = cyc > 0 ? double(sbeats) / double(cyc) : 0;
+      st_idle = walk + cyc + kStoreTail - 1;
+      ++r.stores;
+      r.write_beats += sbeats;
+      r.write_bytes += 4ull * run * sruns;
+      r.obuf_rd += sruns * reads * uint64_t(obuf_g) * 32;
+      t = x;
+    }
+    // SStore (one cycle) and SAdv.
+    now = t + 2;
+    int k = kTileLoops - 1;
+    for (; k >= 0; --k) {
+      if (++idx[k] < b.tcount[k]) break;
+      idx[k] = 0;
+    }
+    if (k < 0) break;
+  }
+  // SBEnd: every unit idle and every command done; then SHalt.
+  const int64_t end = std::max({now, ld_idle, st_idle, last_done});
+  r.cycles = uint64_t(end + 2);
+  r.dram_rd_bits = (r.read_beats + r.fetch_beats) * uint64_t(cfg.dram_bits);
+  r.dram_wr_bits = r.write_beats * uint64_t(cfg.dram_bits);
+  return r;
+}
+
+// ------------------------------------------------------------ networks
+
+namespace {
+
+LayerDesc im2col_desc(const LayerDesc& l) {
+  LayerDesc d = l;
+  d.in_c = l.in_c * l.kernel_h * l.kernel_w;
+  d.in_h = l.out_h();
+  d.in_w = l.out_w();
+  d.kernel_h = d.kernel_w = 1;
+  d.stride = 1;
+  d.pad = 0;
+  return d;
+}
+
+}  // namespace
+
+LayerDesc rtl_layer_desc(const Network& net, size_t li, int batch) {
+  const Layer& l = net.layers.at(li);
+  if (!l.is_compute()) throw std::runtime_error("layer '" + l.name + "' is not a conv or fc layer");
+  const Layer* next = nullptr;
+  for (size_t j = li + 1; j < net.layers.size(); ++j)
+    if (net.layers[j].is_compute()) {
+      next = &net.layers[j];
+      break;
+    }
+  LayerDesc d;
+  if (l.type == LayerType::Fc) {
+    d = make_fc(batch, int(l.in.size()), l.out_features);
+  } else {
+    const int pb = l.pad_before();
+    d = make_conv(batch, l.in.c, l.out_channels, l.in.h, l.in.w, l.kernel, l.stride, pb);
+    // TensorFlow SAME padding with one more row/column after than before:
+    // the compiler pads symmetrically, so the extra zero row/column is
+    // modelled as part of the stored input.
+    if (d.out_h() != l.out.h) d.in_h += 1;
+    if (d.out_w() != l.out.w) d.in_w += 1;
+    if (d.out_h() != l.out.h || d.out_w() != l.out.w)
+      throw std::runtime_error("layer '" + l.name + "': padding the compiler cannot express");
+  }
+  d.name = l.name;
+  d.act = {l.act_bits, l.act_signed};
+  d.wgt = {l.wgt_bits, l.wgt_signed};
+  if (next) {
+    d.out_bits = next->act_bits;
+    d.relu = l.relu;
+  }
+  return d;
+}
+
+RtlLayerPlan rtl_plan(const Network& net, size_t li, int batch, const ArrayConfig& cfg) {
+  return rtl_plan(rtl_layer_desc(net, li, batch), cfg);
+}
+
+RtlLayerPlan rtl_plan(const LayerDesc& d, const ArrayConfig& cfg) {
+  RtlLayerPlan p;
+  p.desc = d;
+  const bool can_im2col = d.kernel_h * d.kernel_w > 1 || d.stride > 1 || d.pad > 0;
+  std::string err_direct, err_lowered;
+  CompiledLayer direct, lowered;
+  bool have_direct = false, have_lowered = false;
+  try {
+    direct = compile(d, cfg);
+    have_direct = true;
+  } catch (const std::runtime_error& e) {
+    err_direct = e.what();
+  }
+  if (can_im2col) {
+    try {
+      lowered = compile(im2col_desc(d), cfg);
+      have_lowered = true;
+    } catch (const std::runtime_error& e) {
+      err_lowered = e.what();
+    }
+  }
+  if (have_lowered && (!have_direct || lowered.expect_array_cycles < direct.expect_array_cycles)) {
+    p.im2col = true;
+    p.compiled = std::move(lowered);
+  } else if (have_direct) {
+    p.compiled = std::move(direct);
+  } else {
+    throw std::runtime_error(err_direct.empty() ? err_lowered : err_direct);
+  }
+  return p;
+}
+
+RtlNetworkResult rtl_run(const ArrayConfig& cfg, const Network& net, int batch, const RtlModelOptions& opt) {
+  RtlNetworkResult r;
+  r.network = net.name;
+  r.batch = batch;
+  const Design d = bitfusion_design(cfg);
+  // Identical layers (same description and output) are modelled once.
+  using Key = std::tuple<int, int, int, int, int, int, int, int, int, int, int, bool, int, bool>;
+  std::map<Key, std::pair<RtlLayerPlan, RtlLayerStats>> cache;
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
+    if (!l.is_compute()) continue;
+    const LayerDesc ld = rtl_layer_desc(net, i, batch);
+    const Key key{ld.batch, ld.in_c, ld.out_c, ld.in_h, ld.in_w, ld.kernel_h, ld.stride, ld.pad,
+                  ld.act.bits, ld.wgt.bits, ld.out_bits, ld.relu, ld.kernel_w, ld.act.is_signed};
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+      RtlLayerPlan plan = rtl_plan(ld, cfg);
+      const RtlLayerStats s = rtl_layer_stats(plan.compiled, opt);
+      it = cache.emplace(key, std::make_pair(std::move(plan), s)).first;
+    }
+    RtlLayerResult lr;
+    lr.layer = &l;
+    lr.plan = it->second.first;
+    lr.rtl = it->second.second;
+    lr.stats = lr.rtl.as_layer_stats();
+    lr.macs = l.macs() * batch;
+    lr.ideal_cycles = double(lr.macs) / d.peak_macs(l.act_bits, l.wgt_bits);
+    r.total += lr.stats;
+    r.macs += lr.macs;
+    r.ideal_cycles += lr.ideal_cycles;
+    const RtlLayerStats& s = lr.rtl;
+    RtlLayerStats& t = r.rtl_total;
+    t.cycles += s.cycles, t.fetch_cycles += s.fetch_cycles, t.array_steps += s.array_steps;
+    t.tile_cmds += s.tile_cmds, t.steps += s.steps, t.loads += s.loads, t.stores += s.stores;
+    t.read_beats += s.read_beats, t.write_beats += s.write_beats, t.fetch_beats += s.fetch_beats;
+    t.read_bytes += s.read_bytes, t.write_bytes += s.write_bytes;
+    t.ibuf_rd += s.ibuf_rd, t.ibuf_wr += s.ibuf_wr, t.wbuf_rd += s.wbuf_rd, t.wbuf_wr += s.wbuf_wr;
+    t.obuf_rd += s.obuf_rd, t.obuf_wr += s.obuf_wr, t.dram_rd_bits += s.dram_rd_bits, t.dram_wr_bits += s.dram_wr_bits;
+    r.layers.push_back(std::move(lr));
+  }
+  return r;
+}
+
+}  // namespace bf::model

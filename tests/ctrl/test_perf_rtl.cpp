@@ -1,0 +1,200 @@
+// The performance model's `rtl` mode (model/rtl_model.*) against the RTL:
+// compiled layers run on the Verilated bf_top (tb/ctrl run_device), and the
+// model's predicted cycle count must be within 2 % of the measured one.
+// The exact counts (array steps, tile commands, read/write beats, payload
+// bytes) must be equal. Layers: LeNet-5's four layers as `bitfusion perf`
+// plans them (networks/lenet5.json, batch 1), and cut-down conv and fc
+// layers of the other benchmarks, on bf8x8, bf4x8 and bf2x2.
+//
+// BF_PERF_RTL_VERBOSE=1 prints a line per layer (docs/perf-model.md quotes
+// them).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+#include "golden/compiler.hpp"
+#include "golden/config.hpp"
+#include "model/network.hpp"
+#include "model/rtl_model.hpp"
+#include "tb/ctrl/device.hpp"
+
+using namespace bf;
+
+namespace {
+
+std::vector<int64_t> random_values(std::mt19937& rng, size_t n, const Operand& op) {
+  const int b = std::max(op.bits, 2);
+  const int64_t lo = op.is_signed ? -(int64_t{1} << (b - 1)) : 0;
+  const int64_t hi = op.is_signed ? (int64_t{1} << (b - 1)) - 1 : (int64_t{1} << b) - 1;
+  std::uniform_int_distribution<int64_t> d(lo, hi);
+  std::vector<int64_t> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+bool verbose() { return std::getenv("BF_PERF_RTL_VERBOSE") != nullptr; }
+
+// Runs `c` on the RTL with random data and compares it with the model.
+// Returns |model - RTL| / RTL.
+double check_layer(const CompiledLayer& c, const std::string& label, unsigned seed, int latency = -1) {
+  SCOPED_TRACE(label + " on " + c.cfg.name + ", seed " + std::to_string(seed) + ", latency " +
+               std::to_string(latency) + ": " + c.summary());
+  std::mt19937 rng(seed);
+  const LayerDesc& l = c.layer;
+  std::vector<uint32_t> dram(c.dram_words, 0u);
+  put_input(c, random_values(rng, size_t(l.batch) * l.in_c * l.in_h * l.in_w, l.act), dram);
+  put_weights(c, random_values(rng, size_t(l.out_c) * l.in_c * l.kernel_h * l.kernel_w, l.wgt), dram);
+  if (l.bias) put_bias(c, random_values(rng, size_t(l.out_c), {16, true}), dram);
+  tb::DeviceOptions dopt;
+  dopt.dram_latency = latency;
+  const tb::DeviceResult dev = tb::run_device(c.cfg, c.program(), dram, dopt);
+  EXPECT_TRUE(dev.ok()) << dev.message;
+  model::RtlModelOptions mopt;
+  mopt.dram_latency = latency;
+  const model::RtlLayerStats m = model::rtl_layer_stats(c, mopt);
+  // Exact figures.
+  EXPECT_EQ(m.array_steps, dev.array_steps);
+  EXPECT_EQ(m.tile_cmds, dev.tile_cmds);
+  EXPECT_EQ(m.read_beats + m.fetch_beats, dev.read_beats);
+  EXPECT_EQ(m.fetch_beats, dev.fetch_beats);
+  EXPECT_EQ(m.write_beats, dev.write_beats);
+  EXPECT_EQ(m.write_bytes, dev.write_payload_bytes);
+  // The cycle count within 2 %.
+  const double err = (double(m.cycles) - double(dev.cycles)) / double(dev.cycles);
+  EXPECT_LE(std::fabs(err), 0.02) << "model " << m.cycles << " cycles, RTL " << dev.cycles;
+  if (verbose())
+    std::printf("%-24s %-6s %4d %9llu %9llu %+7.3f%%  steps %llu, %llu tile steps, %.2f s\n", label.c_str(),
+                c.cfg.name.c_str(), latency < 0 ? c.cfg.dram_latency : latency, (unsigned long long)dev.cycles, (unsigned long long)m.cycles, 100 * err,
+                (unsigned long long)m.steps, (unsigned long long)dev.array_steps, dev.sim_seconds);
+  return err;
+}
+
+LayerDesc conv(const std::string& name, int in_c, int out_c, int hw, int k, int s, int p, int a, int w,
+               int out_bits) {
+  LayerDesc d = make_conv(1, in_c, out_c, hw, hw, k, s, p);
+  d.name = name;
+  d.act = {a, false};
+  d.wgt = {w, true};
+  d.out_bits = out_bits;
+  d.relu = out_bits != 0;
+  d.shift = out_bits ? 4 : 0;
+  return d;
+}
+
+LayerDesc fc(const std::string& name, int batch, int in, int out, int a, int w, int out_bits) {
+  LayerDesc d = make_fc(batch, in, out);
+  d.name = name;
+  d.act = {a, false};
+  d.wgt = {w, true};
+  d.out_bits = out_bits;
+  d.relu = out_bits != 0;
+  d.shift = out_bits ? 4 : 0;
+  return d;
+}
+
+}  // namespace
+
+// LeNet-5's conv and fc layers (networks/lenet5.json, batch 1), planned as
+// `bitfusion perf --mode rtl` plans them, on bf8x8.
+TEST(PerfRtl, LeNet5LayersOnBf8x8) {
+  const ArrayConfig cfg = load_config("bf8x8");
+  const model::Network net = model::load_network("lenet5");
+  unsigned seed = 100;
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    if (!net.layers[i].is_compute()) continue;
+    const model::RtlLayerPlan p = model::rtl_plan(net, i, 1, cfg);
+    check_layer(p.compiled, "lenet5." + net.layers[i].name + (p.im2col ? " (im2col)" : ""), seed++);
+  }
+}
+
+// Cut-down layers of the other benchmarks: channels and spatial sizes
+// reduced so that each runs in a few seconds on the RTL.
+TEST(PerfRtl, CutDownBenchmarkLayers) {
+  struct Case {
+    const char* cfg;
+    LayerDesc l;
+  };
+  const std::vector<Case> cases = {
+      // VGG-7 / CIFAR-10 3x3 convolutions (2-bit), SVHN (8-bit x 1-bit, 1 runs as 2).
+      {"bf8x8", conv("vgg7.conv3x3", 32, 32, 10, 3, 1, 1, 2, 2, 2)},
+      {"bf8x8", conv("cifar10.conv3x3", 24, 16, 12, 3, 1, 1, 2, 2, 2)},
+      {"bf8x8", conv("svhn.conv3x3", 16, 16, 10, 3, 1, 1, 8, 1, 1)},
+      // AlexNet: 5x5 (8-bit), 11x11 stride 4 first layer cut down.
+      {"bf8x8", conv("alexnet.conv5x5", 16, 16, 9, 5, 1, 2, 8, 8, 8)},
+      {"bf8x8", conv("alexnet.conv11s4", 3, 16, 23, 11, 4, 0, 8, 8, 8)},
+      // ResNet-18: 1x1 stride 2 and 3x3 (4-bit), 7x7 stride 2 (8-bit).
+      {"bf8x8", conv("resnet18.conv1x1s2", 32, 32, 14, 1, 2, 0, 4, 4, 4)},
+      {"bf8x8", conv("resnet18.conv3x3", 32, 32, 8, 3, 1, 1, 4, 4, 4)},
+      // Larger ones: many output tiles, stores overlapping the next tiles.
+      {"bf8x8", conv("vgg7.conv3x3.big", 64, 64, 16, 3, 1, 1, 2, 2, 2)},
+      {"bf8x8", conv("resnet18.conv3x3.big", 64, 64, 14, 3, 1, 1, 4, 4, 4)},
+      {"bf8x8", fc("alexnet.fc.big", 4, 1024, 256, 8, 8, 8)},
+      // RNN / LSTM: fc layers (4-bit), batch 4.
+      {"bf8x8", fc("rnn.fc", 4, 256, 128, 4, 4, 4)},
+      {"bf8x8", fc("lstm.fc", 4, 192, 256, 4, 4, 0)},
+      // 16-bit operands (temporal passes) and raw outputs on the small arrays.
+      {"bf4x8", conv("alexnet.conv3x3.16b", 12, 16, 8, 3, 1, 1, 16, 8, 16)},
+      {"bf4x8", conv("vgg7.conv3x3", 16, 16, 8, 3, 1, 1, 2, 2, 2)},
+      {"bf4x8", fc("lstm.fc", 2, 96, 64, 4, 4, 4)},
+      {"bf2x2", conv("lenet5.conv5x5", 4, 6, 12, 5, 1, 2, 2, 2, 2)},
+      {"bf2x2", conv("resnet18.conv3x3.16b", 4, 4, 6, 3, 1, 1, 8, 16, 0)},
+      {"bf2x2", fc("rnn.fc", 2, 64, 16, 4, 4, 4)},
+  };
+  unsigned seed = 200;
+  for (const auto& k : cases) {
+    const ArrayConfig cfg = load_config(k.cfg);
+    check_layer(compile(k.l, cfg), k.l.name, seed++);
+  }
+}
+
+// Random small layers (kernels 1..5, strides 1..3, padding 0..2, odd channel
+// counts, batch 1..2, fc layers, every width of 1/2/4/8/16, raw or
+// requantized, bias or not, DRAM latencies 1..60) on the three small
+// arrays: small layers are dominated by the fixed costs the model has to
+// get right (fetch, check, fill/drain, write-back).
+TEST(PerfRtl, RandomSmallLayers) {
+  const unsigned seed = 4242;
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  const int widths[] = {1, 2, 4, 8, 16};
+  int n = 0;
+  double worst = 0;
+  for (const char* name : {"bf2x2", "bf4x8", "bf8x8"}) {
+    const ArrayConfig cfg = load_config(name);
+    for (int k = 0; k < 12; ++k) {
+      LayerDesc l;
+      if (pick(0, 3) == 0) {
+        l = make_fc(pick(1, 2), pick(1, 80), pick(1, 40));
+      } else {
+        const int ks = pick(1, 5), hw = pick(ks, 12);
+        l = make_conv(pick(1, 2), pick(1, 24), pick(1, 24), hw, hw, ks, pick(1, 3), pick(0, std::min(2, ks - 1)));
+      }
+      l.name = std::string(name) + ".random" + std::to_string(k);
+      l.act = {widths[pick(0, 4)], pick(0, 1) == 1};
+      l.wgt = {widths[pick(0, 4)], pick(0, 1) == 1};
+      l.bias = pick(0, 1) == 1;
+      if (pick(0, 2) != 0) {
+        l.out_bits = widths[pick(0, 4)];
+        l.relu = pick(0, 1) == 1;
+        l.shift = pick(0, 8);
+      }
+      const int latency = std::array<int, 4>{1, 8, 17, 60}[size_t(pick(0, 3))];
+      CompiledLayer c;
+      try {
+        c = compile(l, cfg);
+      } catch (const std::runtime_error&) {
+        continue;  // the smallest tile does not fit these tiny buffers
+      }
+      worst = std::max(worst, std::fabs(check_layer(c, l.name, seed + unsigned(k), latency)));
+      ++n;
+    }
+  }
+  EXPECT_GE(n, 24);
+  if (verbose()) std::printf("%d random layers, largest |error| %.3f%%\n", n, 100 * worst);
+}
