@@ -6,9 +6,17 @@ Called by synth/run.sh (`make synth`). For every block of synth/blocks.json:
      cell counts, a netlist OpenSTA reads, and a power netlist in which every
      register output is cut into a port pair (`expose -cut`) so simulated
      register activity can be applied to the logic the register drives.
+     ABC gets the SDC's drive and load (abc.constr) so it buffers inputs.
+     Hierarchical blocks (`hier`): those modules stay black boxes; each
+     distinct (module, parameters) found in the netlist is synthesized once
+     (OUT/_sub/) and counted per instance; SRAM banks (`macros`) become
+     Liberty macro cells (OUT/<block>/macros.lib) from synth/sram45.json;
+     `exclude`d modules are dropped from the timing netlist.
   2. Yosys: hierarchical synthesis of the same block -> area breakdown by
      module category (flip-flops always count as registers).
-  3. OpenSTA: a generated SDC at the target clock -> worst slack, highest clock.
+  3. OpenSTA: a generated SDC at the target clock -> worst slack, highest
+     clock; hierarchical blocks are timed as a whole (top + sub-block
+     netlists + macros).
   4. Power (blocks with a driver): bf_activity records a VCD of a named
      workload, vcd2activity.py turns it into per-bit activities, OpenSTA's
      report_power gives internal/switching/leakage -> energy per MAC.
@@ -45,6 +53,17 @@ strash
 &get -n
 &dch -f
 &nf -R 1000 {D}
+&put
+buffer -p
+upsize {D}
+dnsize {D}
+"""
+
+# For very large flat blocks (the controller at the default configuration,
+# ~100k gates): one delay mapping pass without choice computation/fraiging.
+ABC_SCRIPT_FAST = """strash
+&get -n
+&nf {D}
 &put
 buffer -p
 upsize {D}
@@ -91,14 +110,25 @@ def parse_liberty(path):
 
 
 # ---------------------------------------------------------------- Yosys
+def hier_modules(block):
+    """Modules kept as black boxes: `hier` (synthesized once per distinct
+    parameter set) and `macros` (SRAM banks from synth/sram45.json)."""
+    return list(block.get("hier", [])) + list(block.get("macros", [])) + list(block.get("exclude", []))
+
+
 def yosys_read(block, hier_subs):
     files = " ".join(os.path.join(REPO, f) for f in block["files"])
     lines = [f"read_verilog -sv -DSYNTHESIS {files}"]
-    for k, v in block.get("params", {}).items():
-        lines.append(f"chparam -set {k} {v} {block['top']}")
+    if block.get("params"):
+        # One chparam for all: Yosys 0.23 loses a module after a second
+        # chparam when the derived name is hashed.
+        sets = " ".join(f"-set {k} {v}" for k, v in block["params"].items())
+        lines.append(f"chparam {sets} {block['top']}")
     for sub in hier_subs:
         lines.append(f"blackbox {sub}")
     lines.append(f"hierarchy -check -top {block['top']}")
+    # hierarchy may leave a parameterised top as $paramod$<hash>\top.
+    lines.append(f"rename -top {block['top']}")
     return lines
 
 
@@ -127,18 +157,113 @@ def module_base(name):
     return name
 
 
+def write_abc_constr(outdir, libcells):
+    """ABC timing constraints matching the SDC (write_sdc): inputs driven by
+    an X1 cell (BUF_X1 stands for the DFF_X1 Q pin, which ABC cannot use as
+    a driver), outputs loaded by a DFF_X1 D pin. Without them ABC treats
+    inputs as ideal and leaves a high-fanout input (an operand select or
+    precision bit fanning out to ~60 gates) unbuffered."""
+    path = os.path.join(outdir, "abc.constr")
+    open(path, "w").write(f"set_driving_cell BUF_X1\nset_load {libcells['DFF_X1']['pins']['D'][1]:.4f}\n")
+    return path
+
+
+INST_RE = re.compile(r"^(\s*)(\w+)\s+(?:#\((.*?)\)\s+)?(\\\S+|\w+)\s+\(", re.S | re.M)
+
+
+def parse_param(v):
+    m = re.fullmatch(r"(\d+)'(s?)([bdh])([0-9a-fA-F_]+)", v.strip())
+    if not m:
+        return int(v.strip())
+    width, signed, base, digits = int(m.group(1)), m.group(2), m.group(3), m.group(4).replace("_", "")
+    val = int(digits, {"b": 2, "d": 10, "h": 16}[base])
+    if signed and val >> (width - 1):
+        val -= 1 << width
+    return val
+
+
+def hier_instances(netlist, modules):
+    """[(module, {param: int}, instance, match span)] of black-box instances."""
+    text = open(netlist).read()
+    out = []
+    for m in INST_RE.finditer(text):
+        if m.group(2) in modules:
+            params = {}
+            for pm in re.finditer(r"\.(\w+)\(([^()]*)\)", m.group(3) or ""):
+                params[pm.group(1)] = parse_param(pm.group(2))
+            out.append((m.group(2), params, m.group(4), m.span()))
+    return text, out
+
+
+def sub_key(module, params):
+    return module + "".join(f"_{k}{v}" for k, v in sorted(params.items()))
+
+
+def sram_macro(params, table):
+    """Liberty name, area, KB of one bf_sram shape (macro from sram45.json)."""
+    depth, width = params.get("Depth", 256), params.get("Width", 32)
+    kb = depth * width / 8192.0
+    return f"bf_sram_d{depth}_w{width}", kb * table["area_um2_per_kb"], kb
+
+
+def write_macro_lib(path, shapes, table):
+    """A Liberty library with one cell per SRAM bank shape: area from the
+    macro table, a clock-to-output arc and setup/hold checks from its
+    (assumed) timing figures. Pins as bf_sram."""
+    t = table["timing_ns"]
+    lines = ["library (bf_sram_macros) {", "  delay_model : table_lookup;", '  time_unit : "1ns";',
+             '  voltage_unit : "1V";', '  current_unit : "1mA";', "  capacitive_load_unit (1, ff);",
+             '  pulling_resistance_unit : "1kohm";', '  leakage_power_unit : "1nW";',
+             "  nom_process : 1.0;", "  nom_voltage : 1.1;", "  nom_temperature : 25.0;",
+             "  input_threshold_pct_rise : 50;", "  input_threshold_pct_fall : 50;",
+             "  output_threshold_pct_rise : 50;", "  output_threshold_pct_fall : 50;",
+             "  slew_lower_threshold_pct_rise : 30;", "  slew_lower_threshold_pct_fall : 30;",
+             "  slew_upper_threshold_pct_rise : 70;", "  slew_upper_threshold_pct_fall : 70;"]
+    widths = sorted({w for (_, p) in shapes for w in (p["aw"], p["width"])})
+    for w in widths:
+        lines.append(f"  type (bus{w}) {{ base_type : array; data_type : bit; bit_width : {w}; "
+                     f"bit_from : {w - 1}; bit_to : 0; downto : true; }}")
+
+    def scalar(name, v):
+        return f'{name} (scalar) {{ values ("{v}"); }}'
+
+    for name, p in shapes:
+        lines += [f"  cell ({name}) {{", f"    area : {p['area']:.3f};",
+                  f"    pin (clk_i) {{ direction : input; clock : true; capacitance : {t['clk_cap_ff']}; }}"]
+
+        def inp(pin, bus=None):
+            hdr = f"bus ({pin}) {{ bus_type : bus{bus};" if bus else f"pin ({pin}) {{"
+            return [f"    {hdr} direction : input; capacitance : {t['input_cap_ff']};",
+                    f'      timing () {{ related_pin : "clk_i"; timing_type : setup_rising; '
+                    f"{scalar('rise_constraint', t['setup'])} {scalar('fall_constraint', t['setup'])} }}",
+                    f'      timing () {{ related_pin : "clk_i"; timing_type : hold_rising; '
+                    f"{scalar('rise_constraint', t['hold'])} {scalar('fall_constraint', t['hold'])} }}",
+                    "    }"]
+        lines += inp("we_i") + inp("re_i") + inp("waddr_i", p["aw"]) + inp("raddr_i", p["aw"])
+        lines += inp("wdata_i", p["width"])
+        lines += [f"    bus (rdata_o) {{ bus_type : bus{p['width']}; direction : output;",
+                  f'      timing () {{ related_pin : "clk_i"; timing_type : rising_edge; '
+                  f"{scalar('cell_rise', t['clk_to_q'])} {scalar('cell_fall', t['clk_to_q'])} "
+                  f"{scalar('rise_transition', t['output_transition'])} "
+                  f"{scalar('fall_transition', t['output_transition'])} }}",
+                  "    }", "  }"]
+    lines.append("}")
+    open(path, "w").write("\n".join(lines) + "\n")
+
+
 def synth_block(block, lib, libcells, outdir, period_ns, sub_areas):
     os.makedirs(outdir, exist_ok=True)
     top = block["top"]
-    hier_subs = list(block.get("hier", {}).keys())
+    hier_subs = hier_modules(block)
     abc = os.path.join(outdir, "map.abc")
-    open(abc, "w").write(ABC_SCRIPT)
+    open(abc, "w").write(ABC_SCRIPT_FAST if block.get("abc") == "fast" else ABC_SCRIPT)
     dps = int(round(period_ns * 1000))
+    constr = write_abc_constr(outdir, libcells)
     # 1. Flat synthesis (area, timing netlist, power netlist).
     ys = [f"read_liberty -lib {lib}"] + yosys_read(block, hier_subs) + [
         f"synth -top {top} -flatten",
         f"dfflibmap -liberty {lib}",
-        f"abc -liberty {lib} -D {dps} -script {abc}",
+        f"abc -liberty {lib} -D {dps} -constr {constr} -script {abc}",
         "opt_clean",
         "hilomap -singleton -hicell LOGIC1_X1 Z -locell LOGIC0_X1 Z",
         "splitnets",
@@ -154,7 +279,6 @@ def synth_block(block, lib, libcells, outdir, period_ns, sub_areas):
     stat = parse_stat(open(f"{outdir}/stat.txt").read())
     cells = stat.get(top) or next(iter(stat.values()))
     area, regs, counts, n_cells = 0.0, 0.0, {}, 0
-    sub_total = 0.0
     for ctype, n in cells.items():
         if ctype in libcells:
             a = libcells[ctype]["area"] * n
@@ -163,25 +287,93 @@ def synth_block(block, lib, libcells, outdir, period_ns, sub_areas):
             counts[ctype] = n
             if libcells[ctype]["flop"]:
                 regs += a
-        elif ctype in block.get("hier", {}):
-            sub = block["hier"][ctype]
-            sub_total += sub_areas[sub]["area_um2"] * n
-            counts[f"{ctype} (block {sub})"] = n
     result = {"cells": n_cells, "cell_counts": counts, "area_top_um2": area,
-              "area_um2": area + sub_total, "area_registers_flat_um2": regs}
-    # 2. Hierarchical synthesis for the breakdown.
+              "area_um2": area, "area_registers_flat_um2": regs}
     cats = block.get("categories", {"*": "logic"})
+    # 1b. Black boxes: each distinct (module, parameters) synthesized once
+    # (sub_areas caches them), SRAM banks as macros; the netlist OpenSTA
+    # reads names each instance's own netlist module / macro cell.
+    sub_breakdown, subs_used, sram = {}, {}, {"area_um2": 0.0, "kb": 0.0, "banks": 0}
+    if hier_subs:
+        text, insts = hier_instances(f"{outdir}/netlist.v", set(hier_subs))
+        table = json.load(open(os.path.join(SYNTH, "sram45.json")))
+        shapes = {}
+        pieces, last = [], 0
+        for mod, params, inst, (a, b) in insts:
+            if mod in block.get("exclude", []):
+                # Left out: drop the instance (up to its closing ");").
+                end = text.index(");", b) + 2
+                pieces.append(text[last:a])
+                last = end
+                counts[f"{mod} (excluded)"] = counts.get(f"{mod} (excluded)", 0) + 1
+                continue
+            if mod in block.get("macros", []):
+                name, marea, kb = sram_macro(params, table)
+                aw = max(1, math.ceil(math.log2(params.get("Depth", 256))))
+                shapes[name] = {"area": marea, "aw": aw, "width": params.get("Width", 32)}
+                sram["area_um2"] += marea
+                sram["kb"] += kb
+                sram["banks"] += 1
+                counts[f"{name} (SRAM macro)"] = counts.get(f"{name} (SRAM macro)", 0) + 1
+            else:
+                key = sub_key(mod, params)
+                if key not in sub_areas:
+                    sub = {"name": key, "top": mod, "files": block["files"], "params": params,
+                           "categories": cats}
+                    sdir = os.path.join(os.path.dirname(outdir), "_sub", key)
+                    log(f"{block['name']}: sub-block {key}")
+                    t_sub = time.time()
+                    r = synth_block(sub, lib, libcells, sdir, period_ns, sub_areas)
+                    r.update(timing_block(sub, lib, sdir, period_ns, libcells["DFF_X1"]["pins"]["D"][1], r))
+                    log(f"{block['name']}: sub-block {key}: {r['area_um2']:.1f} um^2, slack {r['wns_ns']} ns "
+                        f"({time.time() - t_sub:.0f} s)")
+                    # A unique module name, so differently parameterised
+                    # copies of one module can sit in one OpenSTA design.
+                    uniq = "bfsub_" + key
+                    net = open(os.path.join(sdir, "netlist.v")).read()
+                    net, n = re.subn(rf"^module\s+\\?\S*{re.escape(mod)}\S*\s*\(", f"module {uniq}(", net, count=1,
+                                     flags=re.M)
+                    if n != 1:
+                        raise RuntimeError(f"module {mod} not found in {sdir}/netlist.v")
+                    open(os.path.join(sdir, "netlist_sub.v"), "w").write(net)
+                    r["netlist_sub"] = os.path.join(sdir, "netlist_sub.v")
+                    r["module"] = uniq
+                    r["params"] = params
+                    sub_areas[key] = r
+                name = sub_areas[key]["module"]
+                subs_used[key] = subs_used.get(key, 0) + 1
+                counts[f"{key} (sub-block)"] = counts.get(f"{key} (sub-block)", 0) + 1
+            pieces += [text[last:a], text[a:b].split(mod, 1)[0] + f"{name} {inst} ("]
+            last = b
+        pieces.append(text[last:])
+        open(f"{outdir}/netlist_hier.v", "w").write("".join(pieces))
+        if shapes:
+            write_macro_lib(f"{outdir}/macros.lib", sorted(shapes.items()), table)
+        for key, n in subs_used.items():
+            r = sub_areas[key]
+            result["area_um2"] += r["area_um2"] * n
+            result["cells"] += r["cells"] * n
+            for k, v in r["breakdown_um2"].items():
+                sub_breakdown[k] = sub_breakdown.get(k, 0.0) + v * n
+        result["sub_blocks"] = {k: {"instances": n, "area_um2": round(sub_areas[k]["area_um2"], 3),
+                                    "wns_ns": sub_areas[k].get("wns_ns")} for k, n in sorted(subs_used.items())}
+        n_cells = result["cells"]
+        if sram["banks"]:
+            result["sram_area_um2"] = round(sram["area_um2"], 1)
+            result["sram_kb"] = round(sram["kb"], 3)
+            result["sram_banks"] = sram["banks"]
+    # 2. Hierarchical synthesis for the breakdown.
     ys = yosys_read(block, hier_subs) + [
         f"synth -top {top}",
         f"dfflibmap -liberty {lib}",
-        f"abc -liberty {lib} -D {dps} -script {abc}",
+        f"abc -liberty {lib} -D {dps} -constr {constr} -script {abc}",
         "opt_clean",
         f"tee -q -o {outdir}/stat_hier.txt stat -liberty {lib}",
     ]
     open(f"{outdir}/breakdown.ys", "w").write("\n".join(ys) + "\n")
     run(["yosys", "-q", "-l", f"{outdir}/yosys_hier.log", "-s", f"{outdir}/breakdown.ys"], f"{outdir}/yosys_hier.out")
     hstat = parse_stat(open(f"{outdir}/stat_hier.txt").read())
-    breakdown = {}
+    breakdown = dict(sub_breakdown)
 
     def add(mod, mult, inherited):
         base = module_base(mod)
@@ -190,12 +382,8 @@ def synth_block(block, lib, libcells, outdir, period_ns, sub_areas):
             if ctype in libcells:
                 c = "registers" if libcells[ctype]["flop"] else cat
                 breakdown[c] = breakdown.get(c, 0.0) + libcells[ctype]["area"] * n * mult
-            elif ctype in hstat:
+            elif ctype in hstat and module_base(ctype) not in hier_subs:
                 add(ctype, mult * n, cats.get(module_base(ctype)) or (cat if base != top else None))
-            elif ctype in block.get("hier", {}):
-                sub = sub_areas[block["hier"][ctype]]
-                for k, v in sub["breakdown_um2"].items():
-                    breakdown[k] = breakdown.get(k, 0.0) + v * mult * n
     add(top, 1, None)
     result["breakdown_um2"] = {k: round(v, 3) for k, v in sorted(breakdown.items())}
     result["area_hier_um2"] = sum(breakdown.values())
@@ -209,35 +397,54 @@ def write_sdc(path, period_ns, has_clock, dff_d_cap):
         "# Generated by synth/flow.py: every block sits between flip-flops.",
         f"create_clock -name clk -period {period_ns:.4f} {clk}",
         "set clk_port [get_ports -quiet clk_i]",
+        "set rst_port [get_ports -quiet rst_ni]",
         "set ins [all_inputs]",
         "if {[llength $clk_port]} { set ins [delete_from_list $ins $clk_port] }",
+        "if {[llength $rst_port]} { set ins [delete_from_list $ins $rst_port] }",
         "# Inputs come from flip-flops (clock-to-Q of a DFF_X1), outputs go to one.",
         "set_input_delay 0 -clock clk $ins",
         "set_driving_cell -lib_cell DFF_X1 -from_pin CK -pin Q $ins",
         "set_output_delay 0 -clock clk [all_outputs]",
         f"set_load {dff_d_cap} [all_outputs]",
+        "# The asynchronous reset, like the clock, is distributed by a buffer tree",
+        "# built in physical design: ideal here (0 ns, 0 slew at the port; the",
+        "# recovery/removal checks of the flip-flops still apply).",
+        "if {[llength $rst_port]} {",
+        "  set_input_delay 0 -clock clk $rst_port",
+        "  set_input_transition 0 $rst_port",
+        "}",
     ]
     open(path, "w").write("\n".join(lines) + "\n")
 
 
 def sta_netlists(block, outdir, results, power=False):
-    nets = []
-    for sub in sorted(set(block.get("hier", {}).values())):
-        nets.append(os.path.join(os.path.dirname(outdir), sub, "netlist.v"))
-    nets.append(os.path.join(outdir, "netlist_power.v" if power else "netlist.v"))
-    return nets
+    """Liberty macro files and netlists OpenSTA reads for a block."""
+    libs, nets = [], []
+    if os.path.exists(os.path.join(outdir, "netlist_hier.v")):
+        for key in sorted(results.get("sub_blocks", {})):
+            nets.append(os.path.join(os.path.dirname(outdir), "_sub", key, "netlist_sub.v"))
+        if os.path.exists(os.path.join(outdir, "macros.lib")):
+            libs.append(os.path.join(outdir, "macros.lib"))
+        nets.append(os.path.join(outdir, "netlist_hier.v"))
+    else:
+        nets.append(os.path.join(outdir, "netlist_power.v" if power else "netlist.v"))
+    return libs, nets
 
 
-def timing_block(block, lib, outdir, period_ns, dff_d_cap):
+def timing_block(block, lib, outdir, period_ns, dff_d_cap, result):
     has_clock = "clk_i" in open(os.path.join(outdir, "netlist.v")).read()
     write_sdc(f"{outdir}/constraints.sdc", period_ns, has_clock, dff_d_cap)
-    tcl = [f"read_liberty {lib}"]
-    tcl += [f"read_verilog {n}" for n in sta_netlists(block, outdir, None)]
+    libs, nets = sta_netlists(block, outdir, result)
+    tcl = [f"read_liberty {lib}"] + [f"read_liberty {m}" for m in libs]
+    tcl += [f"read_verilog {n}" for n in nets]
     tcl += [f"link_design {block['top']}", f"read_sdc {outdir}/constraints.sdc",
             "report_checks -path_delay max -digits 3 -fields {fanout cap slew}",
             "puts \"BF_WNS [sta::worst_slack -max]\""]
     open(f"{outdir}/timing.tcl", "w").write("\n".join(tcl) + "\n")
     out = run(["sta", "-no_splash", "-exit", f"{outdir}/timing.tcl"], f"{outdir}/timing.rpt")
+    err = re.search(r"^Error.*$", out, re.M)
+    if err:
+        raise RuntimeError(f"OpenSTA: {err.group(0)} (see {outdir}/timing.rpt)")
     m = re.search(r"BF_WNS (\S+)", out)
     if not m:
         raise RuntimeError(f"no worst slack in {outdir}/timing.rpt")
@@ -285,8 +492,9 @@ def power_run(block, lib, libcells, outdir, period_ns, workload, a, w, cycles, s
             f.write("# Load of each cut register output: the input pins it drove.\n")
             for k, v in sorted(loads.items()):
                 f.write(f"set BF_LOAD({{{k}}}) {v:.6f}\n")
-    tcl = [f"read_liberty {lib}"]
-    tcl += [f"read_verilog {n}" for n in sta_netlists(block, outdir, None, power=True)]
+    libs, nets = sta_netlists(block, outdir, {}, power=True)
+    tcl = [f"read_liberty {lib}"] + [f"read_liberty {m}" for m in libs]
+    tcl += [f"read_verilog {n}" for n in nets]
     tcl += [f"link_design {block['top']}", f"read_sdc {outdir}/constraints.sdc",
             f"source {loads_tcl}",
             f"source {os.path.join(SYNTH, 'power.tcl')}",
@@ -317,20 +525,24 @@ def sram_area(config):
     return kb * table["area_um2_per_kb"], kb
 
 
-def write_reports(out, results, period_ns, elapsed, nand2):
+def write_reports(out, results, period_ns, elapsed, nand2, subs):
+    keep = ("area_um2", "cells", "breakdown_um2", "wns_ns", "fmax_mhz", "meets", "params", "module")
     json.dump({"clock_mhz": round(1000 / period_ns, 3), "nand2_um2": nand2, "run_seconds": round(elapsed, 1),
-               "blocks": results}, open(os.path.join(out, "ppa.json"), "w"), indent=1)
+               "blocks": results,
+               "sub_blocks": {k: {x: v.get(x) for x in keep} for k, v in sorted(subs.items())}},
+              open(os.path.join(out, "ppa.json"), "w"), indent=1)
     cats = sorted({c for r in results.values() for c in r.get("breakdown_um2", {})})
     with open(os.path.join(out, "ppa.csv"), "w", newline="") as f:
         wr = csv.writer(f)
         wr.writerow(["block", "top", "area_um2", "nand2_eq", "cells", "wns_ns", "fmax_mhz", "meets_clock"] +
-                    [f"{c}_um2" for c in cats])
+                    [f"{c}_um2" for c in cats] + ["sram_kb", "sram_area_um2"])
         for name, r in results.items():
             if "area_um2" not in r:
                 continue
             wr.writerow([name, r["top"], f"{r['area_um2']:.1f}", f"{r['nand2_eq']:.0f}", r["cells"],
                          r.get("wns_ns"), r.get("fmax_mhz"), r.get("meets")] +
-                        [f"{r['breakdown_um2'].get(c, 0.0):.1f}" for c in cats])
+                        [f"{r['breakdown_um2'].get(c, 0.0):.1f}" for c in cats] +
+                        [r.get("sram_kb", ""), r.get("sram_area_um2", "")])
     with open(os.path.join(out, "power.csv"), "w", newline="") as f:
         wr = csv.writer(f)
         wr.writerow(["block", "workload", "a", "w", "macs_per_cycle", "internal_mw", "switching_mw",
@@ -341,15 +553,28 @@ def write_reports(out, results, period_ns, elapsed, nand2):
                              f"{p['internal_mw']:.4f}", f"{p['switching_mw']:.4f}", f"{p['leakage_mw']:.5f}",
                              f"{p['total_mw']:.4f}", f"{p['energy_per_mac_pj']:.4f}"])
     md = [f"# Synthesis summary ({round(1000 / period_ns)} MHz, typical corner)", "",
-          "| block | area um^2 | NAND2-eq | cells | worst slack ns | fmax MHz | meets | " +
-          " | ".join(cats) + " |", "|---" * (7 + len(cats)) + "|"]
+          "| block | logic area um^2 | NAND2-eq | cells | worst slack ns | fmax MHz | meets | " +
+          " | ".join(cats) + " | SRAM um^2 |", "|---" * (8 + len(cats)) + "|"]
     for name, r in results.items():
         if "area_um2" not in r:
             md.append(f"| {name} | skipped: {r.get('skipped', '')} |")
             continue
+        sram = f"{r['sram_area_um2']:.0f}" if r.get("sram_area_um2") else ""
         md.append(f"| {name} | {r['area_um2']:.1f} | {r['nand2_eq']:.0f} | {r['cells']} | {r.get('wns_ns')} | "
                   f"{r.get('fmax_mhz')} | {'yes' if r.get('meets') else 'NO'} | " +
-                  " | ".join(f"{r['breakdown_um2'].get(c, 0.0):.1f}" for c in cats) + " |")
+                  " | ".join(f"{r['breakdown_um2'].get(c, 0.0):.1f}" for c in cats) + f" | {sram} |")
+    hier = [(n, r) for n, r in results.items() if r.get("sub_blocks")]
+    if hier:
+        md += ["", "Hierarchical blocks: logic area = top + sum of instances x sub-block; SRAM macros "
+               "(synth/sram45.json) listed apart.", "",
+               "| block | part | instances | area um^2 each | worst slack ns (alone) |", "|---|---|---|---|---|"]
+        for n, r in hier:
+            md.append(f"| {n} | top (edges, control, shift registers) | 1 | {r['area_top_um2']:.1f} | |")
+            for k, v in r["sub_blocks"].items():
+                md.append(f"| {n} | {k} | {v['instances']} | {v['area_um2']:.1f} | {v['wns_ns']} |")
+            if r.get("sram_banks"):
+                md.append(f"| {n} | SRAM macros ({r['sram_kb']:g} KB) | {r['sram_banks']} | "
+                          f"{r['sram_area_um2'] / r['sram_banks']:.1f} | |")
     pw = [(n, p) for n, r in results.items() for p in r.get("power", [])]
     if pw:
         md += ["", "| block | workload | A x W | MAC/cycle | internal mW | switching mW | leakage mW | total mW | pJ/MAC |",
@@ -409,6 +634,29 @@ set ylabel 'pJ / MAC'
 set xlabel 'activation x weight bits'
 plot for [i=2:{len(series) + 1}] '{cdir}/energy.dat' using i:xtic(1) title columnhead(i)
 """
+    # Array area per Fusion Unit / PE: logic by category and SRAM macros.
+    arrays = [(n, r) for n, r in results.items() if "breakdown_um2" in r and r.get("params", {}).get("Rows")]
+    if arrays:
+        acats = ["bitbricks", "multiplier", "shift_add", "accumulators", "control", "registers"]
+        with open(os.path.join(cdir, "array_area.dat"), "w") as f:
+            f.write("block " + " ".join(acats) + " sram\n")
+            for n, r in arrays:
+                k = r["params"]["Rows"] * r["params"]["Cols"]
+                b = r["breakdown_um2"]
+                # The breakdown comes from a hierarchical run; scale it to
+                # the flat/composed logic area so the bars add up to it.
+                scale = r["area_um2"] / max(sum(b.values()), 1e-9)
+                f.write(f"\"{n}\" " + " ".join(f"{b.get(c, 0.0) * scale / k:.1f}" for c in acats) +
+                        f" {r.get('sram_area_um2', 0.0) / k:.1f}\n")
+        gp += f"""
+unset logscale y
+unset xlabel
+set output '{cdir}/array_area.svg'
+set title 'Array area per Fusion Unit / PE at 45 nm (um^2; SRAM from the macro table)'
+set style histogram rowstacked
+set ylabel 'um^2 per FU'
+plot for [i=2:{len(acats) + 2}] '{cdir}/array_area.dat' using i:xtic(1) title columnhead(i)
+"""
     open(os.path.join(cdir, "charts.gp"), "w").write(gp)
     subprocess.run(["gnuplot", os.path.join(cdir, "charts.gp")], check=False)
 
@@ -446,15 +694,18 @@ def main():
         for n in wanted:
             if n not in names:
                 sys.exit(f"synth: error: unknown block '{n}' (see synth/blocks.json)")
-        # Sub-blocks of hierarchical blocks come along.
         need = set(wanted)
-        for b in blocks:
-            if b["name"] in need:
-                need |= set(b.get("hier", {}).values())
         blocks = [b for b in blocks if b["name"] in need]
     elif args.quick:
         blocks = [b for b in blocks if b.get("quick")]
+    else:
+        # Blocks that take many minutes run only when named (--blocks).
+        for b in blocks:
+            if b.get("on_request"):
+                log(f"{b['name']}: not in the default run (synth/run.sh --blocks {b['name']})")
+        blocks = [b for b in blocks if not b.get("on_request")]
     results = {}
+    subcache = {}   # distinct (module, parameters) of hierarchical blocks
     failed = []
     for b in blocks:
         name = b["name"]
@@ -470,11 +721,12 @@ def main():
             sys.exit(f"synth: error: {name}: missing {missing}")
         tb = time.time()
         try:
-            r.update(synth_block(b, lib, libcells, bdir, period, results))
-            r.update(timing_block(b, lib, bdir, period, dff_d_cap))
+            r.update(synth_block(b, lib, libcells, bdir, period, subcache))
+            r.update(timing_block(b, lib, bdir, period, dff_d_cap, r))
         except RuntimeError as e:
             if b.get("optional"):
-                r["skipped"] = "synthesis failed: " + str(e).splitlines()[0]
+                r = {"top": b["top"], "params": b.get("params", {}), "baseline": b.get("baseline", False),
+                     "skipped": "synthesis failed: " + str(e).splitlines()[0]}
                 results[name] = r
                 log(f"{name}: skipped ({r['skipped']})")
                 continue
@@ -498,7 +750,7 @@ def main():
                 log(f"{name}: {wl} {a}x{w}: {p['total_mw']:.3f} mW, {p['energy_per_mac_pj']:.3f} pJ/MAC")
         results[name] = r
     elapsed = time.time() - t0
-    write_reports(out, results, period, elapsed, nand2)
+    write_reports(out, results, period, elapsed, nand2, subcache)
     if not args.quick:
         charts(out, results)
     log(f"done in {elapsed:.0f} s: {out}/summary.md, ppa.json, ppa.csv, power.csv")

@@ -4,7 +4,7 @@
 # (summary.md, ppa.json, ppa.csv, power.csv, charts/). See docs/ppa.md.
 #
 #   synth/run.sh                   all blocks, with activity-based power
-#   synth/run.sh --quick           BitBrick and Fusion Unit only, no power
+#   synth/run.sh --quick           BitBrick, Fusion Unit, array cell; no power
 #   synth/run.sh --blocks a,b      just those blocks (and their sub-blocks)
 #
 # Settings (environment or make variables):

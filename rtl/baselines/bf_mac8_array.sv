@@ -8,12 +8,18 @@
 //   acc[c] = (acc_clr ? 0 : acc[c]) + psum_bottom[c]   when acc_en
 // As in the Bit Fusion array, the caller skews row r by r cycles (and
 // column c by c cycles) so each column sum meets its operands.
+// w_signed_i is a per-layer setting that travels with the column skew:
+// a register chain along the top edge hands it to column c c+1 cycles
+// after it is driven (one flip-flop drives the Rows PEs of a column, as
+// the Bit Fusion array's per-diagonal mode registers do); a global net to
+// all Rows x Cols PEs would not meet timing.
 //
 // Parameters:
 //   Rows, Cols  array size (1..64 and 1..512)
 //   PsumBits    width of the column partial sums (17..32)
 // Latency: act_i of row r at PE (r, c) after c cycles; products reach the
-//          bottom of the column 2 + (Rows - 1 - r) cycles after the operands.
+//          bottom of the column 2 + (Rows - 1 - r) cycles after the operands;
+//          w_signed_i applies to column c after c+1 cycles.
 module bf_mac8_array #(
   parameter int Rows     = 16,
   parameter int Cols     = 32,
@@ -40,6 +46,15 @@ module bf_mac8_array #(
   logic                asg_h [Rows][Cols+1];
   logic [PsumBits-1:0] psum_v [Rows+1][Cols];
 
+  logic [Cols-1:0] w_signed_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) w_signed_q <= '0;
+    else begin
+      w_signed_q[0] <= w_signed_i;
+      for (int c = 1; c < Cols; c++) w_signed_q[c] <= w_signed_q[c-1];
+    end
+  end
+
   for (genvar r = 0; r < Rows; r++) begin : g_row
     assign act_h[r][0] = act_i[8*r +: 8];
     assign asg_h[r][0] = a_signed_i[r];
@@ -51,7 +66,7 @@ module bf_mac8_array #(
         .act_o      (act_h[r][c+1]),
         .a_signed_o (asg_h[r][c+1]),
         .wgt_i      (wgt_i[8*(r*Cols+c) +: 8]),
-        .w_signed_i,
+        .w_signed_i (w_signed_q[c]),
         .psum_i     (psum_v[r][c]),
         .psum_o     (psum_v[r+1][c])
       );

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Quick synthesis smoke test (CTest synth.quick): runs synth/flow.py --quick
-(BitBrick and Fusion Unit) into a scratch folder and checks the results
+(BitBrick, Fusion Unit, array cell) into a scratch folder and checks the results
 against independent figures:
   * the netlists exist and OpenSTA read them (a timing report with a slack);
   * the flow's area (cell counts x Liberty areas) equals Yosys' own
@@ -10,7 +10,11 @@ against independent figures:
   * the Fusion Unit lies within 0.7x..1.6x of the paper's 1393.7 um^2, its
     registers within 20% of 17 DFFR_X1 (the 17-bit sum register), and its
     highest clock is at least 400 MHz (the 500 MHz target is tracked in
-    docs/ppa.md; this bound catches a flow that rots, not a design change).
+    docs/ppa.md; this bound catches a flow that rots, not a design change);
+  * the array cell (Fusion Unit core + weight router + column adder) meets
+    the paper's 500 MHz with every input driven by a DFF_X1 and its 17
+    FU-sum + 21 column-sum + 32 activation flip-flops are all there
+    (70 flip-flops, counted in the netlist).
 Usage: check_quick_synth.py REPO OUTDIR
 """
 import json
@@ -35,7 +39,7 @@ def check(cond, msg):
         fails.append(msg)
 
 
-for name in ("bitbrick", "fusion_unit"):
+for name in ("bitbrick", "fusion_unit", "array_cell"):
     b = ppa[name]
     d = os.path.join(out, name)
     check(os.path.getsize(os.path.join(d, "netlist.v")) > 0, f"{name}: netlist written")
@@ -51,6 +55,10 @@ check(0.7 * 1393.7 <= fu["area_um2"] <= 1.6 * 1393.7, f"fusion unit area {fu['ar
 regs = fu["breakdown_um2"].get("registers", 0.0)
 check(abs(regs - 17 * 5.32) <= 0.2 * 17 * 5.32, f"fusion unit registers {regs:.1f} um^2 ~ 17 x DFFR_X1")
 check(fu["fmax_mhz"] is not None and fu["fmax_mhz"] >= 400, f"fusion unit fmax {fu['fmax_mhz']} MHz >= 400")
+cell = ppa["array_cell"]
+check(cell["meets"], f"array cell meets 500 MHz (slack {cell['wns_ns']} ns)")
+nflops = sum(n for c, n in cell["cell_counts"].items() if c.startswith("DFF"))
+check(nflops == 17 + 21 + 32, f"array cell flip-flops {nflops} = 17 + 21 + 32")
 if fails:
     sys.exit(f"{len(fails)} check(s) failed")
 print("synth.quick: all checks passed")
