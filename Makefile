@@ -24,10 +24,10 @@ configure: $(BUILD)/build.ninja
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-## run: the main job (see README)
+## run: the main job: LeNet-5 on the 16x32 RTL, every layer checked against golden (see README)
 run: build
 	./$(BUILD)/bitfusion fu-check
-	./$(BUILD)/bitfusion run --net lenet5 --backend golden
+	./$(BUILD)/bitfusion run --net lenet5 --backend rtl --config bf16x32
 
 ## test: the whole suite through CTest (lint, golden, RTL, synthesis smoke)
 test: build

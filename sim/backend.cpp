@@ -15,6 +15,14 @@ Backend parse_backend(const std::string& name) {
 
 const char* backend_name(Backend b) { return b == Backend::Golden ? "golden" : "rtl"; }
 
+const char* default_backend_name() {
+#ifdef BF_HAVE_DEVICE
+  return "rtl";
+#else
+  return "golden";
+#endif
+}
+
 double peak_macs_per_cycle(const CompiledLayer& c) {
   const int a = hw_bits(c.layer.act.bits), w = hw_bits(c.layer.wgt.bits);
   const int sa = a > 8 ? 8 : a, sw = w > 8 ? 8 : w;

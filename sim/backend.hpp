@@ -14,6 +14,9 @@ namespace bf::cli {
 enum class Backend { Golden, Rtl };
 Backend parse_backend(const std::string& name);  // throws UserError
 const char* backend_name(Backend b);
+// "rtl" when this build has the Verilated device (BF_RTL_CTRL, the default),
+// "golden" otherwise.
+const char* default_backend_name();
 
 struct TraceOptions {
   std::string fst;  // empty: no trace

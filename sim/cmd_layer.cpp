@@ -1,5 +1,7 @@
 // `bitfusion conv` and `bitfusion fc`: one layer from .npy files, on the RTL
 // or the golden machine, through the compiler.
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -24,7 +26,7 @@ struct LayerOptions {
   bool act_unsigned = false, wgt_unsigned = false, relu = false, check = false;
   uint64_t trace_from = 0, trace_to = std::numeric_limits<uint64_t>::max();
   ConfigOptions config;
-  std::string backend = "golden", lowering = "auto";
+  std::string backend = default_backend_name(), lowering = "auto";
 };
 
 void check_range(const NpyArray& a, const Operand& t, const std::string& what, const std::string& file) {
@@ -105,7 +107,12 @@ int run(const LayerOptions& o) {
                             : o.lowering == "direct" ? Lowering::Direct
                             : o.lowering == "im2col" ? Lowering::Im2col
                             : throw UserError("--lowering '" + o.lowering + "': use auto, direct or im2col");
-  const LayerRun r = run_layer(l, cfg, x.data, w.data, bias, backend, lowering, tr);
+  const bool tty = isatty(2) != 0;  // progress line only on a terminal
+  auto progress = [&](uint64_t cyc) {
+    if (tty) std::fprintf(stderr, "\r  %s: %llu cycles simulated...", what, (unsigned long long)cyc);
+  };
+  const LayerRun r = run_layer(l, cfg, x.data, w.data, bias, backend, lowering, tr, progress);
+  if (tty && backend == Backend::Rtl) std::fprintf(stderr, "\r%60s\r", "");
   std::fprintf(stderr, "%s: %s backend, config %s, %s\n", what, backend_name(backend), cfg.name.c_str(),
                r.summary.c_str());
 

@@ -1,6 +1,8 @@
 // `bitfusion run`: a whole network, every conv/fc layer on the device
 // (RTL or golden machine) through the compiler, pooling on the host, each
 // layer checked against the direct golden layer.
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -22,7 +24,7 @@ namespace bf::cli {
 namespace {
 
 struct RunOptions {
-  std::string net, backend = "golden", report;
+  std::string net, backend = default_backend_name(), report;
   int batch = 1;
   uint32_t seed = 1;
   ConfigOptions config;
@@ -128,7 +130,7 @@ int run(const RunOptions& o) {
     d.out_bits = stage.out_bits;
     d.relu = stage.relu;
     d.shift = stage.shift;
-    const bool tty = !o.quiet;
+    const bool tty = !o.quiet && isatty(2) != 0;  // progress line only on a terminal
     auto progress = [&](uint64_t cyc) {
       if (tty) std::fprintf(stderr, "\r  %s: %llu cycles simulated...", l.name.c_str(), (unsigned long long)cyc);
     };

@@ -29,8 +29,8 @@ module bf_array_cell #(
   input  logic [1:0]                 prec_w_i,
   input  logic                       a_signed_i,
   input  logic                       w_signed_i,
-  input  logic signed [PsumBits-1:0] psum_i,
-  output logic signed [PsumBits-1:0] psum_o
+  input  logic [PsumBits-1:0]        psum_i,
+  output logic [PsumBits-1:0]        psum_o
 );
   initial begin
     if (PsumBits < 17 || PsumBits > 32)  // 17 = bf_pkg::FuSumBits

@@ -29,14 +29,37 @@
 // Parameters (configs/*.json via cmake/BfConfig.cmake):
 //   Rows, Cols, WbufKb, IbufKb, ObufKb, DramBits  as bf_array_top
 //   RspDepth  load response FIFO depth in beats (power of two)
+//   The defaults are the default configuration (configs/bf16x32.json); a
+//   build may also set them with the macros BF_TOP_ROWS, BF_TOP_COLS,
+//   BF_TOP_WBUF_KB, BF_TOP_IBUF_KB, BF_TOP_OBUF_KB, BF_TOP_DRAM_BITS (the
+//   hierarchical Verilator build in tb/ctrl does: Verilator 5.006 hands -G
+//   parameters on to the hierarchical child, which rejects them).
 // Latency: see docs/controller.md ("Timing").
+`ifndef BF_TOP_ROWS
+`define BF_TOP_ROWS 16
+`endif
+`ifndef BF_TOP_COLS
+`define BF_TOP_COLS 32
+`endif
+`ifndef BF_TOP_WBUF_KB
+`define BF_TOP_WBUF_KB 64
+`endif
+`ifndef BF_TOP_IBUF_KB
+`define BF_TOP_IBUF_KB 32
+`endif
+`ifndef BF_TOP_OBUF_KB
+`define BF_TOP_OBUF_KB 16
+`endif
+`ifndef BF_TOP_DRAM_BITS
+`define BF_TOP_DRAM_BITS 192
+`endif
 module bf_top #(
-  parameter int Rows     = 16,
-  parameter int Cols     = 32,
-  parameter int WbufKb   = 64,
-  parameter int IbufKb   = 32,
-  parameter int ObufKb   = 16,
-  parameter int DramBits = 192,
+  parameter int Rows     = `BF_TOP_ROWS,
+  parameter int Cols     = `BF_TOP_COLS,
+  parameter int WbufKb   = `BF_TOP_WBUF_KB,
+  parameter int IbufKb   = `BF_TOP_IBUF_KB,
+  parameter int ObufKb   = `BF_TOP_OBUF_KB,
+  parameter int DramBits = `BF_TOP_DRAM_BITS,
   parameter int RspDepth = 64,
   localparam int Words   = DramBits / 32
 ) (

@@ -162,3 +162,89 @@ TEST_F(Cli, BadInputsGetOneLineErrors) {
   expect_error("run --net nosuchnet --backend golden", "nosuchnet");
   expect_error("fc --input " + x_ + " --weights " + w_ + bits, "fc input must be (batch, in)");
 }
+
+#ifdef BF_HAVE_DEVICE
+// The rtl backend: the Verilated controller + array of the named
+// configuration runs the compiled layer; outputs against the direct golden
+// layer (golden/layer_ref), as on the golden backend.
+TEST_F(Cli, ConvAndFcOnTheRtlMatchTheDirectGoldenLayer) {
+  const NpyArray x = read_npy(x_), w = read_npy(w_), b = read_npy(b_);
+  struct Case {
+    std::string extra;
+    ConvParams p;
+    bool bias;
+    OutputStage o;
+  };
+  const Case cases[] = {
+      {"--config bf2x2 --pad 1", {2, 5, 9, 9, 7, 3, 3, 1, 1}, false, {}},
+      {"--config bf4x8 --stride 2 --pad 2 --bias @B --relu --shift 1 --out-bits 4",
+       {2, 5, 9, 9, 7, 3, 3, 2, 2}, true, {4, true, 1}},
+      {"--config bf8x8 --lowering direct --pad 1 --bias @B --shift 2 --out-bits 8",
+       {2, 5, 9, 9, 7, 3, 3, 1, 1}, true, {8, false, 2}},
+      {"--config bf2x2 --lowering im2col --stride 3", {2, 5, 9, 9, 7, 3, 3, 3, 0}, false, {}},
+      // The default configuration: the 16x32 array, built hierarchically.
+      {"--stride 1", {2, 5, 9, 9, 7, 3, 3, 1, 0}, false, {}},
+  };
+  for (const Case& k : cases) {
+    std::string args = "conv --backend rtl --input " + x_ + " --weights " + w_ +
+                       " --act-bits 2 --act-unsigned --wgt-bits 2 --out " + dir() + "yr.npy " + k.extra;
+    const auto bpos = args.find("@B");
+    if (bpos != std::string::npos) args.replace(bpos, 2, b_);
+    const Result r = run_cli(args + " --report " + dir() + "rr.json");
+    ASSERT_EQ(r.code, 0) << args << "\n" << r.err;
+    const NpyArray y = read_npy(dir() + "yr.npy");
+    EXPECT_EQ(y.shape, (std::vector<int64_t>{2, 7, k.p.out_h(), k.p.out_w()})) << k.extra;
+    EXPECT_EQ(y.data, conv_layer_ref(k.p, x.data, w.data, k.bias ? b.data : std::vector<int64_t>{}, k.o)) << k.extra;
+    EXPECT_NE(r.out.find("conv rtl:"), std::string::npos) << r.out;
+  }
+  std::mt19937 rng(19);
+  const auto xf = put("xfr.npy", {3, 37}, rand_vec(3 * 37, -128, 127, rng));
+  const auto wf = put("wfr.npy", {11, 37}, rand_vec(11 * 37, 0, 15, rng));
+  const Result r = run_cli("fc --backend rtl --config bf4x8 --input " + xf + " --weights " + wf +
+                           " --act-bits 8 --wgt-bits 4 --wgt-unsigned --out " + dir() + "yfr.npy");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ConvParams p{3, 37, 1, 1, 11, 1, 1, 1, 0};
+  EXPECT_EQ(read_npy(dir() + "yfr.npy").data, conv_layer_ref(p, read_npy(xf).data, read_npy(wf).data, {}, {}));
+}
+
+// --trace writes the FST of the cycle window and a GTKWave save file that
+// opens it with the signal groups.
+TEST_F(Cli, TraceWritesAnFstWindowAndAGtkwaveSaveFile) {
+  const std::string fst = dir() + "t.fst", gtkw = dir() + "t.gtkw";
+  std::remove(fst.c_str());
+  std::remove(gtkw.c_str());
+  const Result r = run_cli("conv --backend rtl --config bf2x2 --input " + x_ + " --weights " + w_ +
+                           " --act-bits 2 --act-unsigned --wgt-bits 2 --out " + dir() + "yt.npy --trace " + fst +
+                           " --trace-from 100 --trace-to 400");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream f(fst, std::ios::binary);
+  ASSERT_TRUE(f.good()) << "no " << fst;
+  const std::string bytes((std::istreambuf_iterator<char>(f)), {});
+  EXPECT_GT(bytes.size(), 1000u);
+  std::ifstream g(gtkw);
+  ASSERT_TRUE(g.good()) << "no " << gtkw;
+  const std::string save((std::istreambuf_iterator<char>(g)), {});
+  EXPECT_NE(save.find(fst), std::string::npos) << save;
+  for (const char* sig : {"u_seq.state_q", "mem_req_valid_o", "u_array.cmd_valid_i", "u_out.acc_q"})
+    EXPECT_NE(save.find(sig), std::string::npos) << sig;
+}
+
+// LeNet-5 (2-bit, reference doc) at batch 1 on the default 16x32 RTL: the
+// main job of `make run`; every layer against golden (conv_layer_ref).
+TEST_F(Cli, RunLeNet5OnTheRtlIsBitExact) {
+  const Result r = run_cli("run --net lenet5 --backend rtl --seed 7 --quiet");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("every layer bit-exact against golden"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("16028672 MACs"), std::string::npos) << r.out;  // reference doc, section 5
+}
+
+TEST_F(Cli, RtlBackendConfigurationErrors) {
+  const std::string args = "conv --backend rtl --input " + x_ + " --weights " + w_ +
+                           " --act-bits 2 --act-unsigned --wgt-bits 2 --out " + dir() + "ye.npy";
+  expect_error(args + " --config bf16x256", "no RTL model for configuration 'bf16x256'");
+  expect_error(args + " --config bf8x8 --set rows=4", "--set may change only dram_latency");
+  // dram_latency may change: the same result, other cycles.
+  const Result r = run_cli(args + " --config bf2x2 --set dram_latency=3");
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+#endif

@@ -8,6 +8,7 @@
 
 #include "golden/compiler.hpp"
 #include "golden/config.hpp"
+#include "golden/layer_ref.hpp"
 #include "golden/machine.hpp"
 #include "tb/ctrl/device.hpp"
 
@@ -15,36 +16,12 @@ using namespace bf;
 
 namespace {
 
-// Plain nested-loop convolution on NCHW / OIHW with the write-back of
-// docs/isa.md, independent of the compiler and the machine.
+// The direct golden layer (golden/layer_ref: plain nested loops,
+// independent of the compiler, the machine and the RTL) for a LayerDesc.
 std::vector<int64_t> direct_conv(const LayerDesc& l, const std::vector<int64_t>& in, const std::vector<int64_t>& w,
                                  const std::vector<int64_t>& bias) {
-  const int OH = l.out_h(), OW = l.out_w();
-  std::vector<int64_t> out(size_t(l.batch) * l.out_c * OH * OW);
-  for (int b = 0; b < l.batch; ++b)
-    for (int o = 0; o < l.out_c; ++o)
-      for (int y = 0; y < OH; ++y)
-        for (int x = 0; x < OW; ++x) {
-          int64_t acc = l.bias ? bias[o] : 0;
-          for (int c = 0; c < l.in_c; ++c)
-            for (int ky = 0; ky < l.kernel_h; ++ky)
-              for (int kx = 0; kx < l.kernel_w; ++kx) {
-                const int iy = y * l.stride + ky - l.pad, ix = x * l.stride + kx - l.pad;
-                if (iy < 0 || iy >= l.in_h || ix < 0 || ix >= l.in_w) continue;
-                acc += in[((size_t(b) * l.in_c + c) * l.in_h + iy) * l.in_w + ix] *
-                       w[((size_t(o) * l.in_c + c) * l.kernel_h + ky) * l.kernel_w + kx];
-              }
-          int64_t v = int32_t(uint32_t(uint64_t(acc)));
-          if (l.out_bits) {
-            const int ob = std::max(l.out_bits, 2);
-            v >>= l.shift;
-            const int64_t lo = l.relu ? 0 : -(int64_t{1} << (ob - 1));
-            const int64_t hi = l.relu ? (int64_t{1} << ob) - 1 : (int64_t{1} << (ob - 1)) - 1;
-            v = std::clamp(v, lo, hi);
-          }
-          out[((size_t(b) * l.out_c + o) * OH + y) * OW + x] = v;
-        }
-  return out;
+  const ConvParams p{l.batch, l.in_c, l.in_h, l.in_w, l.out_c, l.kernel_h, l.kernel_w, l.stride, l.pad};
+  return conv_layer_ref(p, in, w, l.bias ? bias : std::vector<int64_t>{}, {l.out_bits, l.relu, l.shift});
 }
 
 std::vector<int64_t> random_values(std::mt19937& rng, size_t n, const Operand& op) {

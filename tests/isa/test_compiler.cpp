@@ -7,43 +7,19 @@
 
 #include "golden/compiler.hpp"
 #include "golden/config.hpp"
+#include "golden/layer_ref.hpp"
 #include "golden/machine.hpp"
 
 using namespace bf;
 
 namespace {
 
-// Plain nested-loop convolution on NCHW / OIHW, independent of the compiler.
+// The direct golden layer (golden/layer_ref: plain nested loops,
+// independent of the compiler, the machine and the RTL) for a LayerDesc.
 std::vector<int64_t> direct_conv(const LayerDesc& l, const std::vector<int64_t>& in, const std::vector<int64_t>& w,
                                  const std::vector<int64_t>& bias) {
-  const int OH = (l.in_h + 2 * l.pad - l.kernel_h) / l.stride + 1;
-  const int OW = (l.in_w + 2 * l.pad - l.kernel_w) / l.stride + 1;
-  std::vector<int64_t> out(size_t(l.batch) * l.out_c * OH * OW);
-  for (int b = 0; b < l.batch; ++b)
-    for (int o = 0; o < l.out_c; ++o)
-      for (int y = 0; y < OH; ++y)
-        for (int x = 0; x < OW; ++x) {
-          int64_t acc = 0;
-          for (int c = 0; c < l.in_c; ++c)
-            for (int ky = 0; ky < l.kernel_h; ++ky)
-              for (int kx = 0; kx < l.kernel_w; ++kx) {
-                const int iy = y * l.stride + ky - l.pad, ix = x * l.stride + kx - l.pad;
-                if (iy < 0 || iy >= l.in_h || ix < 0 || ix >= l.in_w) continue;
-                acc += in[((size_t(b) * l.in_c + c) * l.in_h + iy) * l.in_w + ix] *
-                       w[((size_t(o) * l.in_c + c) * l.kernel_h + ky) * l.kernel_w + kx];
-              }
-          if (l.bias) acc += bias[o];
-    const int64_t wrapped = int32_t(uint32_t(uint64_t(acc)));
-          int64_t v = wrapped;
-          if (l.out_bits) {
-            const int ob = l.out_bits < 2 ? 2 : l.out_bits;
-            v = wrapped >> l.shift;
-            if (l.relu) v = std::min<int64_t>(std::max<int64_t>(v, 0), (int64_t{1} << ob) - 1);
-            else v = std::min<int64_t>(std::max<int64_t>(v, -(int64_t{1} << (ob - 1))), (int64_t{1} << (ob - 1)) - 1);
-          }
-          out[((size_t(b) * l.out_c + o) * OH + y) * OW + x] = v;
-        }
-  return out;
+  const ConvParams p{l.batch, l.in_c, l.in_h, l.in_w, l.out_c, l.kernel_h, l.kernel_w, l.stride, l.pad};
+  return conv_layer_ref(p, in, w, l.bias ? bias : std::vector<int64_t>{}, {l.out_bits, l.relu, l.shift});
 }
 
 std::vector<int64_t> random_values(std::mt19937& rng, size_t n, const Operand& op) {
