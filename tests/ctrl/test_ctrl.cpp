@@ -11,28 +11,17 @@
 #include "golden/layer_ref.hpp"
 #include "golden/machine.hpp"
 #include "tb/ctrl/device.hpp"
+#include "tests/layer_gen.hpp"
 
 using namespace bf;
+using bf::test_util::describe_layer;
+using bf::test_util::direct_conv;
+using bf::test_util::kWidths;
+using bf::test_util::random_values;
 
 namespace {
 
-// The direct golden layer (golden/layer_ref: plain nested loops,
-// independent of the compiler, the machine and the RTL) for a LayerDesc.
-std::vector<int64_t> direct_conv(const LayerDesc& l, const std::vector<int64_t>& in, const std::vector<int64_t>& w,
-                                 const std::vector<int64_t>& bias) {
-  const ConvParams p{l.batch, l.in_c, l.in_h, l.in_w, l.out_c, l.kernel_h, l.kernel_w, l.stride, l.pad};
-  return conv_layer_ref(p, in, w, l.bias ? bias : std::vector<int64_t>{}, {l.out_bits, l.relu, l.shift});
-}
 
-std::vector<int64_t> random_values(std::mt19937& rng, size_t n, const Operand& op) {
-  const int b = std::max(op.bits, 2);
-  const int64_t lo = op.is_signed ? -(int64_t{1} << (b - 1)) : 0;
-  const int64_t hi = op.is_signed ? (int64_t{1} << (b - 1)) - 1 : (int64_t{1} << b) - 1;
-  std::uniform_int_distribution<int64_t> d(lo, hi);
-  std::vector<int64_t> v(n);
-  for (auto& x : v) x = d(rng);
-  return v;
-}
 
 struct Outcome {
   CompiledLayer c;
@@ -70,14 +59,6 @@ Outcome run_both(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937& rng, 
   return o;
 }
 
-std::string describe_layer(const LayerDesc& l) {
-  return "B" + std::to_string(l.batch) + " C" + std::to_string(l.in_c) + "->" + std::to_string(l.out_c) + " " +
-         std::to_string(l.in_h) + "x" + std::to_string(l.in_w) + " k" + std::to_string(l.kernel_h) + " s" +
-         std::to_string(l.stride) + " p" + std::to_string(l.pad) + " " + describe(l.act) + "x" + describe(l.wgt) +
-         (l.bias ? " bias" : "") +
-         (l.out_bits ? " out" + std::to_string(l.out_bits) + (l.relu ? " relu" : "") + " >>" + std::to_string(l.shift)
-                     : " raw");
-}
 
 // Every comparison of one run: output vs the direct convolution, the whole
 // DRAM image vs the machine, array steps, and the memory traffic.
@@ -97,7 +78,6 @@ void check_outcome(const Outcome& o) {
   EXPECT_GE(o.d.cycles, o.d.read_beats + o.d.write_beats);
 }
 
-const int kWidths[] = {1, 2, 4, 8, 16};
 
 // Random conv and fc layers: every width pair, random signedness, raw or
 // requantized output (every out width, ReLU or not), bias or not.
@@ -111,22 +91,7 @@ void random_layers(const char* cfgname, uint32_t seed, int per_pair) {
     for (int wb : kWidths)
       for (int k = 0; k < per_pair; ++k) {
         auto U = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-        LayerDesc l;
-        if (U(0, 3) == 0) {
-          l = make_fc(U(1, 3), U(1, 40), U(1, 24));
-        } else {
-          const int kk = U(1, 7), s = U(1, 4), p = U(0, 3);
-          const int h = std::max(U(1, 9), kk - 2 * p), w = std::max(U(1, 9), kk - 2 * p);
-          l = make_conv(U(1, 3), U(1, 12), U(1, 12), h, w, kk, s, p);
-        }
-        l.act = {ab, U(0, 1) == 1};
-        l.wgt = {wb, U(0, 1) == 1};
-        l.bias = U(0, 1);
-        if (U(0, 2)) {
-          l.out_bits = kWidths[U(0, 4)];
-          l.relu = U(0, 1);
-          l.shift = U(0, 12);
-        }
+        LayerDesc l = test_util::random_layer(rng, ab, wb, {40, 24, 9, 12});
         CompileOptions opt;
         if (U(0, 1)) {
           opt.toh = U(1, l.out_h());

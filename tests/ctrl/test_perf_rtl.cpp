@@ -22,20 +22,13 @@
 #include "model/network.hpp"
 #include "model/rtl_model.hpp"
 #include "tb/ctrl/device.hpp"
+#include "tests/layer_gen.hpp"
 
 using namespace bf;
+using bf::test_util::random_values;
 
 namespace {
 
-std::vector<int64_t> random_values(std::mt19937& rng, size_t n, const Operand& op) {
-  const int b = std::max(op.bits, 2);
-  const int64_t lo = op.is_signed ? -(int64_t{1} << (b - 1)) : 0;
-  const int64_t hi = op.is_signed ? (int64_t{1} << (b - 1)) - 1 : (int64_t{1} << b) - 1;
-  std::uniform_int_distribution<int64_t> d(lo, hi);
-  std::vector<int64_t> v(n);
-  for (auto& x : v) x = d(rng);
-  return v;
-}
 
 bool verbose() { return std::getenv("BF_PERF_RTL_VERBOSE") != nullptr; }
 
