@@ -540,4 +540,46 @@ void put_bias(const CompiledLayer& c, const std::vector<int64_t>& bias, std::vec
   for (size_t k = 0; k < bias.size(); ++k) dram.at(c.bias_base + k) = uint32_t(bias[k]);
 }
 
+LayerDesc im2col_layer(const LayerDesc& l) {
+  LayerDesc d = l;
+  d.in_c = l.in_c * l.kernel_h * l.kernel_w;
+  d.in_h = l.out_h();
+  d.in_w = l.out_w();
+  d.kernel_h = d.kernel_w = 1;
+  d.stride = 1;
+  d.pad = 0;
+  return d;
+}
+
+LoweredLayer compile_lowered(const LayerDesc& l, const ArrayConfig& cfg, Lowering lowering) {
+  const bool can_im2col = l.kernel_h * l.kernel_w > 1 || l.stride > 1 || l.pad > 0;
+  LoweredLayer direct, lowered;
+  lowered.im2col = true;
+  std::string direct_err, lowered_err;
+  bool have_direct = false, have_lowered = false;
+  if (lowering != Lowering::Im2col || !can_im2col) {
+    try {
+      direct.compiled = compile(l, cfg);
+      have_direct = true;
+    } catch (const std::runtime_error& e) {
+      direct_err = e.what();
+    }
+  }
+  if (lowering != Lowering::Direct && can_im2col) {
+    try {
+      lowered.compiled = compile(im2col_layer(l), cfg);
+      have_lowered = true;
+    } catch (const std::runtime_error& e) {
+      lowered_err = e.what();
+    }
+  }
+  bool use_im2col = false;
+  if (lowering == Lowering::Im2col && can_im2col) use_im2col = true;
+  else if (lowering == Lowering::Auto && have_lowered)
+    use_im2col = !have_direct || lowered.compiled.expect_array_cycles < direct.compiled.expect_array_cycles;
+  if (use_im2col && !have_lowered) throw std::runtime_error(lowered_err + " (host im2col)");
+  if (!use_im2col && !have_direct) throw std::runtime_error(direct_err.empty() ? lowered_err : direct_err);
+  return use_im2col ? std::move(lowered) : std::move(direct);
+}
+
 }  // namespace bf

@@ -97,6 +97,25 @@ struct CompileOptions {
 // layer or when the smallest tile does not fit the buffers.
 CompiledLayer compile(const LayerDesc& layer, const ArrayConfig& cfg, const CompileOptions& opt = {});
 
+// How the host hands a convolution to the device.
+enum class Lowering {
+  Auto,    // im2col when it takes fewer array cycles (layers with few input channels)
+  Direct,  // the convolution as it is (sliding window in the IBUF)
+  Im2col,  // host im2col: a 1x1 convolution over (C*KH*KW)-channel patches
+};
+// The 1x1 layer that runs on an im2col'd input (same output, same weights
+// reshaped): in_c * kernel_h * kernel_w channels over the output's pixels.
+LayerDesc im2col_layer(const LayerDesc& l);
+// The layer compiled with the lowering (Auto: the one with fewer array
+// steps that compiles). The CLI's backends and the rtl-mode model both use
+// it, so they run and predict the same program. Throws std::runtime_error
+// when neither form fits the configuration.
+struct LoweredLayer {
+  CompiledLayer compiled;
+  bool im2col = false;
+};
+LoweredLayer compile_lowered(const LayerDesc& layer, const ArrayConfig& cfg, Lowering lowering = Lowering::Auto);
+
 // Host helpers. `dram` must hold at least c.dram_words words.
 // NCHW input (values in the act range), OIHW weights, bias per channel.
 void put_input(const CompiledLayer& c, const std::vector<int64_t>& nchw, std::vector<uint32_t>& dram);

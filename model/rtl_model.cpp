@@ -324,20 +324,6 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
 
 // ------------------------------------------------------------ networks
 
-namespace {
-
-LayerDesc im2col_desc(const LayerDesc& l) {
-  LayerDesc d = l;
-  d.in_c = l.in_c * l.kernel_h * l.kernel_w;
-  d.in_h = l.out_h();
-  d.in_w = l.out_w();
-  d.kernel_h = d.kernel_w = 1;
-  d.stride = 1;
-  d.pad = 0;
-  return d;
-}
-
-}  // namespace
 
 LayerDesc rtl_layer_desc(const Network& net, size_t li, int batch) {
   const Layer& l = net.layers.at(li);
@@ -379,32 +365,9 @@ RtlLayerPlan rtl_plan(const Network& net, size_t li, int batch, const ArrayConfi
 RtlLayerPlan rtl_plan(const LayerDesc& d, const ArrayConfig& cfg) {
   RtlLayerPlan p;
   p.desc = d;
-  const bool can_im2col = d.kernel_h * d.kernel_w > 1 || d.stride > 1 || d.pad > 0;
-  std::string err_direct, err_lowered;
-  CompiledLayer direct, lowered;
-  bool have_direct = false, have_lowered = false;
-  try {
-    direct = compile(d, cfg);
-    have_direct = true;
-  } catch (const std::runtime_error& e) {
-    err_direct = e.what();
-  }
-  if (can_im2col) {
-    try {
-      lowered = compile(im2col_desc(d), cfg);
-      have_lowered = true;
-    } catch (const std::runtime_error& e) {
-      err_lowered = e.what();
-    }
-  }
-  if (have_lowered && (!have_direct || lowered.expect_array_cycles < direct.expect_array_cycles)) {
-    p.im2col = true;
-    p.compiled = std::move(lowered);
-  } else if (have_direct) {
-    p.compiled = std::move(direct);
-  } else {
-    throw std::runtime_error(err_direct.empty() ? err_lowered : err_direct);
-  }
+  LoweredLayer l = compile_lowered(d, cfg);  // as the CLI's backends do
+  p.im2col = l.im2col;
+  p.compiled = std::move(l.compiled);
   return p;
 }
 

@@ -58,7 +58,7 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
 // width, output requantized to the next compute layer's activation width
 // (raw int32 after the last), ReLU from the file, no bias; a convolution
 // with few input channels runs as a host im2col 1x1 layer when that takes
-// fewer array steps (sim/backend.cpp, Lowering::Auto).
+// fewer array steps (golden/compiler.hpp compile_lowered, as the CLI).
 struct RtlLayerPlan {
   LayerDesc desc;      // as described by the network
   bool im2col = false; // lowered to a 1x1 convolution on the host

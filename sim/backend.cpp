@@ -75,49 +75,20 @@ std::vector<int64_t> im2col_nchw(const LayerDesc& l, const std::vector<int64_t>&
   return out;
 }
 
-LayerDesc im2col_layer(const LayerDesc& l) {
-  LayerDesc d = l;
-  d.in_c = l.in_c * l.kernel_h * l.kernel_w;
-  d.in_h = l.out_h();
-  d.in_w = l.out_w();
-  d.kernel_h = d.kernel_w = 1;
-  d.stride = 1;
-  d.pad = 0;
-  return d;
-}
-
 LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector<int64_t>& x,
                    const std::vector<int64_t>& w, const std::vector<int64_t>& bias, Backend backend,
                    Lowering lowering, const TraceOptions& trace,
                    const std::function<void(uint64_t)>& progress) {
   if (backend == Backend::Golden && !trace.fst.empty())
     throw UserError("--trace needs --backend rtl (the golden backend has no waveform)");
-  const bool can_im2col = l.kernel_h * l.kernel_w > 1 || l.stride > 1 || l.pad > 0;
-  CompiledLayer direct, lowered;
-  std::string direct_err, lowered_err;
-  if (lowering != Lowering::Im2col || !can_im2col) {
-    try {
-      direct = compile(l, cfg);
-    } catch (const std::runtime_error& e) {
-      direct_err = e.what();
-    }
+  LoweredLayer plan;
+  try {
+    plan = compile_lowered(l, cfg, lowering);
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
   }
-  if (lowering != Lowering::Direct && can_im2col) {
-    try {
-      lowered = compile(im2col_layer(l), cfg);
-    } catch (const std::runtime_error& e) {
-      lowered_err = e.what();
-    }
-  }
-  const bool have_direct = direct_err.empty() && !direct.block.empty();
-  const bool have_lowered = lowered_err.empty() && !lowered.block.empty();
-  bool use_im2col = false;
-  if (lowering == Lowering::Im2col && can_im2col) use_im2col = true;
-  else if (lowering == Lowering::Auto && have_lowered)
-    use_im2col = !have_direct || lowered.expect_array_cycles < direct.expect_array_cycles;
-  if (use_im2col && !have_lowered) throw UserError(lowered_err + " (host im2col)");
-  if (!use_im2col && !have_direct) throw UserError(direct_err.empty() ? lowered_err : direct_err);
-  const CompiledLayer& c = use_im2col ? lowered : direct;
+  const bool use_im2col = plan.im2col;
+  const CompiledLayer& c = plan.compiled;
 
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<int64_t> xin = use_im2col ? im2col_nchw(l, x) : std::vector<int64_t>();

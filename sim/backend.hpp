@@ -39,12 +39,7 @@ struct LayerRun {
 // (16-bit operands count as their temporal passes).
 double peak_macs_per_cycle(const CompiledLayer& c);
 
-// How the host hands a convolution to the device.
-enum class Lowering {
-  Auto,    // im2col when it takes fewer array cycles (layers with few input channels)
-  Direct,  // the convolution as it is (sliding window in the IBUF)
-  Im2col,  // host im2col: a 1x1 convolution over (C*KH*KW)-channel patches
-};
+using bf::Lowering;  // golden/compiler.hpp: compile_lowered chooses the program
 
 // Compiles `l` for `cfg` (with the lowering) and runs it. Throws UserError
 // when the layer cannot be compiled. `progress(cycles)` is called now and
@@ -56,7 +51,5 @@ LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector
 
 // Host im2col (NCHW): out[b][(ic*KH+ky)*KW+kx][oy][ox] = padded in[b][ic][oy*s+ky][ox*s+kx].
 std::vector<int64_t> im2col_nchw(const LayerDesc& l, const std::vector<int64_t>& x);
-// The 1x1 layer that runs on an im2col'd input (same output, same weights reshaped).
-LayerDesc im2col_layer(const LayerDesc& l);
 
 }  // namespace bf::cli

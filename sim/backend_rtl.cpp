@@ -19,18 +19,8 @@ namespace bf::cli {
 LayerRun run_rtl(const CompiledLayer& c, const std::vector<int64_t>& x, const std::vector<int64_t>& w,
                  const std::vector<int64_t>& bias, const TraceOptions& trace,
                  const std::function<void(uint64_t)>& progress) {
-  if (!tb::device_available(c.cfg.name)) {
-    std::string avail;
-    for (const auto& n : tb::device_configs()) avail += (avail.empty() ? "" : ", ") + n;
-    throw UserError("no RTL model for configuration '" + c.cfg.name + "' (the RTL is built for: " + avail +
-                    "; use one of them or --backend golden)");
-  }
-  const ArrayConfig built = load_config(c.cfg.name);
-  if (built.rows != c.cfg.rows || built.cols != c.cfg.cols || built.wbuf_kb != c.cfg.wbuf_kb ||
-      built.ibuf_kb != c.cfg.ibuf_kb || built.obuf_kb != c.cfg.obuf_kb || built.dram_bits != c.cfg.dram_bits)
-    throw UserError("the RTL of '" + c.cfg.name +
-                    "' is built with its configuration file's rows, cols, buffer sizes and dram_bits; "
-                    "--set may change only dram_latency and freq_mhz with --backend rtl (or use --backend golden)");
+  if (const std::string why = tb::device_mismatch(c.cfg); !why.empty())
+    throw UserError(why + " (or use --backend golden)");
   std::vector<uint32_t> dram(c.dram_words, 0);
   put_input(c, x, dram);
   put_weights(c, w, dram);

@@ -21,17 +21,6 @@
 #endif
 
 namespace bf::tb {
-namespace {
-
-void check_same(const ArrayConfig& cfg) {
-  const ArrayConfig b = load_config(cfg.name);
-  if (b.rows != cfg.rows || b.cols != cfg.cols || b.wbuf_kb != cfg.wbuf_kb || b.ibuf_kb != cfg.ibuf_kb ||
-      b.obuf_kb != cfg.obuf_kb || b.dram_bits != cfg.dram_bits)
-    throw std::runtime_error("device: configuration '" + cfg.name +
-                             "' differs from the one the RTL was built for (only dram_latency may change)");
-}
-
-}  // namespace
 
 std::vector<std::string> device_configs() {
   std::vector<std::string> v;
@@ -56,9 +45,24 @@ bool device_available(const std::string& name) {
   return false;
 }
 
+std::string device_mismatch(const ArrayConfig& cfg) {
+  if (!device_available(cfg.name)) {
+    std::string avail;
+    for (const auto& n : device_configs()) avail += (avail.empty() ? "" : ", ") + n;
+    return "no RTL model for configuration '" + cfg.name + "' (the RTL is built for: " + avail + ")";
+  }
+  const ArrayConfig b = load_config(cfg.name);
+  if (b.rows != cfg.rows || b.cols != cfg.cols || b.wbuf_kb != cfg.wbuf_kb || b.ibuf_kb != cfg.ibuf_kb ||
+      b.obuf_kb != cfg.obuf_kb || b.dram_bits != cfg.dram_bits)
+    return "the RTL of '" + cfg.name +
+           "' is built with its configuration file's rows, cols, buffer sizes and dram_bits; "
+           "--set may change only dram_latency and freq_mhz";
+  return "";
+}
+
 DeviceResult run_device(const ArrayConfig& cfg, const std::vector<uint32_t>& program, std::vector<uint32_t>& dram,
                         const DeviceOptions& opt) {
-  check_same(cfg);
+  if (const std::string why = device_mismatch(cfg); !why.empty()) throw std::runtime_error("device: " + why);
 #ifdef BF_DEVICE_bf2x2
   if (cfg.name == "bf2x2") return detail::run_model<Vbf_top_bf2x2>(cfg, program, dram, opt);
 #endif
@@ -71,10 +75,7 @@ DeviceResult run_device(const ArrayConfig& cfg, const std::vector<uint32_t>& pro
 #ifdef BF_DEVICE_bf16x32
   if (cfg.name == "bf16x32") return detail::run_model<Vbf_top_bf16x32>(cfg, program, dram, opt);
 #endif
-  std::string avail;
-  for (const auto& n : device_configs()) avail += (avail.empty() ? "" : ", ") + n;
-  throw std::runtime_error("device: no RTL model for configuration '" + cfg.name + "' in this build (built: " +
-                           avail + ")");
+  throw std::runtime_error("device: no RTL model for configuration '" + cfg.name + "'");  // unreachable
 }
 
 }  // namespace bf::tb

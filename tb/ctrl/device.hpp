@@ -58,10 +58,14 @@ struct DeviceResult {
 // Whether this build holds a Verilated bf_top for the configuration.
 bool device_available(const std::string& config_name);
 std::vector<std::string> device_configs();
+// Why `cfg` cannot run on this build's RTL ("" when it can): no model for
+// its name, or sizes other than those the model was built with (only
+// dram_latency and freq_mhz may differ from the configuration file).
+std::string device_mismatch(const ArrayConfig& cfg);
 
 // Runs `program` with `dram` as the data image; `dram` holds the final
-// memory afterwards. Throws std::runtime_error if the configuration has no
-// model in this build or its parameters differ from the one built.
+// memory afterwards. Throws std::runtime_error with device_mismatch(cfg)
+// if the configuration cannot run on this build's RTL.
 DeviceResult run_device(const ArrayConfig& cfg, const std::vector<uint32_t>& program,
                         std::vector<uint32_t>& dram, const DeviceOptions& opt = {});
 
