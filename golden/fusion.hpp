@@ -48,7 +48,9 @@ int bitbrick(unsigned a2, bool a_signed, unsigned b2, bool b_signed);
 // rtl/bf_spread.sv, derived here from the brick numbering in docs/packing.md).
 int spread_pos(int brick, int act_bits, int wgt_bits, bool is_weight);
 
-// Adder widths of the RTL's shift-add tree (rtl/fu/bf_fu_core.sv).
+// Adder widths of the signed reference tree. The RTL (rtl/fu/bf_fu_core.sv)
+// adds biased unsigned brick terms in 6/8/12/16 bits and subtracts the
+// mode's total bias once in the 17-bit sum; both are exact.
 constexpr int kPairBits = 7;    // two bricks
 constexpr int kGroupBits = 9;   // four bricks (level 1)
 constexpr int kHalfBits = 13;   // two groups

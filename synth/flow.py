@@ -20,6 +20,9 @@ Called by synth/run.sh (`make synth`). For every block of synth/blocks.json:
   4. Power (blocks with a driver): bf_activity records a VCD of a named
      workload, vcd2activity.py turns it into per-bit activities, OpenSTA's
      report_power gives internal/switching/leakage -> energy per MAC.
+     Hierarchical blocks (array tiles) get a flat power netlist (SRAM banks
+     as macros, their read data cut like register outputs) and SRAM power
+     from the driver's buffer access counts x synth/sram45.json energies.
 Results: OUT/ppa.json, OUT/ppa.csv, OUT/power.csv, OUT/summary.md, per-block
 folders with logs, netlists, SDC and reports. Python standard library only.
 """
@@ -40,8 +43,11 @@ SYNTH = os.path.join(REPO, "synth")
 WIDTHS = [(a, w) for a in (2, 4, 8) for w in (2, 4, 8)]
 
 # ABC script: the Yosys default mapping for delay, then buffering of high
-# fanout nets and gate sizing against the target period ({D}), as a
-# placement-free stand-in for a commercial flow's timing repair.
+# fanout nets and gate sizing, as a placement-free stand-in for a
+# commercial flow's timing repair. No delay target: ABC sources this file
+# itself, so Yosys's delay placeholder would not be substituted (earlier
+# versions had it; checked: identical netlists without it); &nf, upsize
+# and dnsize minimise delay, with area recovery (-R) off the critical paths.
 ABC_SCRIPT = """strash
 &get -n
 &fraig -x
@@ -52,22 +58,22 @@ dretime
 strash
 &get -n
 &dch -f
-&nf -R 1000 {D}
+&nf -R 1000
 &put
 buffer -p
-upsize {D}
-dnsize {D}
+upsize
+dnsize
 """
 
 # For very large flat blocks (the controller at the default configuration,
 # ~100k gates): one delay mapping pass without choice computation/fraiging.
 ABC_SCRIPT_FAST = """strash
 &get -n
-&nf {D}
+&nf
 &put
 buffer -p
-upsize {D}
-dnsize {D}
+upsize
+dnsize
 """
 
 
@@ -258,10 +264,14 @@ def synth_block(block, lib, libcells, outdir, period_ns, sub_areas):
     abc = os.path.join(outdir, "map.abc")
     open(abc, "w").write(ABC_SCRIPT_FAST if block.get("abc") == "fast" else ABC_SCRIPT)
     dps = int(round(period_ns * 1000))
+    # `synth` ends with a generic area-oriented ABC pass; "yosys_abc": false
+    # skips it so our ABC run starts from Yosys's Brent-Kung adders (the
+    # array blocks: their 32-bit accumulators sit between SRAM macros).
+    noabc = "" if block.get("yosys_abc", True) else " -noabc"
     constr = write_abc_constr(outdir, libcells)
     # 1. Flat synthesis (area, timing netlist, power netlist).
     ys = [f"read_liberty -lib {lib}"] + yosys_read(block, hier_subs) + [
-        f"synth -top {top} -flatten",
+        f"synth -top {top} -flatten{noabc}",
         f"dfflibmap -liberty {lib}",
         f"abc -liberty {lib} -D {dps} -constr {constr} -script {abc}",
         "opt_clean",
@@ -320,6 +330,8 @@ def synth_block(block, lib, libcells, outdir, period_ns, sub_areas):
                 if key not in sub_areas:
                     sub = {"name": key, "top": mod, "files": block["files"], "params": params,
                            "categories": cats}
+                    if "yosys_abc" in block:
+                        sub["yosys_abc"] = block["yosys_abc"]
                     sdir = os.path.join(os.path.dirname(outdir), "_sub", key)
                     log(f"{block['name']}: sub-block {key}")
                     t_sub = time.time()
@@ -364,7 +376,7 @@ def synth_block(block, lib, libcells, outdir, period_ns, sub_areas):
             result["sram_banks"] = sram["banks"]
     # 2. Hierarchical synthesis for the breakdown.
     ys = yosys_read(block, hier_subs) + [
-        f"synth -top {top}",
+        f"synth -top {top}{noabc}",
         f"dfflibmap -liberty {lib}",
         f"abc -liberty {lib} -D {dps} -constr {constr} -script {abc}",
         "opt_clean",
@@ -390,6 +402,57 @@ def synth_block(block, lib, libcells, outdir, period_ns, sub_areas):
     return result
 
 
+def synth_power_flat(block, lib, outdir, period_ns):
+    """Power netlist of a hierarchical block (blocks with `hier` and a power
+    driver): the whole block synthesized flat (sub-blocks inlined, only the
+    `macros` kept as SRAM macro cells of OUT/<block>/macros.lib), register
+    outputs and SRAM read-data outputs cut into port pairs like the other
+    power netlists, so the hierarchical names of the simulated VCD map onto
+    it. Written over OUT/<block>/netlist_power.v (the hierarchical top's own
+    power netlist is not used). ABC: the block's `power_abc` ('fast' = the
+    single-pass script; default the normal script)."""
+    top = block["top"]
+    macros = list(block.get("macros", []))
+    abc = os.path.join(outdir, "map_power.abc")
+    open(abc, "w").write(ABC_SCRIPT_FAST if block.get("power_abc", block.get("abc")) == "fast" else ABC_SCRIPT)
+    noabc = "" if block.get("yosys_abc", True) else " -noabc"
+    constr = os.path.join(outdir, "abc.constr")
+    cut = ["select -set qnets t:DFF* %x:+[Q] t:DFF* %d"]
+    if macros:
+        # SRAM read data (bf_sram rdata_o): OpenSTA propagates no activity
+        # through a macro without a function, so these are cut as well.
+        ms = " ".join(f"t:{m}" for m in macros) + " %u" * (len(macros) - 1)
+        cut += [f"select -set snets {ms} %x:+[rdata_o] {ms} %d",
+                "select -set cutnets @qnets @snets", "expose -cut @cutnets"]
+    else:
+        cut += ["expose -cut @qnets"]
+    ys = [f"read_liberty -lib {lib}"] + yosys_read(block, macros) + [
+        f"synth -top {top} -flatten{noabc}",
+        f"dfflibmap -liberty {lib}",
+        f"abc -liberty {lib} -D {int(round(period_ns * 1000))} -constr {constr} -script {abc}",
+        "opt_clean",
+        "hilomap -singleton -hicell LOGIC1_X1 Z -locell LOGIC0_X1 Z",
+        "splitnets",
+        "opt_clean",
+        f"tee -q -o {outdir}/stat_power.txt stat -liberty {lib}",
+    ] + cut + [f"write_verilog -noattr -noexpr -nohex -nodec {outdir}/netlist_power_flat.v"]
+    open(f"{outdir}/synth_power.ys", "w").write("\n".join(ys) + "\n")
+    run(["yosys", "-q", "-l", f"{outdir}/yosys_power.log", "-s", f"{outdir}/synth_power.ys"],
+        f"{outdir}/yosys_power.out")
+    # SRAM banks -> their macro cells (as in the timing netlist).
+    text, insts = hier_instances(f"{outdir}/netlist_power_flat.v", set(macros))
+    table = json.load(open(os.path.join(SYNTH, "sram45.json")))
+    pieces, last = [], 0
+    for mod, params, inst, (a, b) in insts:
+        name = sram_macro(params, table)[0]
+        pieces += [text[last:a], text[a:b].split(mod, 1)[0] + f"{name} {inst} ("]
+        last = b
+    pieces.append(text[last:])
+    open(f"{outdir}/netlist_power.v", "w").write("".join(pieces))
+    cells = parse_stat(open(f"{outdir}/stat_power.txt").read())
+    return sum(n for c in cells.values() for n in c.values())
+
+
 # ---------------------------------------------------------------- OpenSTA
 def write_sdc(path, period_ns, has_clock, dff_d_cap):
     clk = "[get_ports clk_i]" if has_clock else ""
@@ -402,7 +465,12 @@ def write_sdc(path, period_ns, has_clock, dff_d_cap):
         "if {[llength $clk_port]} { set ins [delete_from_list $ins $clk_port] }",
         "if {[llength $rst_port]} { set ins [delete_from_list $ins $rst_port] }",
         "# Inputs come from flip-flops (clock-to-Q of a DFF_X1), outputs go to one.",
-        "set_input_delay 0 -clock clk $ins",
+        "# The cut register outputs of a power netlist (X.i) get the drive but no",
+        "# input delay: OpenSTA 2.0.17 rejects one there ('invalid command name",
+        "# \"NULL\"'), which used to abort the rest of this file in power runs.",
+        "set ins_d {}",
+        "foreach p $ins { if {![string match {*.i} [get_full_name $p]]} { lappend ins_d $p } }",
+        "if {[llength $ins_d]} { set_input_delay 0 -clock clk $ins_d }",
         "set_driving_cell -lib_cell DFF_X1 -from_pin CK -pin Q $ins",
         "set_output_delay 0 -clock clk [all_outputs]",
         f"set_load {dff_d_cap} [all_outputs]",
@@ -420,6 +488,11 @@ def write_sdc(path, period_ns, has_clock, dff_d_cap):
 def sta_netlists(block, outdir, results, power=False):
     """Liberty macro files and netlists OpenSTA reads for a block."""
     libs, nets = [], []
+    if power and block.get("hier"):
+        # Flat power netlist (synth_power_flat) with the SRAM macro cells.
+        if os.path.exists(os.path.join(outdir, "macros.lib")):
+            libs.append(os.path.join(outdir, "macros.lib"))
+        return libs, [os.path.join(outdir, "netlist_power.v")]
     if os.path.exists(os.path.join(outdir, "netlist_hier.v")):
         for key in sorted(results.get("sub_blocks", {})):
             nets.append(os.path.join(os.path.dirname(outdir), "_sub", key, "netlist_sub.v"))
@@ -509,12 +582,44 @@ def power_run(block, lib, libcells, outdir, period_ns, workload, a, w, cycles, s
         raise RuntimeError(f"no power total in {pdir}/{tag}.rpt")
     internal, switching, leakage, total = (float(x) for x in t.groups())
     macs_per_cycle = macs / sim_cycles
-    energy_pj = total * period_ns * 1e-9 / macs_per_cycle * 1e12
-    return {"workload": workload, "a": a, "w": w, "cycles": sim_cycles, "macs_per_cycle": macs_per_cycle,
-            "internal_mw": internal * 1e3, "switching_mw": switching * 1e3, "leakage_mw": leakage * 1e3,
-            "total_mw": total * 1e3, "energy_per_mac_pj": energy_pj,
-            "inputs_annotated": int(m.group(1)) if m else None,
-            "inputs_missing": int(m.group(2)) if m else None}
+    res = {"workload": workload, "a": a, "w": w, "cycles": sim_cycles, "macs_per_cycle": macs_per_cycle,
+           "internal_mw": internal * 1e3, "switching_mw": switching * 1e3, "leakage_mw": leakage * 1e3,
+           "total_mw": total * 1e3,
+           "inputs_annotated": int(m.group(1)) if m else None,
+           "inputs_missing": int(m.group(2)) if m else None}
+    c = re.search(r"BF_ACT_CUT matched (\d+) of (\d+)", rep)
+    if c:
+        res["cut_matched"], res["cut_ports"] = int(c.group(1)), int(c.group(2))
+    s = re.search(r"^sram (.*)$", out, re.M)
+    if s:
+        # Array tiles: buffer energy from the access counts of the window
+        # (32-bit words) x the CACTI energies per bit of synth/sram45.json,
+        # spread over the window: mW = pJ / ns.
+        counts = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", s.group(1))}
+        epb = json.load(open(os.path.join(SYNTH, "sram45.json")))["energy_pj_per_bit"]
+        window_ns = sim_cycles * period_ns
+        split = {}
+        for buf in ("ibuf", "wbuf", "obuf"):
+            e = 32 * (counts.get(f"{buf}_rd", 0) * epb[buf]["read"] + counts.get(f"{buf}_wr", 0) * epb[buf]["write"])
+            split[f"{buf}_mw"] = e / window_ns
+        res["sram_counts"] = counts
+        res["sram_split_mw"] = split
+        res["sram_mw"] = sum(split.values())
+        res["logic_mw"] = res["total_mw"]
+        res["total_mw"] = res["logic_mw"] + res["sram_mw"]
+        res["logic_pj_per_mac"] = res["logic_mw"] * period_ns / macs_per_cycle
+        # Cross-check with the simulated enables of the bf_sram banks (VCD:
+        # cycles with re_i / we_i high), when the RTL has buffers.
+        seen = {}
+        for line in open(act):
+            mm = re.match(r"(\S*u_(ibuf|wbuf|obuf))\.(re_i|we_i) \S+ (\S+)", line)
+            if mm:
+                k = f"{mm.group(2)}_{'rd' if mm.group(3) == 're_i' else 'wr'}"
+                seen[k] = seen.get(k, 0.0) + float(mm.group(4)) * sim_cycles
+        if seen:
+            res["sram_counts_vcd"] = {k: round(v) for k, v in sorted(seen.items())}
+    res["energy_per_mac_pj"] = res["total_mw"] * period_ns / macs_per_cycle
+    return res
 
 
 # ---------------------------------------------------------------- reports
@@ -546,12 +651,13 @@ def write_reports(out, results, period_ns, elapsed, nand2, subs):
     with open(os.path.join(out, "power.csv"), "w", newline="") as f:
         wr = csv.writer(f)
         wr.writerow(["block", "workload", "a", "w", "macs_per_cycle", "internal_mw", "switching_mw",
-                     "leakage_mw", "total_mw", "energy_per_mac_pj"])
+                     "leakage_mw", "total_mw", "energy_per_mac_pj", "sram_mw"])
         for name, r in results.items():
             for p in r.get("power", []):
                 wr.writerow([name, p["workload"], p["a"], p["w"], f"{p['macs_per_cycle']:.3f}",
                              f"{p['internal_mw']:.4f}", f"{p['switching_mw']:.4f}", f"{p['leakage_mw']:.5f}",
-                             f"{p['total_mw']:.4f}", f"{p['energy_per_mac_pj']:.4f}"])
+                             f"{p['total_mw']:.4f}", f"{p['energy_per_mac_pj']:.4f}",
+                             f"{p['sram_mw']:.4f}" if "sram_mw" in p else ""])
     md = [f"# Synthesis summary ({round(1000 / period_ns)} MHz, typical corner)", "",
           "| block | logic area um^2 | NAND2-eq | cells | worst slack ns | fmax MHz | meets | " +
           " | ".join(cats) + " | SRAM um^2 |", "|---" * (8 + len(cats)) + "|"]
@@ -577,12 +683,17 @@ def write_reports(out, results, period_ns, elapsed, nand2, subs):
                           f"{r['sram_area_um2'] / r['sram_banks']:.1f} | |")
     pw = [(n, p) for n, r in results.items() for p in r.get("power", [])]
     if pw:
-        md += ["", "| block | workload | A x W | MAC/cycle | internal mW | switching mW | leakage mW | total mW | pJ/MAC |",
-               "|---|---|---|---|---|---|---|---|---|"]
+        md += ["", "| block | workload | A x W | MAC/cycle | internal mW | switching mW | leakage mW | SRAM mW | "
+               "total mW | pJ/MAC |", "|---|---|---|---|---|---|---|---|---|---|"]
         for n, p in pw:
+            sram = f"{p['sram_mw']:.3f}" if "sram_mw" in p else ""
             md.append(f"| {n} | {p['workload']} | {p['a']}x{p['w']} | {p['macs_per_cycle']:.0f} | "
-                      f"{p['internal_mw']:.3f} | {p['switching_mw']:.3f} | {p['leakage_mw']:.4f} | "
+                      f"{p['internal_mw']:.3f} | {p['switching_mw']:.3f} | {p['leakage_mw']:.4f} | {sram} | "
                       f"{p['total_mw']:.3f} | {p['energy_per_mac_pj']:.3f} |")
+        if any("sram_mw" in p for _, p in pw):
+            md += ["", "Array tiles: internal/switching/leakage are the logic (OpenSTA, flat power netlist); "
+                   "SRAM mW = buffer accesses in the window x synth/sram45.json energies / window time; "
+                   "total = logic + SRAM (docs/ppa_array_power.md)."]
     md += ["", f"Flow run time: {elapsed:.0f} s."]
     open(os.path.join(out, "summary.md"), "w").write("\n".join(md) + "\n")
 
@@ -742,12 +853,22 @@ def main():
         log(f"{name}: {r['area_um2']:.1f} um^2 ({r['nand2_eq']:.0f} NAND2), {r['cells']} cells, "
             f"slack {r['wns_ns']} ns, fmax {r['fmax_mhz']} MHz ({r['synth_seconds']} s)")
         if b.get("power") and args.activity_bin and not args.quick:
+            if b.get("hier"):
+                tp = time.time()
+                r["power_netlist_cells"] = synth_power_flat(b, lib, bdir, period)
+                r["power_synth_seconds"] = round(time.time() - tp, 1)
+                log(f"{name}: flat power netlist, {r['power_netlist_cells']} cells ({r['power_synth_seconds']} s)")
+                shutil.rmtree(os.path.join(bdir, "power"), ignore_errors=True)   # stale loads.tcl
             r["power"] = []
             runs = [("random", a, w) for a, w in WIDTHS] + [("lenet_conv1", 2, 2)]
             for i, (wl, a, w) in enumerate(runs):
                 p = power_run(b, lib, libcells, bdir, period, wl, a, w, args.cycles, 1000 + i, args.activity_bin)
                 r["power"].append(p)
-                log(f"{name}: {wl} {a}x{w}: {p['total_mw']:.3f} mW, {p['energy_per_mac_pj']:.3f} pJ/MAC")
+                extra = ""
+                if "sram_mw" in p:
+                    extra = (f" (logic {p['logic_mw']:.3f} + SRAM {p['sram_mw']:.3f}; registers annotated "
+                             f"{p.get('cut_matched')}/{p.get('cut_ports')})")
+                log(f"{name}: {wl} {a}x{w}: {p['total_mw']:.3f} mW{extra}, {p['energy_per_mac_pj']:.3f} pJ/MAC")
         results[name] = r
     elapsed = time.time() - t0
     write_reports(out, results, period, elapsed, nand2, subcache)

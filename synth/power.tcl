@@ -20,12 +20,15 @@ proc bf_apply_activity {file} {
   set_power_activity -input -activity 0.0 -duty 0.0
   set matched 0
   set missing {}
+  set cut 0
+  set cut_matched 0
   foreach p [all_inputs] {
     set n [get_full_name $p]
     if {$n eq "clk_i"} continue
     set key $n
-    if {[string match {*.i} $n]} { set key [string range $n 0 end-2] }
+    if {[string match {*.i} $n]} { set key [string range $n 0 end-2]; incr cut }
     if {[info exists ACT($key)]} {
+      if {$key ne $n} { incr cut_matched }
       lassign $ACT($key) a d
       set_power_activity -input_ports $p -activity $a -duty $d
       incr matched
@@ -38,4 +41,5 @@ proc bf_apply_activity {file} {
     if {[info exists BF_LOAD($n)]} { set_load $BF_LOAD($n) $p }
   }
   puts "BF_ACT matched $matched missing [llength $missing] [lrange $missing 0 9]"
+  puts "BF_ACT_CUT matched $cut_matched of $cut"
 }

@@ -102,6 +102,9 @@ def parse(path, clock="clk_i"):
                 bit = lsb + b if msb >= lsb else lsb - b
                 full = f"{name}[{bit}]" if is_vec else name
                 out[full] = (toggles.get((ident, b), 0) / cycles, high.get((ident, b), 0) / total)
+                if is_vec and width == 1:
+                    # A [0:0] vector: Yosys names the bit without an index.
+                    out[name] = out[full]
     return out, cycles
 
 

@@ -20,14 +20,17 @@
 //     the column sum of FU column c is at the bottom at T+Rows+c+3;
 //   * the accumulator of column c adds it (control from a shift register
 //     along the bottom edge) and, on the last step of a reduction, writes
-//     OBUF at T+Rows+c+4 (overwrite or accumulate-into).
+//     OBUF at T+Rows+c+4 (overwrite or accumulate-into; accumulate-into
+//     reads the old word at T+Rows+c+2, from the stage before, bf_col_out).
 // A tile accepted at cycle h with S steps runs steps at h+1 .. h+S and
 // pulses done_o at h + S + Rows + Cols + 4 (all its OBUF writes visible).
 //
 // Buffers are arrays of 32-bit banks (bf_sram), written by the loader in
 // aligned groups of G banks (G = smallest power of two with 32*G >=
 // DramBits, at most the bank count); the OBUF is also read in groups
-// (drain). IBUF/WBUF reads by the array never conflict with writes (1R1W);
+// (drain). The WBUF write port goes through one register per row (fan-out
+// to Rows*Cols banks), so a WBUF write lands one cycle after it is
+// presented; IBUF and OBUF writes land in the cycle they are presented. IBUF/WBUF reads by the array never conflict with writes (1R1W);
 // on the OBUF the array has priority: the OBUF write and read ports of the
 // loader/drain side have a ready that is low while a column of the group
 // uses that bank port in the same cycle.
@@ -173,15 +176,20 @@ module bf_array_top #(
   logic [1:0]     lq_pa    [Rows];
   logic [1:0]     lq_pw    [Rows];
 
-  // Anti-diagonals: D[d] = step of cycle T at cycle T+d+1.
+  // Anti-diagonals: D[d] = step of cycle T at cycle T+d+1. The WBUF read
+  // (valid, word) of every diagonal comes from here; the FU mode (operand
+  // select, precisions, signs) only for column 0 (stages 0..Rows): each
+  // cell registers it for its right neighbour, so no register drives a
+  // whole diagonal of cells.
   localparam int NDiag = Rows + Cols;
+  localparam int NMode = Rows + 1;
   logic           d_valid [NDiag];
   logic [WDw-1:0] d_word  [NDiag];
-  logic [1:0]     d_sel   [NDiag];
-  logic [1:0]     d_pa    [NDiag];
-  logic [1:0]     d_pw    [NDiag];
-  logic           d_as    [NDiag];
-  logic           d_ws    [NDiag];
+  logic [1:0]     d_sel   [NMode];
+  logic [1:0]     d_pa    [NMode];
+  logic [1:0]     d_pw    [NMode];
+  logic           d_as    [NMode];
+  logic           d_ws    [NMode];
 
   // Output control: E[k] = step of cycle T at cycle T+k+1; column c uses
   // E[Rows+2+c] (its column sum arrives at T+Rows+c+3).
@@ -201,8 +209,10 @@ module bf_array_top #(
         lq_valid[k] <= 1'b0; lq_word[k] <= '0; lq_sel[k] <= '0; lq_pa[k] <= '0; lq_pw[k] <= '0;
       end
       for (int k = 0; k < NDiag; k++) begin
-        d_valid[k] <= 1'b0; d_word[k] <= '0; d_sel[k] <= '0; d_pa[k] <= '0; d_pw[k] <= '0;
-        d_as[k] <= 1'b0; d_ws[k] <= 1'b0;
+        d_valid[k] <= 1'b0; d_word[k] <= '0;
+      end
+      for (int k = 0; k < NMode; k++) begin
+        d_sel[k] <= '0; d_pa[k] <= '0; d_pw[k] <= '0; d_as[k] <= 1'b0; d_ws[k] <= 1'b0;
       end
       for (int k = 0; k < NOut; k++) begin
         e_valid[k] <= 1'b0; e_rf[k] <= 1'b0; e_rl[k] <= 1'b0; e_tl[k] <= 1'b0;
@@ -220,8 +230,11 @@ module bf_array_top #(
       d_valid[0] <= s_valid; d_word[0] <= s_wword[WDw-1:0]; d_sel[0] <= s_wsel;
       d_pa[0] <= s_pa; d_pw[0] <= s_pw; d_as[0] <= s_as; d_ws[0] <= s_ws;
       for (int k = 1; k < NDiag; k++) begin
-        d_valid[k] <= d_valid[k-1]; d_word[k] <= d_word[k-1]; d_sel[k] <= d_sel[k-1];
-        d_pa[k] <= d_pa[k-1]; d_pw[k] <= d_pw[k-1]; d_as[k] <= d_as[k-1]; d_ws[k] <= d_ws[k-1];
+        d_valid[k] <= d_valid[k-1]; d_word[k] <= d_word[k-1];
+      end
+      for (int k = 1; k < NMode; k++) begin
+        d_sel[k] <= d_sel[k-1]; d_pa[k] <= d_pa[k-1]; d_pw[k] <= d_pw[k-1];
+        d_as[k] <= d_as[k-1]; d_ws[k] <= d_ws[k-1];
       end
       e_valid[0] <= s_valid; e_rf[0] <= s_rf; e_rl[0] <= s_rl; e_tl[0] <= s_tl;
       e_addr[0] <= s_oa[ODw-1:0]; e_acc[0] <= s_acc; e_shift[0] <= s_shift;
@@ -283,29 +296,78 @@ module bf_array_top #(
   end
 
   // ------------------------------------------------------- WBUF + the cells
+  // The WBUF write port is registered once per row (loaded only when the
+  // group touches the row), so the port drives Rows registers and each
+  // register drives the Cols banks of its row instead of the port driving
+  // all Rows*Cols banks. A write presented in cycle x is in its bank from
+  // cycle x+2 on; the earliest array read of a bank is 2 cycles after its
+  // tile command is accepted, so a tile accepted in or after the cycle of
+  // the load's last write sees every word (docs/array.md).
   logic [31:0]                act  [Rows][Cols+1];
   logic signed [PsumBits-1:0] psum [Rows+1][Cols];
+  // FU mode of cell (r,c) at [r][c] (D[r+c+1]); [r][c+1] is its registered copy.
+  logic [1:0]                 m_sel [Rows][Cols+1];
+  logic [1:0]                 m_pa  [Rows][Cols+1];
+  logic [1:0]                 m_pw  [Rows][Cols+1];
+  logic                       m_as  [Rows][Cols+1];
+  logic                       m_ws  [Rows][Cols+1];
   for (genvar c = 0; c < Cols; c++) begin : g_top
     assign psum[0][c] = '0;
   end
   for (genvar r = 0; r < Rows; r++) begin : g_r
-    assign act[r][0] = act_edge_q[r];
+    // Group g covers banks g*G .. g*G+G-1: Cols/G groups per row when
+    // Cols >= G, else one group spans G/Cols rows.
+    logic                 hit, wq_valid_q;
+    logic [WGw-1:0]       wq_group_q;
+    logic [WDw-1:0]       wq_addr_q;
+    logic [WbufG-1:0]     wq_mask_q;
+    logic [WbufG*32-1:0]  wq_data_q;
+    if (Cols >= WbufG) begin : g_hit_row
+      assign hit = wbuf_wr_valid_i && 32'(wbuf_wr_group_i) / (Cols / WbufG) == r;
+    end else begin : g_hit_span
+      assign hit = wbuf_wr_valid_i && 32'(wbuf_wr_group_i) == r / (WbufG / Cols);
+    end
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) wq_valid_q <= 1'b0;
+      else         wq_valid_q <= hit;
+    end
+    // Data registers without reset, loaded only on a write to this row.
+    always_ff @(posedge clk_i) begin
+      if (hit) begin
+        wq_group_q <= wbuf_wr_group_i;
+        wq_addr_q  <= wbuf_wr_addr_i;
+        wq_mask_q  <= wbuf_wr_mask_i;
+        wq_data_q  <= wbuf_wr_data_i;
+      end
+    end
+    logic unused_wq;  // slices of banks outside this row (Cols < G)
+    assign unused_wq = ^{wq_mask_q, wq_data_q};
+    assign act[r][0]   = act_edge_q[r];
+    assign m_sel[r][0] = d_sel[r+1];
+    assign m_pa[r][0]  = d_pa[r+1];
+    assign m_pw[r][0]  = d_pw[r+1];
+    assign m_as[r][0]  = d_as[r+1];
+    assign m_ws[r][0]  = d_ws[r+1];
+    logic unused_mode;  // the last column's forwarded mode
+    assign unused_mode = ^{m_sel[r][Cols], m_pa[r][Cols], m_pw[r][Cols], m_as[r][Cols], m_ws[r][Cols]};
     for (genvar c = 0; c < Cols; c++) begin : g_c
       localparam int B = r * Cols + c;
       logic [31:0] wword;
       logic        we;
-      assign we = wbuf_wr_valid_i && 32'(wbuf_wr_group_i) == B / WbufG && wbuf_wr_mask_i[B % WbufG];
+      assign we = wq_valid_q && 32'(wq_group_q) == B / WbufG && wq_mask_q[B % WbufG];
       bf_sram #(.Depth(WbufDepth), .Width(32)) u_wbuf (
         .clk_i,
-        .we_i (we), .waddr_i (wbuf_wr_addr_i), .wdata_i (wbuf_wr_data_i[32*(B % WbufG) +: 32]),
+        .we_i (we), .waddr_i (wq_addr_q), .wdata_i (wq_data_q[32*(B % WbufG) +: 32]),
         .re_i (d_valid[r+c]), .raddr_i (d_word[r+c]), .rdata_o (wword)
       );
       bf_array_cell #(.PsumBits(PsumBits)) u_cell (
         .clk_i, .rst_ni,
         .act_f_i (act[r][c]), .act_f_o (act[r][c+1]),
-        .wgt_word_i (wword), .wgt_sel_i (d_sel[r+c+1]),
-        .prec_a_i (d_pa[r+c+1]), .prec_w_i (d_pw[r+c+1]),
-        .a_signed_i (d_as[r+c+1]), .w_signed_i (d_ws[r+c+1]),
+        .wgt_word_i (wword), .wgt_sel_i (m_sel[r][c]),
+        .prec_a_i (m_pa[r][c]), .prec_w_i (m_pw[r][c]),
+        .a_signed_i (m_as[r][c]), .w_signed_i (m_ws[r][c]),
+        .wgt_sel_o (m_sel[r][c+1]), .prec_a_o (m_pa[r][c+1]), .prec_w_o (m_pw[r][c+1]),
+        .a_signed_o (m_as[r][c+1]), .w_signed_o (m_ws[r][c+1]),
         .psum_i (psum[r][c]), .psum_o (psum[r+1][c])
       );
     end
@@ -313,7 +375,7 @@ module bf_array_top #(
 
   // ------------------------------------------- accumulators + OBUF + drain
   logic [Cols-1:0] arr_re, arr_we;
-  logic [31:0]     obuf_rdata [Cols];
+  logic [Cols*32-1:0] obuf_rdata;   // bank c at [32c +: 32] (packed: Yosys keeps the banks)
   logic [OGw-1:0]  rd_group_q;
   logic            rd_rvalid_q;
 
@@ -326,7 +388,9 @@ module bf_array_top #(
       .clk_i, .rst_ni,
       .psum_i (psum[Rows][c]), .valid_i (e_valid[K]), .red_first_i (e_rf[K]),
       .red_last_i (e_rl[K]), .addr_i (e_addr[K]), .acc_i (e_acc[K]), .shift_i (e_shift[K]),
-      .rd_en_o (arr_re[c]), .rd_addr_o (a_raddr), .rd_data_i (obuf_rdata[c]),
+      .pre_valid_i (e_valid[K-1]), .pre_red_last_i (e_rl[K-1]), .pre_acc_i (e_acc[K-1]),
+      .pre_addr_i (e_addr[K-1]),
+      .rd_en_o (arr_re[c]), .rd_addr_o (a_raddr), .rd_data_i (obuf_rdata[32*c +: 32]),
       .wr_en_o (arr_we[c]), .wr_addr_o (a_waddr), .wr_data_o (a_wdata)
     );
     assign in_rd_group = 32'(obuf_rd_group_i) == c / ObufG;
@@ -340,7 +404,7 @@ module bf_array_top #(
       .wdata_i (arr_we[c] ? a_wdata : obuf_wr_data_i[32*(c % ObufG) +: 32]),
       .re_i    (arr_re[c] | x_re),
       .raddr_i (arr_re[c] ? a_raddr : obuf_rd_addr_i),
-      .rdata_o (obuf_rdata[c])
+      .rdata_o (obuf_rdata[32*c +: 32])
     );
   end
 
@@ -368,7 +432,7 @@ module bf_array_top #(
   for (genvar j = 0; j < ObufG; j++) begin : g_drain
     logic [31:0] word [ObufBanks / ObufG];
     for (genvar g = 0; g < ObufBanks / ObufG; g++) begin : g_grp
-      assign word[g] = obuf_rdata[g * ObufG + j];
+      assign word[g] = obuf_rdata[32*(g * ObufG + j) +: 32];
     end
     if (ObufBanks / ObufG > 1) begin : g_mux
       assign obuf_rd_data_o[32*j +: 32] = word[rd_group_q];

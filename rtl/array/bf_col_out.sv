@@ -8,18 +8,24 @@
 // On the step marked red_last the value v = acc << (8 * shift) (mod 2^32)
 // goes to the OBUF bank of the column, at obuf_addr, in the next cycle:
 //   overwrite mode:  OBUF[addr] = v
-//   accumulate mode: OBUF[addr] = OBUF[addr] + v (mod 2^32); the old word
-//                    is read in the red_last cycle; a write to the same
-//                    address in that very cycle is bypassed, so back-to-back
-//                    accumulations into one address are exact.
+//   accumulate mode: OBUF[addr] = OBUF[addr] + v (mod 2^32).
+//
+// Accumulate-into reads the old word one cycle ahead, when the step is
+// one stage before the column (pre_* inputs: the same step one cycle
+// earlier), and registers it, so the bank's read data (SRAM access time)
+// never meets the 32-bit adder in one cycle. The old word is registered
+// with the writes the early read cannot see: the write of the read cycle
+// (lastw) and the write of the current cycle (wr_*), both bypassed, so
+// back-to-back accumulations into one address are exact.
 //
 // Parameters:
 //   PsumBits  width of the column sum (17..32)
 //   Aw        OBUF bank address width
-// Latency: OBUF write 1 cycle after the red_last step reaches the column.
+// Latency: OBUF read 1 cycle before the red_last step reaches the column
+//   (accumulate mode only); OBUF write 1 cycle after it.
 //
-// Test hook: defining BF_ARRAY_MUTANT removes the bypass, so the suite can
-// prove it catches back-to-back accumulation errors (tests/array).
+// Test hook: defining BF_ARRAY_MUTANT removes the bypasses, so the suite
+// can prove it catches back-to-back accumulation errors (tests/array).
 module bf_col_out #(
   parameter int PsumBits = 21,
   parameter int Aw       = 7
@@ -33,6 +39,11 @@ module bf_col_out #(
   input  logic [Aw-1:0]              addr_i,      // OBUF word address
   input  logic                       acc_i,       // 1: accumulate into OBUF
   input  logic [1:0]                 shift_i,     // value << 8*shift
+  // The step one stage before the column (it reaches the column next cycle).
+  input  logic                       pre_valid_i,
+  input  logic                       pre_red_last_i,
+  input  logic                       pre_acc_i,
+  input  logic [Aw-1:0]              pre_addr_i,
   // OBUF bank (the caller gives this column priority on the bank).
   output logic                       rd_en_o,
   output logic [Aw-1:0]              rd_addr_o,
@@ -59,29 +70,30 @@ module bf_col_out #(
 
   logic emit;
   assign emit      = valid_i & red_last_i;
-  assign rd_en_o   = emit & acc_i;
-  assign rd_addr_o = addr_i;
+  assign rd_en_o   = pre_valid_i & pre_red_last_i & pre_acc_i;
+  assign rd_addr_o = pre_addr_i;
 
   // Write stage: the value, its address and mode, one cycle after emit.
   logic          pend_q, pacc_q;
   logic [Aw-1:0] paddr_q;
-  logic [31:0]   pval_q;
-  // The write of the previous cycle, for the read-after-write bypass.
+  logic [31:0]   pval_q, old_q, old_d;
+  // The write of the previous cycle (the cycle of the early read).
   logic          lastw_q;
   logic [Aw-1:0] lastw_addr_q;
   logic [31:0]   lastw_data_q;
 
-  logic [31:0] old;
 `ifdef BF_ARRAY_MUTANT
-  assign old       = rd_data_i;  // test hook: the bypass removed on purpose
+  assign old_d     = rd_data_i;  // test hook: the bypasses removed on purpose
   logic unused_bypass;
   assign unused_bypass = ^{lastw_q, lastw_addr_q, lastw_data_q};
 `else
-  assign old       = (lastw_q && lastw_addr_q == paddr_q) ? lastw_data_q : rd_data_i;
+  assign old_d     = (wr_en_o && wr_addr_o == addr_i)       ? wr_data_o
+                   : (lastw_q && lastw_addr_q == addr_i)    ? lastw_data_q
+                   :                                          rd_data_i;
 `endif
   assign wr_en_o   = pend_q;
   assign wr_addr_o = paddr_q;
-  assign wr_data_o = pacc_q ? old + pval_q : pval_q;
+  assign wr_data_o = pacc_q ? old_q + pval_q : pval_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -90,6 +102,7 @@ module bf_col_out #(
       pacc_q       <= 1'b0;
       paddr_q      <= '0;
       pval_q       <= '0;
+      old_q        <= '0;
       lastw_q      <= 1'b0;
       lastw_addr_q <= '0;
       lastw_data_q <= '0;
@@ -99,6 +112,7 @@ module bf_col_out #(
       pacc_q       <= acc_i;
       paddr_q      <= addr_i;
       pval_q       <= shifted;
+      if (emit && acc_i) old_q <= old_d;
       lastw_q      <= pend_q;
       lastw_addr_q <= paddr_q;
       lastw_data_q <= wr_data_o;

@@ -26,6 +26,8 @@
 //   DramBits        memory port width
 //   Depth           response FIFO depth in beats (power of two); sets the
 //                   latency the unit hides at one beat per cycle
+// The response data sits in a bf_sram bank (Depth x DramBits; an SRAM
+// macro in synthesis), the per-beat offsets and run rows in registers.
 // Latency: first buffer write 2 cycles after the first response; then up
 //   to one group per cycle (one beat per cycle when G >= Words).
 module bf_ctrl_load #(
@@ -147,9 +149,11 @@ module bf_ctrl_load #(
   assign e_run  = walk_q && first_q && (e_dram || e_row);
 
   // Response FIFO: meta written at request, data at response, both read by
-  // the gearbox. Pointers carry one wrap bit.
-  logic [Pw:0]        req_ptr_q, rsp_ptr_q, rd_ptr_q;
-  logic [DramBits-1:0] fdata_q [Depth];
+  // the gearbox. Pointers carry one wrap bit. The data (Depth beats) is an
+  // SRAM bank (bf_sram, synchronous read): it is read every cycle at the
+  // next cycle's head (rd_ptr_d), and a response written to that very slot
+  // in the same cycle is bypassed, so the head beat is always current.
+  logic [Pw:0]        req_ptr_q, rsp_ptr_q, rd_ptr_q, rd_ptr_d;
   logic [Ow-1:0]      foff_q [Depth];
   logic [Nw-1:0]      fn_q [Depth];
   logic               credit;
@@ -241,8 +245,23 @@ module bf_ctrl_load #(
       foff_q[req_ptr_q[Pw-1:0]] <= Ow'(cur_off);
       fn_q[req_ptr_q[Pw-1:0]]   <= Nw'(n);
     end
-    if (rsp_take) fdata_q[rsp_ptr_q[Pw-1:0]] <= mem_rsp_data_i;
     if (grant && first_q) run_row_q[run_wp_q[Pw-1:0]] <= row_phys;
+  end
+
+  logic [DramBits-1:0] ram_rdata, byp_data_q;
+  logic                byp, byp_q;
+  bf_sram #(.Depth(Depth), .Width(DramBits)) u_rsp (
+    .clk_i,
+    .we_i (rsp_take), .waddr_i (rsp_ptr_q[Pw-1:0]), .wdata_i (mem_rsp_data_i),
+    .re_i (1'b1), .raddr_i (rd_ptr_d[Pw-1:0]), .rdata_o (ram_rdata)
+  );
+  assign byp = rsp_take && rsp_ptr_q[Pw-1:0] == rd_ptr_d[Pw-1:0];
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) byp_q <= 1'b0;
+    else         byp_q <= byp;
+  end
+  always_ff @(posedge clk_i) begin
+    if (byp) byp_data_q <= mem_rsp_data_i;
   end
 
   // ------------------------------------------------------------ gearbox
@@ -256,7 +275,7 @@ module bf_ctrl_load #(
   logic [Nw-1:0] hn;
   logic [DramBits-1:0] hbeat;
 
-  assign hbeat = fdata_q[rd_ptr_q[Pw-1:0]];
+  assign hbeat = byp_q ? byp_data_q : ram_rdata;
   assign hoff  = foff_q[rd_ptr_q[Pw-1:0]];
   assign hn    = fn_q[rd_ptr_q[Pw-1:0]];
   for (genvar j = 0; j < Words; j++) begin : g_hw
@@ -270,6 +289,8 @@ module bf_ctrl_load #(
   assign base_fill  = fill_q - (can_emit ? gs : Fw'(0));
   assign can_app    = !abort_i && head && 32'(base_fill) + 32'(hn) <= C;
   assign fill_d     = base_fill + (can_app ? Fw'(hn) : Fw'(0));
+  assign rd_ptr_d   = abort_i ? rsp_ptr_q + (Pw+1)'(rsp_take)
+                    : can_app ? rd_ptr_q + 1'b1 : rd_ptr_q;
 
   always_comb begin
     for (int i = 0; i < C; i++) begin
@@ -300,13 +321,12 @@ module bf_ctrl_load #(
       if (grant) req_ptr_q <= req_ptr_q + 1'b1;
       if (grant && first_q) run_wp_q <= run_wp_q + 1'b1;
       if (rsp_take) rsp_ptr_q <= rsp_ptr_q + 1'b1;
+      rd_ptr_q <= rd_ptr_d;
       if (abort_i) begin
-        rd_ptr_q <= rsp_ptr_q + (Pw+1)'(rsp_take);
         run_rp_q <= run_wp_q;
         fill_q   <= '0;
         wj_q     <= '0;
       end else begin
-        if (can_app) rd_ptr_q <= rd_ptr_q + 1'b1;
         fill_q <= fill_d;
         for (int i = 0; i < C; i++) gb_q[i] <= gb_d[i];
         if (can_emit) begin

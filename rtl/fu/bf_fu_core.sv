@@ -13,11 +13,25 @@
 // A slice is signed only if its operand is signed and it is the operand's
 // top slice; all lower slices are unsigned.
 //
-// Widths: a brick pair is within [-30, 45] (7 bits signed), a group within
-// [-120, 225] (9 bits), a half (groups 0+1 or 2+3) within [-2040, 3825]
-// (13 bits), the FU sum within [-32640, 65025] (17 bits). The adders work
-// modulo those widths, which is exact (tests/fu/test_golden_fu.cpp checks
-// the bounds against closed forms).
+// Sign handling: every brick returns its product plus a bias (4 if both of
+// its slices are signed, 6 if one is, 0 if none: bf_bitbrick Biased = 1),
+// a value in [0, 9]. The tree therefore adds non-negative terms only, and
+// the total bias of the mode, sum over bricks of bias << shift (a constant
+// of prec_a/prec_w/a_signed/w_signed, at most 32640, table bias_tab), is
+// subtracted once in the last adder. Without it, at 2x2 all 16 products
+// are signed and their sign extension toggles the upper bits of every
+// adder each cycle; with it those bits stay 0 and only the last adder
+// and the output register see the sign of the result.
+//
+// Widths: every node is at most the value it has when all its brick terms
+// are 9 (that is, when every slice is unsigned 3), the u x u maximum: a
+// brick pair is within [0, 45] (6 bits), a group within [0, 225] (8 bits),
+// a half (groups 0+1 or 2+3) within [0, 3825] (12 bits), the tree total
+// within [0, 65025] (16 bits). The FU sum, total - bias, is within
+// [-32640, 65025] and computed modulo 2^17, which is exact. (The bounds of
+// the signed sums are checked against closed forms by
+// tests/fu/test_golden_fu.cpp; the RTL against the golden model by
+// tests/fu/test_rtl_fu.cpp.)
 //
 // Parameters: none (the Fusion Unit is 8-bit maximum by construction).
 // Latency: 1 cycle (registered output); the precision may change every cycle.
@@ -38,19 +52,44 @@ module bf_fu_core (
   assign w_ge4 = prec_w_i != 2'd0;
   assign w_eq8 = prec_w_i[1];
 
+  // Total bias of the bricks (see bf_bitbrick, Biased = 1) for every mode
+  // {prec_a, prec_w, a_signed, w_signed}: brick n adds bias(n) << shift(n),
+  // where its slices are (i, j) of a lane and shift = 2*(i + j). Code 3
+  // counts as 8 bits, like the rest of the datapath.
+  function automatic logic [16:0] bias_of(input int pa, input int pw, input int sa, input int sw);
+    int na, nw, lanes, total, ta, tw;
+    na    = (pa == 0) ? 1 : (pa == 1) ? 2 : 4;
+    nw    = (pw == 0) ? 1 : (pw == 1) ? 2 : 4;
+    lanes = 16 / (na * nw);
+    total = 0;
+    for (int i = 0; i < na; i++) begin
+      for (int j = 0; j < nw; j++) begin
+        ta    = (sa != 0 && i == na - 1) ? 1 : 0;
+        tw    = (sw != 0 && j == nw - 1) ? 1 : 0;
+        total = total + (((ta != 0 && tw != 0) ? 4 : (ta != 0 || tw != 0) ? 6 : 0) << (2 * (i + j)));
+      end
+    end
+    bias_of = 17'(lanes * total);
+  endfunction
+  logic [16:0] bias_tab [64];
+  for (genvar m = 0; m < 64; m++) begin : g_bias
+    assign bias_tab[m] = bias_of(m >> 4, (m >> 2) & 3, (m >> 1) & 1, m & 1);
+  end
+
   // Level 1: the four bricks of each group. Bricks m and m+1 differ in n0
   // (activation half) and are fused first; then the two pairs, which differ
-  // in n1 (weight half). Each adder is only as wide as its exact range.
-  logic signed [8:0] grp [4];
+  // in n1 (weight half). Every brick term is unsigned (0..9), so each
+  // adder is only as wide as its exact unsigned range.
+  logic [7:0] grp [4];
   for (genvar g = 0; g < 4; g++) begin : g_group
-    logic signed [5:0] prod [4];
+    logic [5:0] prod [4];
     for (genvar m = 0; m < 4; m++) begin : g_brick
       localparam int N = 4 * g + m;
       logic a_top, w_top;
       // Top slice of the activation: brick bit 0 (A >= 4) and bit 2 (A == 8).
       assign a_top = (~a_ge4 | N[0]) & (~a_eq8 | N[2]);
       assign w_top = (~w_ge4 | N[1]) & (~w_eq8 | N[3]);
-      bf_bitbrick u_bb (
+      bf_bitbrick #(.Biased(1)) u_bb (
         .a_i        (act_f_i[2*N +: 2]),
         .a_signed_i (a_signed_i & a_top),
         .b_i        (wgt_f_i[2*N +: 2]),
@@ -58,29 +97,45 @@ module bf_fu_core (
         .p_o        (prod[m])
       );
     end
-    // Pairs: a 4-bit activation x 2-bit weight slice at most, in [-30, 45].
-    logic signed [6:0] hi0, hi1, pair0, pair1;
-    assign hi0   = a_ge4 ? (7'(prod[1]) <<< 2) : 7'(prod[1]);
-    assign hi1   = a_ge4 ? (7'(prod[3]) <<< 2) : 7'(prod[3]);
-    assign pair0 = 7'(prod[0]) + hi0;
-    assign pair1 = 7'(prod[2]) + hi1;
-    logic signed [8:0] hi_sh;
-    assign hi_sh  = w_ge4 ? (9'(pair1) <<< 2) : 9'(pair1);
-    assign grp[g] = 9'(pair0) + hi_sh;
+    // Pairs: a 4-bit activation x 2-bit weight slice at most, in [0, 45].
+    logic [5:0] hi0, hi1, pair0, pair1;
+    assign hi0   = a_ge4 ? {prod[1][3:0], 2'b0} : prod[1];
+    assign hi1   = a_ge4 ? {prod[3][3:0], 2'b0} : prod[3];
+    assign pair0 = prod[0] + hi0;
+    assign pair1 = prod[2] + hi1;
+    logic [7:0] hi_sh;
+    assign hi_sh  = w_ge4 ? {pair1, 2'b0} : {2'b0, pair1};
+    assign grp[g] = {2'b0, pair0} + hi_sh;
   end
 
   // Level 2: groups 0/1 and 2/3 differ in n2 (activation half): fused
-  // first (8-bit x 4-bit at most: [-2040, 3825], 13 bits); then
-  // the two halves, which differ in n3 (weight half), at 17 bits.
-  logic signed [12:0] half0, half1, g1_sh, g3_sh;
-  assign g1_sh = a_eq8 ? (13'(grp[1]) <<< 4) : 13'(grp[1]);
-  assign g3_sh = a_eq8 ? (13'(grp[3]) <<< 4) : 13'(grp[3]);
-  assign half0 = 13'(grp[0]) + g1_sh;
-  assign half1 = 13'(grp[2]) + g3_sh;
+  // first (8-bit x 4-bit at most: [0, 3825], 12 bits); then the two
+  // halves, which differ in n3 (weight half), at 16 bits; the total bias
+  // is subtracted in the same 17-bit sum.
+  logic [11:0] half0, half1, g1_sh, g3_sh;
+  assign g1_sh = a_eq8 ? {grp[1], 4'b0} : {4'b0, grp[1]};
+  assign g3_sh = a_eq8 ? {grp[3], 4'b0} : {4'b0, grp[3]};
+  assign half0 = {4'b0, grp[0]} + g1_sh;
+  assign half1 = {4'b0, grp[2]} + g3_sh;
 
-  logic signed [16:0] half1_sh, sum_d, sum_q;
-  assign half1_sh = w_eq8 ? (17'(half1) <<< 4) : 17'(half1);
-  assign sum_d    = 17'(half0) + half1_sh;
+  logic [15:0] half1_sh;
+  logic [16:0] bias;
+  logic signed [16:0] sum_d, sum_q;
+  assign half1_sh = w_eq8 ? {half1, 4'b0} : {4'b0, half1};
+  assign bias     = bias_tab[{prec_a_i, prec_w_i, a_signed_i, w_signed_i}];
+  // total - bias = half0 + half1_sh + ~bias + 1: one carry-save (3:2)
+  // layer, then a single carry-propagate adder with carry-in (the bias is
+  // an early, mode-only operand; two chained adders would lengthen the
+  // critical path).
+  logic [16:0] ta, tb, nb, cs_s, cs_c;
+  logic [15:0] maj;
+  assign ta       = 17'(half0);
+  assign tb       = 17'(half1_sh);
+  assign nb       = ~bias;
+  assign cs_s     = ta ^ tb ^ nb;
+  assign maj      = (ta[15:0] & tb[15:0]) | (ta[15:0] & nb[15:0]) | (tb[15:0] & nb[15:0]);
+  assign cs_c     = {maj, 1'b0};
+  assign sum_d    = $signed(cs_s + cs_c + 17'd1);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) sum_q <= '0;

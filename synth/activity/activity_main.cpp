@@ -3,27 +3,35 @@
 // activities for OpenSTA (synth/vcd2activity.py, synth/run.sh).
 //
 //   bf_activity BLOCK WORKLOAD A W CYCLES SEED OUT.vcd
-//     BLOCK     fu (bf_fusion_unit), mul8 (bf_mul8), temporal (bf_temporal_fu)
+//     BLOCK     fu (bf_fusion_unit), mul8 (bf_mul8), temporal (bf_temporal_fu),
+//               array4x4 (bf_array_top at array_4x4 of synth/blocks.json),
+//               mac8_array4x4 (bf_mac8_array 4x4); see array_drivers.hpp
 //     WORKLOAD  random | lenet_conv1 (synth/activity/workloads.hpp)
 //     A, W      activation and weight widths (2, 4, 8)
 //     CYCLES    clock cycles recorded (after reset and a short warm-up)
 //
 // Every result the block produces is checked against the golden model
-// while recording; a mismatch is an error (exit 1). Prints one line:
+// while recording; a mismatch is an error (exit 1). Prints:
 //   cycles=<recorded cycles> macs=<multiply-accumulates in them>
+// and, for the array tiles, the buffer accesses in the window (32-bit words):
+//   sram ibuf_rd=.. ibuf_wr=.. wbuf_rd=.. wbuf_wr=.. obuf_rd=.. obuf_wr=..
 #include <verilated.h>
 #include <verilated_vcd_c.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "Vact_array4x4.h"
 #include "Vact_fusion_unit.h"
+#include "Vact_mac8_array4x4.h"
 #include "Vbf_mul8.h"
 #include "Vbf_temporal_fu.h"
 #include "golden/fusion.hpp"
+#include "synth/activity/array_drivers.hpp"
 #include "synth/activity/workloads.hpp"
 
 namespace {
@@ -166,15 +174,35 @@ int main(int argc, char** argv) {
     for (int b : {a, w})
       if (b != 2 && b != 4 && b != 8) throw std::runtime_error("widths must be 2, 4 or 8");
     if (cycles < 16 || cycles > 10000000) throw std::runtime_error("CYCLES must be in 16..10^7");
-    // Enough pairs for the fastest consumer (16 per cycle) plus the warm-up.
-    const auto wl = bf::act::make_workload(workload, a, w, 16 * (cycles + kWarmup + 16), seed);
+    // Enough pairs for the fastest consumer (16 per cycle) plus the warm-up,
+    // and at least the operand matrices of the array GEMMs (array_drivers.hpp).
+    const size_t n_pairs = std::max<size_t>(16 * (cycles + kWarmup + 16), 1u << 14);
+    const auto wl = bf::act::make_workload(workload, a, w, n_pairs, seed);
     uint64_t macs = 0;
+    bool tile = false;
+    bf::act::TileCounts tc;
     if (block == "fu") macs = run_fu(wl, cycles, vcd);
     else if (block == "mul8") macs = run_mul8(wl, cycles, vcd);
     else if (block == "temporal") macs = run_temporal(wl, cycles, vcd);
-    else throw std::runtime_error("unknown block '" + block + "' (fu, mul8, temporal)");
+    else if (block == "array4x4") {
+      Runner<Vact_array4x4> r(vcd);
+      tc = bf::act::run_array4x4(r, wl, cycles);
+      tile = true;
+    } else if (block == "mac8_array4x4") {
+      Runner<Vact_mac8_array4x4> r(vcd);
+      tc = bf::act::run_mac8_array4x4(r, wl, cycles);
+      tile = true;
+    } else {
+      throw std::runtime_error("unknown block '" + block + "' (fu, mul8, temporal, array4x4, mac8_array4x4)");
+    }
+    if (tile) macs = tc.macs;
     std::printf("cycles=%llu macs=%llu\n", static_cast<unsigned long long>(cycles),
                 static_cast<unsigned long long>(macs));
+    if (tile)
+      std::printf("sram ibuf_rd=%llu ibuf_wr=%llu wbuf_rd=%llu wbuf_wr=%llu obuf_rd=%llu obuf_wr=%llu\n",
+                  static_cast<unsigned long long>(tc.ibuf_rd), static_cast<unsigned long long>(tc.ibuf_wr),
+                  static_cast<unsigned long long>(tc.wbuf_rd), static_cast<unsigned long long>(tc.wbuf_wr),
+                  static_cast<unsigned long long>(tc.obuf_rd), static_cast<unsigned long long>(tc.obuf_wr));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bf_activity: error: %s\n", e.what());
     return 1;
