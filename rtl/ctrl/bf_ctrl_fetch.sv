@@ -5,6 +5,10 @@
 // it is available at once, otherwise the beat is requested (one request
 // at a time) and the instruction is available the cycle after the
 // response. pc >= prog_words raises end_o instead (status 7, program end).
+// The DRAM position of pc, (beat, word) = divmod(start_addr + pc, Words),
+// is kept in registers: divided once at start (start_addr_i is sampled
+// there) and stepped with pc, so no divider sits between pc and the
+// instruction the sequencer decodes in the same cycle.
 //
 // Parameters:
 //   DramBits  memory port width (multiple of 32)
@@ -37,39 +41,49 @@ module bf_ctrl_fetch #(
     if (DramBits < 32 || DramBits % 32 != 0) $fatal(1, "bf_ctrl_fetch: DramBits must be a multiple of 32");
   end
 
-  logic [31:0]         pc_q, beat_q, want_beat;
+  logic [31:0]         pc_q, beat_q, pbeat_q, start_beat;
   logic                have_q, wait_q;
   logic [DramBits-1:0] data_q;
-  logic [Ow-1:0]       off;
+  logic [Ow-1:0]       poff_q, start_off;
   logic                hit;
 
-  bf_ctrl_divw #(.Words(Words)) u_div (.addr_i (start_addr_i + pc_q), .beat_o (want_beat), .off_o (off));
+  bf_ctrl_divw #(.Words(Words)) u_div (.addr_i (start_addr_i), .beat_o (start_beat), .off_o (start_off));
 
-  assign hit             = have_q && beat_q == want_beat;
+  assign hit             = have_q && beat_q == pbeat_q;
   assign end_o           = pc_q >= prog_words_i;
   assign valid_o         = hit && !end_o;
-  assign instr_o         = data_q[32*off +: 32];
+  assign instr_o         = data_q[32*poff_q +: 32];
   assign pc_o            = pc_q;
   assign mem_req_valid_o = req_i && !hit && !wait_q && !end_o;
-  assign mem_req_addr_o  = want_beat;
+  assign mem_req_addr_o  = pbeat_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      pc_q   <= '0;
-      beat_q <= '0;
-      have_q <= 1'b0;
+      pc_q      <= '0;
+      pbeat_q   <= '0;
+      poff_q    <= '0;
+      beat_q    <= '0;
+      have_q    <= 1'b0;
       wait_q <= 1'b0;
       data_q <= '0;
     end else begin
       if (start_i) begin
-        pc_q   <= '0;
-        have_q <= 1'b0;
+        pc_q      <= '0;
+        pbeat_q   <= start_beat;
+        poff_q    <= start_off;
+        have_q    <= 1'b0;
       end else if (take_i) begin
         pc_q <= pc_q + 32'd1;
+        if (32'(poff_q) == Words - 1) begin
+          poff_q  <= '0;
+          pbeat_q <= pbeat_q + 32'd1;
+        end else begin
+          poff_q <= poff_q + 1'b1;
+        end
       end
       if (mem_req_valid_o && mem_req_ready_i) begin
         wait_q <= 1'b1;
-        beat_q <= want_beat;
+        beat_q <= pbeat_q;
         have_q <= 1'b0;
       end
       if (wait_q && mem_rsp_valid_i) begin
