@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "golden/block_regs.hpp"
 #include "golden/precision.hpp"
 
 namespace bf {
@@ -134,55 +135,12 @@ bool Machine::run_tile(const TileCmd& t, std::string* err, uint64_t* cycles) {
   return true;
 }
 
-namespace {
-
-// A count register with an optional edge value (docs/isa.md, "Edge counts").
-struct Count {
-  uint32_t full = 1, edge = 1;
-  int edge_loop = -1;
-  uint32_t get(const bool* last) const { return edge_loop >= 0 && last[edge_loop] ? edge : full; }
-};
-
-struct BlockState {
-  SetupFields setup;
-  uint32_t tile_count[kTileLoops];
-  Count eng[kEngLoops], grp, dim[4][kDims];
-  uint32_t dram_base[4], dram_tile[4][kTileLoops], dram_dim[4][kDims], dram_plane[4];
-  uint32_t rd_eng[3][kEngLoops], rd_grp[3], rd_plane[3], rd_base[3];
-  uint32_t wr_dim[4][kDims], wr_grp[4], wr_base[4];
-  struct Slot {
-    bool present = false;
-    int level = 0;
-    uint32_t run = 0;
-  } ld[4], st;
-  bool compute = false;
-  int n_red = 0;
-
-  void reset(const SetupFields& s) {
-    *this = BlockState{};
-    setup = s;
-    std::fill(std::begin(tile_count), std::end(tile_count), 1u);
-    for (auto* a : {&dram_base[0], &dram_plane[0]}) std::fill(a, a + 4, 0u);
-    std::fill(&dram_tile[0][0], &dram_tile[0][0] + 4 * kTileLoops, 0u);
-    std::fill(&dram_dim[0][0], &dram_dim[0][0] + 4 * kDims, 0u);
-    std::fill(&rd_eng[0][0], &rd_eng[0][0] + 3 * kEngLoops, 0u);
-    for (auto* a : {&rd_grp[0], &rd_plane[0], &rd_base[0]}) std::fill(a, a + 3, 0u);
-    std::fill(&wr_dim[0][0], &wr_dim[0][0] + 4 * kDims, 0u);
-    for (auto* a : {&wr_grp[0], &wr_base[0]}) std::fill(a, a + 4, 0u);
-  }
-};
-
-// rd-buf buffer id -> index into rd_* (ibuf 0, obuf 1, wbuf 2).
-inline int rd_index(int stream) { return stream; }
-
-}  // namespace
-
 MachineResult Machine::run(const std::vector<uint32_t>& prog) {
   MachineResult res;
   auto& st = res.stats;
   const int N = geo_.rows, M = geo_.cols;
   const uint32_t wpb = uint32_t(cfg_.dram_bits / 32);
-  BlockState b;
+  BlockRegs b;
   bool in_block = false;
   uint64_t pc = 0;
 
@@ -207,64 +165,33 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
     switch (in.op) {
       case Op::Setup:
         if (in_block) return fail(MachineStatus::BadBlock, "setup inside a block (missing block-end)");
-        b.reset(setup_fields(in));
+        b.apply(in);  // resets the registers
         in_block = true;
         break;
-      case Op::Loop: {
-        const uint32_t n = uint32_t(in.imm) + 1;
-        const bool edge = in.spec & 0x40;
-        const int el = (in.spec >> 3) & 7;
-        Count* c = nullptr;
-        if (in.loop < kTileLoops) b.tile_count[in.loop] = n;
-        else if (in.loop == kIdGroup) c = &b.grp;
-        else if (in.loop >= kDim0) c = &b.dim[s][in.loop - kDim0];
-        else c = &b.eng[in.loop - kEngLoop0];
-        if (c && edge) c->edge = n, c->edge_loop = el;
-        else if (c) c->full = n;
-        break;
-      }
+      case Op::Loop:
       case Op::GenAddrLo:
-      case Op::GenAddrHi: {
-        uint32_t* r;
-        if (in.loop < kTileLoops) r = &b.dram_tile[s][in.loop];
-        else if (in.loop == kIdPlane) r = &b.dram_plane[s];
-        else if (in.loop == kIdBase) r = &b.dram_base[s];
-        else r = &b.dram_dim[s][in.loop - kDim0];
-        *r = in.op == Op::GenAddrLo ? in.imm : ((*r & 0xffffu) | (uint32_t(in.imm) << 16));
-        break;
-      }
-      case Op::RdBuf: {
-        const int k = rd_index(s);
-        if (in.loop == kIdGroup) b.rd_grp[k] = in.imm;
-        else if (in.loop == kIdPlane) b.rd_plane[k] = in.imm;
-        else if (in.loop == kIdBase) b.rd_base[k] = in.imm;
-        else b.rd_eng[k][in.loop - kEngLoop0] = in.imm;
-        break;
-      }
+      case Op::GenAddrHi:
+      case Op::RdBuf:
       case Op::WrBuf:
-        if (in.loop == kIdGroup) b.wr_grp[s] = in.imm;
-        else if (in.loop == kIdBase) b.wr_base[s] = in.imm;
-        else b.wr_dim[s][in.loop - kDim0] = in.imm;
+        b.apply(in);
         break;
       case Op::LdMem:
       case Op::StMem: {
-        auto& slot = in.op == Op::StMem ? b.st : b.ld[s];
+        const auto& slot = in.op == Op::StMem ? b.st : b.ld[s];
         if (slot.present) return fail(MachineStatus::BadBlock, std::string(mnemonic(in.op)) + " " +
                                                                    (s == kIbuf ? "ibuf" : s == kWbuf ? "wbuf" : s == kBias ? "bias" : "obuf") +
                                                                    " given twice in one block");
-        slot.present = true;
-        slot.level = in.loop;
-        slot.run = uint32_t(in.imm) + 1;
+        const uint32_t run = uint32_t(in.imm) + 1;
         const int nb = s == kIbuf ? N : s == kWbuf ? N * M : M;
-        if (in.op == Op::LdMem && slot.run % nb)
-          return fail(MachineStatus::BadRun, "ld-mem run " + std::to_string(slot.run) +
+        if (in.op == Op::LdMem && run % nb)
+          return fail(MachineStatus::BadRun, "ld-mem run " + std::to_string(run) +
                                                  " is not a multiple of the " + std::to_string(nb) + " banks");
+        b.apply(in);
         break;
       }
       case Op::Compute:
         if (b.compute) return fail(MachineStatus::BadBlock, "compute given twice in one block");
-        b.compute = true;
-        b.n_red = in.spec;
+        b.apply(in);
         break;
       case Op::BlockEnd: {
         // ---------------------------------------------------- run the nest

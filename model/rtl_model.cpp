@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "golden/block_regs.hpp"
 #include "golden/isa.hpp"
 #include "golden/machine.hpp"
 #include "golden/precision.hpp"
@@ -16,77 +17,21 @@ using namespace bf::isa;
 namespace {
 
 // ------------------------------------------------------------ the block
-// The block registers a compiled block sets (docs/isa.md, "Registers"),
+// The block registers a compiled block sets (golden/block_regs.hpp),
 // decoded from the instruction words the controller fetches.
-struct Count {
-  uint32_t full = 1, edge = 1;
-  int edge_loop = -1;
-  uint32_t get(const bool* last) const { return edge_loop >= 0 && last[edge_loop] ? edge : full; }
-};
-
 struct Block {
-  SetupFields su;
-  uint32_t tcount[kTileLoops];
-  Count eng[kEngLoops], grp, dim[4][kDims];
-  uint32_t dbase[4] = {}, dtile[4][kTileLoops] = {}, ddim[4][kDims] = {}, dplane[4] = {};
-  uint32_t wr_dim[4][kDims] = {};
-  struct Slot {
-    bool present = false;
-    int level = kIdBase;
-    uint32_t run = 0;
-  } ld[4], st;
-  bool compute = false;
-  int n_red = 0;
+  BlockRegs regs;
   size_t words = 0;  // instructions up to and including block-end
 };
 
 Block decode_block(const std::vector<Instr>& prog) {
   Block b;
-  std::fill(std::begin(b.tcount), std::end(b.tcount), 1u);
-  bool ended = false;
   for (const Instr& in : prog) {
     ++b.words;
-    const int s = in.spec & 3;
-    switch (in.op) {
-      case Op::Setup: b.su = setup_fields(in); break;
-      case Op::Loop: {
-        const uint32_t n = uint32_t(in.imm) + 1;
-        Count* c = nullptr;
-        if (in.loop < kTileLoops) b.tcount[in.loop] = n;
-        else if (in.loop == kIdGroup) c = &b.grp;
-        else if (in.loop >= kDim0) c = &b.dim[s][in.loop - kDim0];
-        else c = &b.eng[in.loop - kEngLoop0];
-        if (c && (in.spec & 0x40)) c->edge = n, c->edge_loop = (in.spec >> 3) & 7;
-        else if (c) c->full = n;
-        break;
-      }
-      case Op::GenAddrLo:
-      case Op::GenAddrHi: {
-        uint32_t* r = nullptr;
-        if (in.loop < kTileLoops) r = &b.dtile[s][in.loop];
-        else if (in.loop == kIdPlane) r = &b.dplane[s];
-        else if (in.loop == kIdBase) r = &b.dbase[s];
-        else r = &b.ddim[s][in.loop - kDim0];
-        *r = in.op == Op::GenAddrLo ? in.imm : ((*r & 0xffffu) | (uint32_t(in.imm) << 16));
-        break;
-      }
-      case Op::WrBuf:
-        if (in.loop >= kDim0 && in.loop < kDim0 + kDims) b.wr_dim[s][in.loop - kDim0] = in.imm;
-        break;
-      case Op::LdMem:
-      case Op::StMem: {
-        auto& slot = in.op == Op::StMem ? b.st : b.ld[s];
-        slot.present = true, slot.level = in.loop, slot.run = uint32_t(in.imm) + 1;
-        break;
-      }
-      case Op::Compute: b.compute = true, b.n_red = in.spec & 7; break;
-      case Op::BlockEnd: ended = true; break;
-      case Op::RdBuf: break;
-    }
-    if (ended) break;
+    if (in.op == Op::BlockEnd) return b;
+    b.regs.apply(in);
   }
-  if (!ended) throw std::runtime_error("rtl model: the compiled block has no block-end");
-  return b;
+  throw std::runtime_error("rtl model: the compiled block has no block-end");
 }
 
 uint64_t beats_of(uint64_t addr, uint64_t n, uint64_t wpb) { return (addr + n + wpb - 1) / wpb - addr / wpb; }
@@ -106,9 +51,10 @@ constexpr int64_t kCheckCycles = 8;  // SCheck: ck 0..7 once the load unit is id
 // the last emit.
 constexpr int64_t kLoadTail = 3;
 // Store unit: the walker starts the cycle after the done count is reached;
-// the last word leaves the FIFO 2 cycles after its read, the beat is sent
-// the cycle after, busy falls the cycle after the send.
-constexpr int64_t kStoreTail = 4;
+// the last word leaves the FIFO 3 cycles after its read (write-back stage,
+// packing stage), the beat is sent the cycle after, busy falls the cycle
+// after the send.
+constexpr int64_t kStoreTail = 5;
 constexpr int64_t kDoneOffset = 5;  // tdone_q visible at h + S + N + M + 5
 
 }  // namespace
@@ -127,7 +73,8 @@ LayerStats RtlLayerStats::as_layer_stats() const {
 
 RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt) {
   const ArrayConfig& cfg = c.cfg;
-  const Block b = decode_block(c.block);
+  const Block blk = decode_block(c.block);
+  const BlockRegs& b = blk.regs;
   RtlLayerStats r;
   const int N = cfg.rows, M = cfg.cols;
   const int64_t L = opt.dram_latency >= 0 ? opt.dram_latency : cfg.dram_latency;
@@ -141,7 +88,7 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
   // One beat per DramBits/32 instructions (the program starts on a beat):
   // a miss costs the request cycle plus the latency, every instruction one
   // cycle; block-end moves to SBStart, then the first SStep.
-  const uint64_t prog = b.words;
+  const uint64_t prog = blk.words;
   const uint64_t misses = (prog + wpb - 1) / wpb;
   r.fetch_beats = misses;
   r.fetch_cycles = misses * uint64_t(Lr + 1) + prog;
@@ -157,7 +104,7 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
   int64_t need_i[2] = {0, 0}, need_w[2] = {0, 0};  // half free from this cycle on
   int hi = 1, hw = 1;  // IBUF / WBUF halves in use (both start at 1)
 
-  const SetupFields& su = b.su;
+  const SetupFields& su = b.setup;
   const int pa = su.act_bits == 16 ? 2 : 1, pw = su.wgt_bits == 16 ? 2 : 1;
   const int out_level = b.st.present ? b.st.level : kIdBase;
   // Store packing (bf_ctrl_store): field bits, channels per word, channels per OBUF read.
@@ -175,14 +122,14 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
     return true;
   };
   auto tile_addr = [&](int stream) {
-    uint32_t a = b.dbase[stream];
-    for (int t = 0; t < kTileLoops; ++t) a += idx[t] * b.dtile[stream][t];
+    uint32_t a = b.dram_base[stream];
+    for (int t = 0; t < kTileLoops; ++t) a += idx[t] * b.dram_tile[stream][t];
     return a;
   };
 
   for (;;) {
     ++r.steps;
-    for (int t = 0; t < kTileLoops; ++t) last[t] = idx[t] + 1 >= b.tcount[t];
+    for (int t = 0; t < kTileLoops; ++t) last[t] = idx[t] + 1 >= b.tile_count[t];
     // SStep.
     int64_t t = now + 1;
     // SLoad: ibuf, wbuf, bias, one cycle each plus the wait for the load
@@ -204,8 +151,8 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
       for (uint32_t i3 = 0; i3 < cnt[3]; ++i3)
         for (uint32_t i2 = 0; i2 < cnt[2]; ++i2)
           for (uint32_t i1 = 0; i1 < cnt[1]; ++i1) {
-            uint32_t da = base + i3 * b.ddim[s][3] + i2 * b.ddim[s][2] + i1 * b.ddim[s][1];
-            for (uint32_t i0 = 0; i0 < cnt[0]; ++i0, da += b.ddim[s][0]) beats += beats_of(da, slot.run, wpb);
+            uint32_t da = base + i3 * b.dram_dim[s][3] + i2 * b.dram_dim[s][2] + i1 * b.dram_dim[s][1];
+            for (uint32_t i0 = 0; i0 < cnt[0]; ++i0, da += b.dram_dim[s][0]) beats += beats_of(da, slot.run, wpb);
             runs += cnt[0];
           }
       const uint64_t words = runs * slot.run;
@@ -285,10 +232,10 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
         for (uint32_t i2 = 0; i2 < cnt[2]; ++i2)
           for (uint32_t i1 = 0; i1 < cnt[1]; ++i1)
             for (uint32_t i0 = 0; i0 < cnt[0]; ++i0) {
-              const uint32_t da = base + i3 * b.ddim[kObuf][3] + i2 * b.ddim[kObuf][2] + i1 * b.ddim[kObuf][1] +
-                                  i0 * b.ddim[kObuf][0];
+              const uint32_t da = base + i3 * b.dram_dim[kObuf][3] + i2 * b.dram_dim[kObuf][2] + i1 * b.dram_dim[kObuf][1] +
+                                  i0 * b.dram_dim[kObuf][0];
               for (int p = 0; p < planes; ++p) {
-                const uint64_t nb = beats_of(da + uint32_t(p) * b.dplane[kObuf], run, wpb);
+                const uint64_t nb = beats_of(da + uint32_t(p) * b.dram_plane[kObuf], run, wpb);
                 // The beat assembler: one cycle per word plus one per beat sent.
                 cyc += std::max<int64_t>(int64_t(wcyc), int64_t(run + nb));
                 sbeats += nb;
@@ -309,7 +256,7 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
     now = t + 2;
     int k = kTileLoops - 1;
     for (; k >= 0; --k) {
-      if (++idx[k] < b.tcount[k]) break;
+      if (++idx[k] < b.tile_count[k]) break;
       idx[k] = 0;
     }
     if (k < 0) break;

@@ -11,7 +11,11 @@
 // touches (so a beat shared by two runs is read twice, as bf::Machine
 // counts beats), with the run's first and last word offsets; it checks each
 // run before its first request: DRAM words beyond mem_words -> error 4,
-// rows beyond the half -> error 3. Requests are limited by credits so the
+// rows beyond the half -> error 3. Run addresses are also kept as (beat,
+// word offset): the start address and the four strides are divided by
+// Words once, in the start cycle, and a run's (beat, offset) is the
+// previous one's plus the stride's with a carry, so no division sits in
+// the walk. Requests are limited by credits so the
 // response FIFO (Depth beats) never overflows: the memory port's responses
 // are always accepted.
 // Write side (gearbox): the valid words of each response beat are appended
@@ -109,10 +113,17 @@ module bf_ctrl_load #(
   logic        walk_q, first_q, half_q;
   logic [1:0]  stream_q;
   logic [16:0] run_q, left_q;
-  logic [16:0] cnt_q [4];
+  logic [16:0] cm1_q [4];      // count - 1 of each dim
   logic [16:0] idx_q [4];
   logic [31:0] ddim_q [4];
   logic [31:0] da_q [4];
+  // The DRAM addresses as (beat, word offset in the beat): run addresses
+  // advance by adding the dims' strides in this form, so no division by
+  // Words sits in the walk (only in the start cycle, on the descriptor).
+  logic [31:0]   dab_q [4];
+  logic [Ow-1:0] dao_q [4];
+  logic [31:0]   ddb_q [4];
+  logic [Ow-1:0] ddo_q [4];
   logic [15:0] rdim_q [4];
   logic [31:0] ra_q [4];
   logic [31:0] beat_q;
@@ -129,14 +140,20 @@ module bf_ctrl_load #(
     endcase
   end
 
-  logic [31:0] beat0;
-  logic [Ow-1:0] off0;
-  bf_ctrl_divw #(.Words(Words)) u_div (.addr_i (da_q[0]), .beat_o (beat0), .off_o (off0));
+  // Start: the descriptor's address and strides divided by Words.
+  logic [31:0]   st_b [5];
+  logic [Ow-1:0] st_o [5];
+  bf_ctrl_divw #(.Words(Words)) u_div (.addr_i (dram_i), .beat_o (st_b[4]), .off_o (st_o[4]));
+  for (genvar d = 0; d < 4; d++) begin : g_div
+    bf_ctrl_divw #(.Words(Words)) u_divd (
+      .addr_i (ddim_i[32*d +: 32]), .beat_o (st_b[d]), .off_o (st_o[d])
+    );
+  end
 
   logic [31:0] cur_beat;
   logic [16:0] cur_off, cur_left, avail, n;
-  assign cur_beat = first_q ? beat0 : beat_q;
-  assign cur_off  = first_q ? 17'(off0) : 17'd0;
+  assign cur_beat = first_q ? dab_q[0] : beat_q;
+  assign cur_off  = first_q ? 17'(dao_q[0]) : 17'd0;
   assign cur_left = first_q ? run_q : left_q;
   assign avail    = 17'(Words) - cur_off;
   assign n        = (avail < cur_left) ? avail : cur_left;
@@ -177,12 +194,22 @@ module bf_ctrl_load #(
     found = 1'b0;
     adv   = 2'd0;
     for (int d = 0; d < 4; d++) begin
-      if (!found && idx_q[d] != cnt_q[d] - 17'd1) begin
+      if (!found && idx_q[d] != cm1_q[d]) begin
         found = 1'b1;
         adv   = 2'(d);
       end
     end
   end
+
+  // Advance by dim adv: (beat, off) of da[adv] + ddim[adv].
+  logic [Ow:0]   nx_os;
+  logic          nx_c;
+  logic [31:0]   nx_b;
+  logic [Ow-1:0] nx_o;
+  assign nx_os = {1'b0, dao_q[adv]} + {1'b0, ddo_q[adv]};
+  assign nx_c  = 32'(nx_os) >= Words;
+  assign nx_b  = dab_q[adv] + ddb_q[adv] + 32'(nx_c);
+  assign nx_o  = Ow'(nx_c ? 32'(nx_os) - Words : 32'(nx_os));
 
   logic [15:0] row_phys;
   assign row_phys = 16'(ra_q[0]) + (half_q ? 16'(hdepth) : 16'd0);
@@ -192,16 +219,21 @@ module bf_ctrl_load #(
       walk_q <= 1'b0; first_q <= 1'b0; half_q <= 1'b0; stream_q <= 2'd0;
       run_q <= '0; left_q <= '0; beat_q <= '0; err_q <= 3'd0;
       for (int d = 0; d < 4; d++) begin
-        cnt_q[d] <= 17'd1; idx_q[d] <= '0; ddim_q[d] <= '0; da_q[d] <= '0; rdim_q[d] <= '0; ra_q[d] <= '0;
+        cm1_q[d] <= '0; idx_q[d] <= '0; ddim_q[d] <= '0; da_q[d] <= '0; rdim_q[d] <= '0; ra_q[d] <= '0;
+        dab_q[d] <= '0; dao_q[d] <= '0; ddb_q[d] <= '0; ddo_q[d] <= '0;
       end
     end else if (start_i) begin
       walk_q <= 1'b1; first_q <= 1'b1; half_q <= half_i; stream_q <= stream_i;
       run_q <= run_i; err_q <= 3'd0;
       for (int d = 0; d < 4; d++) begin
-        cnt_q[d]  <= cnt_i[17*d +: 17];
+        cm1_q[d]  <= cnt_i[17*d +: 17] - 17'd1;
         idx_q[d]  <= '0;
         ddim_q[d] <= ddim_i[32*d +: 32];
         da_q[d]   <= dram_i;
+        dab_q[d]  <= st_b[4];
+        dao_q[d]  <= st_o[4];
+        ddb_q[d]  <= st_b[d];
+        ddo_q[d]  <= st_o[d];
         rdim_q[d] <= rdim_i[16*d +: 16];
         ra_q[d]   <= 32'(row_i);
       end
@@ -217,14 +249,12 @@ module bf_ctrl_load #(
           walk_q <= 1'b0;
         end else begin
           for (int d = 0; d < 4; d++) begin
-            if (d < 32'(adv)) begin
-              idx_q[d] <= '0;
+            if (d <= 32'(adv)) begin
+              idx_q[d] <= (d == 32'(adv)) ? idx_q[d] + 17'd1 : '0;
               da_q[d]  <= da_q[adv] + ddim_q[adv];
               ra_q[d]  <= ra_q[adv] + 32'(rdim_q[adv]);
-            end else if (d == 32'(adv)) begin
-              idx_q[d] <= idx_q[d] + 17'd1;
-              da_q[d]  <= da_q[d] + ddim_q[d];
-              ra_q[d]  <= ra_q[d] + 32'(rdim_q[d]);
+              dab_q[d] <= nx_b;
+              dao_q[d] <= nx_o;
             end
           end
         end

@@ -132,7 +132,7 @@ module bf_ctrl_seq #(
   logic [1:0]  acode_q, wcode_q, ocode_q;
   logic        asg_q, wsg_q, requant_q, relu_q, bias_q;
   logic [4:0]  shift_q;
-  logic [16:0] tcnt_q [8];
+  logic [16:0] tm1_q [8];      // tile loop count - 1 (the loop's imm)
   logic [16:0] cfull_q [NC];
   logic [16:0] cedge_q [NC];
   logic [2:0]  celoop_q [NC];
@@ -161,7 +161,7 @@ module bf_ctrl_seq #(
   logic [31:0] ta_q [32];      // per stream and level: address of the current iteration
   logic [7:0]  at_last, at_zero;
   for (genvar t = 0; t < 8; t++) begin : g_flags
-    assign at_last[t] = idx_q[t] == tcnt_q[t] - 17'd1;
+    assign at_last[t] = idx_q[t] == tm1_q[t];
     assign at_zero[t] = idx_q[t] == 17'd0;
   end
 
@@ -222,10 +222,32 @@ module bf_ctrl_seq #(
   logic        sa_q, sw_q;
   logic [15:0] gofsi_q, gofsw_q, gofso_q;
 
-  function automatic logic half_free(input logic [31:0] need, input logic [31:0] issued,
-                                     input logic [31:0] done);
-    half_free = (issued - need) >= (issued - done);
-  endfunction
+  // Unit errors (load first).
+  logic [2:0] unit_err;
+  assign unit_err = (ld_err_i != 3'd0) ? ld_err_i : st_err_i;
+
+  // Half h is free once the done count has reached need[h] (the issue
+  // count of its last reader). Kept as a flag per half: cleared when a tile
+  // command reads the half (need := issued + 1 > done), set in the cycle
+  // the done count reaches need. Equal to the wrap-safe test
+  // (issued - need) >= (issued - done), without subtractors in front of
+  // the load dispatch.
+  logic freei_q [2];
+  logic freew_q [2];
+  logic issue_fire;
+  assign issue_fire = state_q == SIssue && unit_err == 3'd0 && cmd_ready_i;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      freei_q[0] <= 1'b1; freei_q[1] <= 1'b1; freew_q[0] <= 1'b1; freew_q[1] <= 1'b1;
+    end else begin
+      for (int h = 0; h < 2; h++) begin
+        if (issue_fire && hi_q == 1'(h)) freei_q[h] <= 1'b0;
+        else if (tile_done_i && tdone_q + 32'd1 == needi_q[h]) freei_q[h] <= 1'b1;
+        if (issue_fire && hw_q == 1'(h)) freew_q[h] <= 1'b0;
+        else if (tile_done_i && tdone_q + 32'd1 == needw_q[h]) freew_q[h] <= 1'b1;
+      end
+    end
+  end
 
   // Load stream of the current load slot: ibuf, wbuf, bias.
   logic [1:0] ls;
@@ -233,15 +255,32 @@ module bf_ctrl_seq #(
   assign ls      = (lsel_q == 2'd0) ? 2'd0 : (lsel_q == 2'd1) ? 2'd2 : 2'd3;
   assign ld_fire = ldp_q[ls] && all_below(at_zero, ldl_q[ls]);
   assign ld_ok   = !ld_busy_i &&
-                   (ls == 2'd0 ? half_free(needi_q[!hi_q], issued_q, tdone_q) :
-                    ls == 2'd2 ? half_free(needw_q[!hw_q], issued_q, tdone_q) : 1'b1);
+                   (ls == 2'd0 ? freei_q[!hi_q] : ls == 2'd2 ? freew_q[!hw_q] : 1'b1);
 
   logic st_fire;
   assign st_fire = stp_q && all_below(at_last, stl_q);
 
-  // Unit errors (load first).
-  logic [2:0] unit_err;
-  assign unit_err = (ld_err_i != 3'd0) ? ld_err_i : st_err_i;
+  // The load descriptor's DRAM address and strides (divided by the load
+  // unit in its start cycle) come from registers: selected one cycle ahead
+  // for the next cycle's load slot (the addresses move only in SAdv, the
+  // strides only in SFetch).
+  logic [1:0]  lsel_nx, ls_nx;
+  logic [31:0] ldram_q;
+  logic [31:0] lddim_q [4];
+  assign lsel_nx = (state_q == SStep) ? 2'd0 :
+                   (state_q == SLoad && unit_err == 3'd0 && (!ld_fire || ld_ok) && lsel_q != 2'd2)
+                   ? lsel_q + 2'd1 : lsel_q;
+  assign ls_nx   = (lsel_nx == 2'd0) ? 2'd0 : (lsel_nx == 2'd1) ? 2'd2 : 2'd3;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ldram_q <= '0;
+      for (int d = 0; d < 4; d++) lddim_q[d] <= '0;
+    end else begin
+      ldram_q <= ta_q[32'(ls_nx) * 8 + 7];
+      for (int d = 0; d < 4; d++) lddim_q[d] <= gdim_q[32'(ls_nx) * 4 + d];
+    end
+  end
+
 
   // Spatial precisions of the tile commands (16-bit runs as 8-bit planes).
   logic [1:0] pa_eff, pw_eff;
@@ -249,19 +288,33 @@ module bf_ctrl_seq #(
   assign pw_eff = (wcode_q == 2'd3) ? 2'd2 : wcode_q;
 
   // Compute check: largest operand address of the step against the half.
-  logic [2:0]  ckl;
-  logic [15:0] cm1;
+  // Check cycle ck adds (count_ck - 1) * stride_ck of each buffer; the
+  // count and the three strides are selected one cycle ahead (for ck_nx,
+  // the check index of the next cycle) into cm1_q / csi_q / cso_q / csw_q, so
+  // a check cycle is only the multiply and the add. The counts cannot
+  // change in between: tile indices move in SAdv and counts in SFetch only.
+  logic [2:0]  ck_nx, ckl;
+  logic [15:0] cm1, cm1_q;
   logic [31:0] pi, pw, po;
   logic [35:0] maxi, maxw, maxo, ilim, wlim, olim;
-  logic [15:0] si, so, sw;
-  assign ckl  = (ck_q < 3'd6) ? ck_q : 3'd0;
-  assign cm1  = (ck_q < 3'd6) ? 16'(cnt[5'(ckl)] - 17'd1) : 16'(cnt[6] - 17'd1);
-  assign si   = (ck_q < 3'd6) ? reng_q[5'(ckl)] : rgrp_q[0];
-  assign so   = (ck_q < 3'd6) ? reng_q[5'(ckl) + 5'd6] : rgrp_q[1];
-  assign sw   = (ck_q < 3'd6) ? reng_q[5'(ckl) + 5'd12] : rgrp_q[2];
-  assign pi   = 32'(cm1) * 32'(si);
-  assign po   = 32'(cm1) * 32'(so);
-  assign pw   = 32'(cm1) * 32'(sw);
+  logic [15:0] si, so, sw, csi_q, cso_q, csw_q;
+  assign ck_nx = (state_q == SCheck && !ld_busy_i) ? ck_q + 3'd1 :
+                 (state_q == SCheck) ? ck_q : 3'd0;
+  assign ckl  = (ck_nx < 3'd6) ? ck_nx : 3'd0;
+  assign cm1  = (ck_nx < 3'd6) ? 16'(cnt[5'(ckl)] - 17'd1) : 16'(cnt[6] - 17'd1);
+  assign si   = (ck_nx < 3'd6) ? reng_q[5'(ckl)] : rgrp_q[0];
+  assign so   = (ck_nx < 3'd6) ? reng_q[5'(ckl) + 5'd6] : rgrp_q[1];
+  assign sw   = (ck_nx < 3'd6) ? reng_q[5'(ckl) + 5'd12] : rgrp_q[2];
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cm1_q <= '0; csi_q <= '0; cso_q <= '0; csw_q <= '0;
+    end else begin
+      cm1_q <= cm1; csi_q <= si; cso_q <= so; csw_q <= sw;
+    end
+  end
+  assign pi   = 32'(cm1_q) * 32'(csi_q);
+  assign po   = 32'(cm1_q) * 32'(cso_q);
+  assign pw   = 32'(cm1_q) * 32'(csw_q);
   assign maxi = exti_q + 36'(rbase_q[0]) + (acode_q == 2'd3 ? 36'(rplane_q[0]) : 36'd0);
   assign maxw = extw_q + 36'(rbase_q[2]) + (wcode_q == 2'd3 ? 36'(rplane_q[2]) : 36'd0);
   assign maxo = exto_q + 36'(rbase_q[1]);
@@ -276,9 +329,17 @@ module bf_ctrl_seq #(
   assign last_g   = g_q + 17'd1 == cnt[6];
   assign last_cmd = last_sw && last_sa && last_g;
 
-  // Innermost tile loop that can advance.
-  logic       t_found;
-  logic [2:0] t_adv;
+  // Innermost tile loop that can advance; registered (SAdv uses the value
+  // of the SStore cycle before it: the tile indices move only in SAdv).
+  logic       t_found, t_found_q;
+  logic [2:0] t_adv, t_adv_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      t_found_q <= 1'b0; t_adv_q <= '0;
+    end else begin
+      t_found_q <= t_found; t_adv_q <= t_adv;
+    end
+  end
   always_comb begin
     t_found = 1'b0;
     t_adv   = 3'd0;
@@ -303,7 +364,7 @@ module bf_ctrl_seq #(
       acode_q <= 2'd2; wcode_q <= 2'd2; ocode_q <= 2'd2; asg_q <= 1'b0; wsg_q <= 1'b0;
       requant_q <= 1'b0; relu_q <= 1'b0; bias_q <= 1'b0; shift_q <= '0;
       stp_q <= 1'b0; cmp_q <= 1'b0; inblk_q <= 1'b0; last_q <= 1'b0; stl_q <= '0; str_q <= '0; nred_q <= '0;
-      for (int t = 0; t < 8; t++) begin tcnt_q[t] <= 17'd1; idx_q[t] <= '0; end
+      for (int t = 0; t < 8; t++) begin tm1_q[t] <= '0; idx_q[t] <= '0; end
       for (int k = 0; k < NC; k++) begin
         cfull_q[k] <= 17'd1; cedge_q[k] <= 17'd1; celoop_q[k] <= '0; chas_q[k] <= 1'b0;
       end
@@ -343,7 +404,7 @@ module bf_ctrl_seq #(
                   acode_q <= spec[6:5]; asg_q <= spec[4]; wcode_q <= spec[3:2]; wsg_q <= spec[1];
                   requant_q <= imm[15]; ocode_q <= imm[14:13]; relu_q <= imm[12]; bias_q <= imm[11];
                   shift_q <= imm[10:6];
-                  for (int t = 0; t < 8; t++) tcnt_q[t] <= 17'd1;
+                  for (int t = 0; t < 8; t++) tm1_q[t] <= '0;
                   for (int k = 0; k < NC; k++) begin
                     cfull_q[k] <= 17'd1; cedge_q[k] <= 17'd1; celoop_q[k] <= '0; chas_q[k] <= 1'b0;
                   end
@@ -399,7 +460,7 @@ module bf_ctrl_seq #(
                 end
                 4'd7: begin  // loop
                   if (id < 5'd8) begin
-                    tcnt_q[id[2:0]] <= n1;
+                    tm1_q[id[2:0]] <= 17'(imm);
                   end else if (spec[6]) begin
                     cedge_q[ck] <= n1; celoop_q[ck] <= spec[5:3]; chas_q[ck] <= 1'b1;
                   end else begin
@@ -506,16 +567,16 @@ module bf_ctrl_seq #(
         end
 
         SAdv: begin
-          if (!t_found) begin
+          if (!t_found_q) begin
             state_q <= SBEnd;
           end else begin
             for (int t = 0; t < 8; t++) begin
-              if (t == 32'(t_adv)) idx_q[t] <= idx_q[t] + 17'd1;
-              else if (t > 32'(t_adv)) idx_q[t] <= '0;
+              if (t == 32'(t_adv_q)) idx_q[t] <= idx_q[t] + 17'd1;
+              else if (t > 32'(t_adv_q)) idx_q[t] <= '0;
             end
             for (int i = 0; i < 32; i++) begin
-              if (i % 8 >= 32'(t_adv))
-                ta_q[i] <= ta_q[(i / 8) * 8 + 32'(t_adv)] + gtile_q[(i / 8) * 8 + 32'(t_adv)];
+              if (i % 8 >= 32'(t_adv_q))
+                ta_q[i] <= ta_q[(i / 8) * 8 + 32'(t_adv_q)] + gtile_q[(i / 8) * 8 + 32'(t_adv_q)];
             end
             state_q <= SStep;
           end
@@ -564,11 +625,11 @@ module bf_ctrl_seq #(
   assign ld_start_o  = state_q == SLoad && unit_err == 3'd0 && ld_fire && ld_ok;
   assign ld_stream_o = ls;
   assign ld_half_o   = ls == 2'd0 ? !hi_q : ls == 2'd2 ? !hw_q : ho_q;
-  assign ld_dram_o   = ta_q[32'(ls) * 8 + 7];
+  assign ld_dram_o   = ldram_q;
   assign ld_row_o    = wbase_q[ls];
   assign ld_run_o    = ldr_q[ls];
   for (genvar d = 0; d < 4; d++) begin : g_ld
-    assign ld_ddim_o[32*d +: 32] = gdim_q[ls * 4 + d];
+    assign ld_ddim_o[32*d +: 32] = lddim_q[d];
     assign ld_rdim_o[16*d +: 16] = wdim_q[ls * 4 + d];
     assign ld_cnt_o[17*d +: 17]  = cnt[7 + ls * 4 + d];
     assign st_ddim_o[32*d +: 32] = gdim_q[4 + d];

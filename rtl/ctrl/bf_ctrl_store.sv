@@ -13,18 +13,22 @@
 //
 // Pipeline: the walker reads one OBUF group (ObufG columns, one row) per
 // cycle through the drain port (the array has priority), the bias row
-// first when bias is on; one cycle later the write-back units turn the
-// acc row into S = min(E, ObufG) packed channels of the word being built.
-// Finished words go through a 4-entry FIFO to the beat assembler, which
+// first when bias is on; one cycle later (stage B) the write-back units
+// turn the acc row into output values, which are registered; in stage C
+// they are packed as S = min(E, ObufG) channels of the word being built.
+// Finished words go through an 8-entry FIFO to the beat assembler, which
 // fills one memory beat (words at their offsets, per-word write strobe)
-// and sends it when the run ends or the beat is full.
+// and sends it when the run ends or the beat is full. The address of a
+// run (da + p*plane) is computed when the previous run ends, so its first
+// cycle only divides it into (beat, offset).
 //
 // Parameters:
 //   Cols       array columns (OBUF banks)
 //   ObufDepth  OBUF bank depth in 32-bit words
 //   DramBits   memory port width
 // Latency: E/S OBUF reads per output word (twice that with bias) plus one
-//   cycle per run; a beat leaves the cycle after its last word.
+//   cycle per run; a word enters the FIFO 3 cycles after its last read;
+//   a beat leaves the cycle after its last word.
 module bf_ctrl_store #(
   parameter int Cols      = 2,
   parameter int ObufDepth = 128,
@@ -91,7 +95,7 @@ module bf_ctrl_store #(
 
   // ------------------------------------------------------------ descriptor
   logic        wait_q, walk_q, rfirst_q, half_q, p_q, bphase_q;
-  logic [16:0] cnt_q [4];
+  logic [16:0] cm1_q [4];      // count - 1 of each dim
   logic [16:0] idx_q [4];
   logic [31:0] ddim_q [4];
   logic [31:0] da_q [4];
@@ -101,6 +105,7 @@ module bf_ctrl_store #(
   logic [15:0] grp_q, bbase_q;
   logic [16:0] groups_q, run_q, w_q;
   logic [31:0] need_q, ch_q, g_q, gofs_q, beat_q;
+  logic [31:0] dp_q;           // DRAM address of the next run (da + p * plane)
   logic [Cw-1:0] c0_q;
   logic [4:0]  k_q;
   logic [Ow-1:0] pos_q;
@@ -110,26 +115,37 @@ module bf_ctrl_store #(
   logic [2:0]  err_q;
 
   // Packing geometry: log2 of the field bits, channels per word, channels
-  // per OBUF read.
-  logic [2:0] lpb, le, ls;
-  logic [4:0] subs;
-  logic       two_planes;
+  // per OBUF read, the field mask; from the descriptor, registered at start.
+  logic [2:0]  lpb_q, ls_q, n_lpb, n_le, n_ls;
+  logic [4:0]  subs_q, n_subs;
+  logic        two_planes_q;
+  logic [31:0] pmask_q, n_pmask;
   always_comb begin
-    if (!requant_q)            lpb = 3'd5;
-    else if (ocode_q == 2'd3)  lpb = 3'd3;
-    else                       lpb = 3'(ocode_q) + 3'd1;
-    le   = 3'd5 - lpb;
-    ls   = (le < 3'(LgO)) ? le : 3'(LgO);
-    subs = 5'd1 << (le - ls);
-    two_planes = requant_q && ocode_q == 2'd3;
+    if (!requant_i)              n_lpb = 3'd5;
+    else if (out_code_i == 2'd3) n_lpb = 3'd3;
+    else                         n_lpb = 3'(out_code_i) + 3'd1;
+    n_le    = 3'd5 - n_lpb;
+    n_ls    = (n_le < 3'(LgO)) ? n_le : 3'(LgO);
+    n_subs  = 5'd1 << (n_le - n_ls);
+    n_pmask = (n_lpb == 3'd5) ? 32'hffff_ffff : ((32'd1 << (32'd1 << n_lpb)) - 32'd1);
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      lpb_q <= 3'd5; ls_q <= '0; subs_q <= 5'd1; two_planes_q <= 1'b0; pmask_q <= '1;
+    end else if (start_i) begin
+      lpb_q <= n_lpb; ls_q <= n_ls; subs_q <= n_subs; pmask_q <= n_pmask;
+      two_planes_q <= requant_i && out_code_i == 2'd3;
+    end
   end
 
   logic [31:0] nch;
   assign nch = 32'(groups_q) << LnO;
 
+  // The run's address is set when the previous run ends (dp_q), so the
+  // run-first cycle only divides it by Words.
   logic [31:0] dp, beat0;
   logic [Ow-1:0] pos0;
-  assign dp = da_q[0] + (p_q ? plane_q : 32'd0);
+  assign dp = dp_q;
   bf_ctrl_divw #(.Words(Words)) u_div (.addr_i (dp), .beat_o (beat0), .off_o (pos0));
 
   logic computes_done;
@@ -146,12 +162,12 @@ module bf_ctrl_store #(
   assign e_buf      = walk_q && !rfirst_q && in_range &&
                       (oa >= 33'(OH) || (bias_q && ba >= 33'(OH)));
   assign is_bias_rd = bias_q && !bphase_q;
-  assign room       = fifo_cnt_q <= 5'd2;
+  assign room       = fifo_cnt_q <= 5'd5;
   assign rd_valid_o = walk_q && !rfirst_q && !abort_i && in_range && room && !e_buf;
   assign rd_group_o = OGw'(c0_q >> LgO);
   assign rd_addr_o  = ODw'((half_q ? 33'(OH) : 33'd0) + (is_bias_rd ? ba : oa));
   assign accept     = walk_q && !rfirst_q && !abort_i && room && !e_buf && (!in_range || rd_ready_i);
-  assign last_sub   = k_q + 5'd1 == subs;
+  assign last_sub   = k_q + 5'd1 == subs_q;
   assign last_word  = w_q + 17'd1 == run_q;
 
   logic        found;
@@ -160,7 +176,7 @@ module bf_ctrl_store #(
     found = 1'b0;
     adv   = 2'd0;
     for (int d = 0; d < 4; d++) begin
-      if (!found && idx_q[d] != cnt_q[d] - 17'd1) begin
+      if (!found && idx_q[d] != cm1_q[d]) begin
         found = 1'b1;
         adv   = 2'(d);
       end
@@ -179,9 +195,10 @@ module bf_ctrl_store #(
       wait_q <= 1'b0; walk_q <= 1'b0; rfirst_q <= 1'b0; half_q <= 1'b0; p_q <= 1'b0; bphase_q <= 1'b0;
       plane_q <= '0; grp_q <= '0; bbase_q <= '0; groups_q <= '0; run_q <= '0; w_q <= '0;
       need_q <= '0; ch_q <= '0; g_q <= '0; gofs_q <= '0; beat_q <= '0; c0_q <= '0; k_q <= '0; pos_q <= '0;
+      dp_q <= '0;
       requant_q <= 1'b0; relu_q <= 1'b0; bias_q <= 1'b0; ocode_q <= 2'd0; shift_q <= '0; err_q <= 3'd0;
       for (int d = 0; d < 4; d++) begin
-        cnt_q[d] <= 17'd1; idx_q[d] <= '0; ddim_q[d] <= '0; da_q[d] <= '0; padim_q[d] <= '0; pa_q[d] <= '0;
+        cm1_q[d] <= '0; idx_q[d] <= '0; ddim_q[d] <= '0; da_q[d] <= '0; padim_q[d] <= '0; pa_q[d] <= '0;
       end
       t_valid_q <= 1'b0; t_bias_q <= 1'b0; t_acc_q <= 1'b0; t_last_sub_q <= 1'b0; t_last_run_q <= 1'b0;
       t_p_q <= 1'b0; t_k_q <= '0; t_lane_q <= '0; t_beat_q <= '0; t_pos_q <= '0;
@@ -191,9 +208,9 @@ module bf_ctrl_store #(
         wait_q <= 1'b1; walk_q <= 1'b0; rfirst_q <= 1'b1; half_q <= half_i; p_q <= 1'b0; bphase_q <= 1'b0;
         plane_q <= plane_i; grp_q <= grp_i; bbase_q <= bbase_i; groups_q <= groups_i; run_q <= run_i;
         need_q <= need_i; requant_q <= requant_i; relu_q <= relu_i; bias_q <= bias_i; ocode_q <= out_code_i;
-        shift_q <= shift_i; err_q <= 3'd0;
+        shift_q <= shift_i; err_q <= 3'd0; dp_q <= dram_i;
         for (int d = 0; d < 4; d++) begin
-          cnt_q[d] <= cnt_i[17*d +: 17]; idx_q[d] <= '0; ddim_q[d] <= ddim_i[32*d +: 32]; da_q[d] <= dram_i;
+          cm1_q[d] <= cnt_i[17*d +: 17] - 17'd1; idx_q[d] <= '0; ddim_q[d] <= ddim_i[32*d +: 32]; da_q[d] <= dram_i;
           padim_q[d] <= padim_i[16*d +: 16]; pa_q[d] <= 32'(pa_i);
         end
       end else if (abort_i) begin
@@ -231,13 +248,13 @@ module bf_ctrl_store #(
         end else begin
           // Next sub-chunk of channels.
           bphase_q <= 1'b0;
-          ch_q <= ch_q + (32'd1 << ls);
-          if (32'(c0_q) + (32'd1 << ls) >= 32'(Cols)) begin
+          ch_q <= ch_q + (32'd1 << ls_q);
+          if (32'(c0_q) + (32'd1 << ls_q) >= 32'(Cols)) begin
             c0_q   <= '0;
             g_q    <= g_q + 32'd1;
             gofs_q <= gofs_q + 32'(grp_q);
           end else begin
-            c0_q <= c0_q + (Cw'(1) << ls);
+            c0_q <= c0_q + (Cw'(1) << ls_q);
           end
           if (!last_sub) begin
             k_q <= k_q + 5'd1;
@@ -252,13 +269,15 @@ module bf_ctrl_store #(
             end
             if (last_word) begin
               rfirst_q <= 1'b1;
-              if (two_planes && !p_q) begin
-                p_q <= 1'b1;
+              if (two_planes_q && !p_q) begin
+                p_q  <= 1'b1;
+                dp_q <= da_q[0] + plane_q;
               end else begin
                 p_q <= 1'b0;
                 if (!found) begin
                   walk_q <= 1'b0;
                 end else begin
+                  dp_q <= da_q[adv] + ddim_q[adv];
                   for (int d = 0; d < 4; d++) begin
                     if (d < 32'(adv)) begin
                       idx_q[d] <= '0;
@@ -280,11 +299,10 @@ module bf_ctrl_store #(
   end
 
   // ------------------------------------------------------------ stage B
+  // The OBUF row arrives; the write-back units turn it into output values
+  // (bias row: kept in biasw_q for the accumulator rows that follow).
   logic [ObufG*32-1:0] biasw_q;
-  logic [31:0]         word_q, fields, word_d;
   logic [31:0]         wbv [ObufG];
-  logic [31:0]         pmask;
-  assign pmask = (lpb == 3'd5) ? 32'hffff_ffff : ((32'd1 << (32'd1 << lpb)) - 32'd1);
 
   for (genvar j = 0; j < ObufG; j++) begin : g_wb
     bf_ctrl_wb u_wb (
@@ -294,46 +312,67 @@ module bf_ctrl_store #(
     );
   end
 
+  // ------------------------------------------------------------ stage C
+  // The values (registered) are packed into the word being built.
+  logic          c_valid_q, c_acc_q, c_last_sub_q, c_last_run_q, c_p_q;
+  logic [4:0]    c_k_q;
+  logic [Lw-1:0] c_lane_q;
+  logic [31:0]   c_beat_q;
+  logic [Ow-1:0] c_pos_q;
+  logic [31:0]   wbv_q [ObufG];
+  logic [31:0]   word_q, fields, word_d;
+
   always_comb begin
     fields = '0;
     for (int j = 0; j < ObufG; j++) begin
-      if (j >= 32'(t_lane_q) && j < 32'(t_lane_q) + (32'd1 << ls)) begin
-        fields = fields | ((((t_p_q ? wbv[j] >> 8 : wbv[j]) & pmask))
-                 << (((32'(t_k_q) << ls) + 32'(j) - 32'(t_lane_q)) << lpb));
+      if (j >= 32'(c_lane_q) && j < 32'(c_lane_q) + (32'd1 << ls_q)) begin
+        fields = fields | ((((c_p_q ? wbv_q[j] >> 8 : wbv_q[j]) & pmask_q))
+                 << (((32'(c_k_q) << ls_q) + 32'(j) - 32'(c_lane_q)) << lpb_q));
       end
     end
-    word_d = word_q | (t_acc_q ? fields : 32'd0);
+    word_d = word_q | (c_acc_q ? fields : 32'd0);
   end
 
-  // Word FIFO: {word, beat, pos, last of run}.
-  localparam int FD = 4;
+  // Word FIFO: {word, beat, pos, last of run}. The walker reads only while
+  // the FIFO has room for every word in flight (stages B and C and the
+  // one it reads now).
+  localparam int FD = 8;
   logic [31:0]   fw_q [FD];
   logic [31:0]   fb_q [FD];
   logic [Ow-1:0] fp_q [FD];
   logic          fl_q [FD];
-  logic [1:0]    fwp_q, frp_q;
+  logic [2:0]    fwp_q, frp_q;
   logic          push, pop;
-  assign push = t_valid_q && t_last_sub_q && !abort_i;
+  assign push = c_valid_q && c_last_sub_q && !abort_i;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       biasw_q <= '0;
       word_q  <= '0;
       fwp_q <= '0; frp_q <= '0; fifo_cnt_q <= '0;
+      c_valid_q <= 1'b0; c_acc_q <= 1'b0; c_last_sub_q <= 1'b0; c_last_run_q <= 1'b0; c_p_q <= 1'b0;
+      c_k_q <= '0; c_lane_q <= '0; c_beat_q <= '0; c_pos_q <= '0;
+      for (int j = 0; j < ObufG; j++) wbv_q[j] <= '0;
       for (int i = 0; i < FD; i++) begin
         fw_q[i] <= '0; fb_q[i] <= '0; fp_q[i] <= '0; fl_q[i] <= 1'b0;
       end
     end else begin
       if (t_valid_q && t_bias_q && rd_rvalid_i) biasw_q <= rd_data_i;
-      if (t_valid_q) word_q <= t_last_sub_q ? 32'd0 : word_d;
+      c_valid_q <= t_valid_q && !abort_i;
+      if (t_valid_q) begin
+        c_acc_q <= t_acc_q; c_last_sub_q <= t_last_sub_q; c_last_run_q <= t_last_run_q;
+        c_p_q <= t_p_q; c_k_q <= t_k_q; c_lane_q <= t_lane_q; c_beat_q <= t_beat_q; c_pos_q <= t_pos_q;
+        for (int j = 0; j < ObufG; j++) wbv_q[j] <= wbv[j];
+      end
+      if (c_valid_q) word_q <= c_last_sub_q ? 32'd0 : word_d;
       if (push) begin
         fw_q[fwp_q] <= word_d;
-        fb_q[fwp_q] <= t_beat_q;
-        fp_q[fwp_q] <= t_pos_q;
-        fl_q[fwp_q] <= t_last_run_q;
-        fwp_q <= fwp_q + 2'd1;
+        fb_q[fwp_q] <= c_beat_q;
+        fp_q[fwp_q] <= c_pos_q;
+        fl_q[fwp_q] <= c_last_run_q;
+        fwp_q <= fwp_q + 3'd1;
       end
-      if (pop) frp_q <= frp_q + 2'd1;
+      if (pop) frp_q <= frp_q + 3'd1;
       if (abort_i) begin
         fwp_q <= '0; frp_q <= '0; fifo_cnt_q <= '0; word_q <= '0;
       end else begin
@@ -374,6 +413,6 @@ module bf_ctrl_store #(
     assign mem_req_data_o[32*i +: 32] = adata_q[i];
   end
 
-  assign busy_o = wait_q || walk_q || t_valid_q || fifo_cnt_q != 5'd0 || send_q || astrb_q != '0;
+  assign busy_o = wait_q || walk_q || t_valid_q || c_valid_q || fifo_cnt_q != 5'd0 || send_q || astrb_q != '0;
   assign err_o  = err_q;
 endmodule

@@ -75,6 +75,32 @@ inline void fill_from_workload(const Workload& wl, Matrix& a, Matrix& w) {
   for (size_t i = 0; i < w.v.size(); ++i) w.v[i] = wl.pairs[i].w;
 }
 
+// What both drivers share: the recording window, cycles [first, first +
+// cycles) of the driven stream, where first = N + M + 8 (the array is full
+// by then), and the clocking around it. `Runner` is activity_main.cpp's
+// (reset done, tick(), record()).
+struct Window {
+  uint64_t first, cycles;
+  Window(int rows, int cols, uint64_t n) : first(static_cast<uint64_t>(rows + cols + 8)), cycles(n) {}
+  bool contains(uint64_t t) const { return t >= first && t < first + cycles; }
+};
+
+// Four unrecorded cycles that let the inputs set so far settle.
+template <class Runner>
+void settle(Runner& r) {
+  for (int i = 0; i < 4; ++i) r.tick();
+}
+
+// Clocks cycle t of the stream, recorded when it is in the window; returns
+// whether it was.
+template <class Runner>
+bool clock_cycle(Runner& r, const Window& win, uint64_t t) {
+  const bool rec = win.contains(t);
+  r.record(rec);
+  r.tick();
+  return rec;
+}
+
 template <class Runner>
 TileCounts run_array4x4(Runner& r, const Workload& wl, uint64_t cycles) {
   using tb::set_bits;
@@ -137,12 +163,12 @@ TileCounts run_array4x4(Runner& r, const Workload& wl, uint64_t cycles) {
     r.tick();
   }
   idle();
-  for (int i = 0; i < 4; ++i) r.tick();
+  settle(r);
 
   // The command stream: R passes x CT tiles of P*KC steps.
-  const uint64_t w0 = N + M + 8;  // first recorded cycle (array full)
+  const Window win(N, M, cycles);
   const uint64_t pass_steps = static_cast<uint64_t>(P) * KC * CT;
-  const int R = static_cast<int>((w0 + cycles + 2 * pass_steps - 1) / pass_steps) + 1;
+  const int R = static_cast<int>((win.first + cycles + 2 * pass_steps - 1) / pass_steps) + 1;
   std::vector<tb::TileCmd> cmds;
   for (int rep = 0; rep < R; ++rep)
     for (int ct = 0; ct < CT; ++ct) {
@@ -186,16 +212,14 @@ TileCounts run_array4x4(Runner& r, const Workload& wl, uint64_t cycles) {
     }
     r->eval();
     const bool hs = ci < cmds.size() && r->cmd_ready_o;
-    const bool rec = t >= w0 && t < w0 + cycles;
-    r.record(rec);
-    r.tick();
+    clock_cycle(r, win, t);
     if (hs) {
       // Steps of this tile occupy cycles t+1 .. t+S; count those in the window.
       const auto& c = cmds[ci];
       const uint64_t S = c.steps();
       for (uint64_t j = 0; j < S; ++j) {
         const uint64_t at = t + 1 + j;
-        if (at < w0 || at >= w0 + cycles) continue;
+        if (!win.contains(at)) continue;
         ++n.steps;
         n.macs += static_cast<uint64_t>(N) * M * L;
         n.ibuf_rd += N;
@@ -250,9 +274,9 @@ TileCounts run_mac8_array4x4(Runner& r, const Workload& wl, uint64_t cycles) {
   const int K = KC * N, C = CT * M;
   Matrix am(P, K), wm(K, C);
   fill_from_workload(wl, am, wm);
-  const uint64_t w0 = N + M + 8;
+  const Window win(N, M, cycles);
   const uint64_t pass_steps = static_cast<uint64_t>(P) * KC * CT;
-  const uint64_t R = (w0 + cycles + pass_steps - 1) / pass_steps;
+  const uint64_t R = (win.first + cycles + pass_steps - 1) / pass_steps;
   const uint64_t total = R * pass_steps;
   auto step = [&](int64_t s, int& ct, int& p, int& k) {
     const int64_t x = s % static_cast<int64_t>(pass_steps);
@@ -264,7 +288,7 @@ TileCounts run_mac8_array4x4(Runner& r, const Workload& wl, uint64_t cycles) {
   for (int row = 0; row < N; ++row) tb::set_bits(r->a_signed_i, row, 1, wl.mode.act_signed);
   r->acc_en_i = 1;
   r->acc_clr_i = 0;
-  for (int i = 0; i < 4; ++i) r.tick();  // w_signed down the top edge
+  settle(r);  // w_signed down the top edge
   TileCounts n;
   for (uint64_t t = 0; t < total + N + M + 8; ++t) {
     for (int row = 0; row < N; ++row) {
@@ -287,10 +311,7 @@ TileCounts run_mac8_array4x4(Runner& r, const Workload& wl, uint64_t cycles) {
         tb::set_bits(r->wgt_i, 8 * (row * M + c), 8, w);
       }
     }
-    const bool rec = t >= w0 && t < w0 + cycles;
-    r.record(rec);
-    r.tick();
-    if (rec) {
+    if (clock_cycle(r, win, t)) {
       int ct, p, k;
       step(static_cast<int64_t>(t), ct, p, k);
       ++n.steps;

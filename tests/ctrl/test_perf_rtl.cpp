@@ -67,9 +67,10 @@ double check_layer(const CompiledLayer& c, const std::string& label, unsigned se
   return err;
 }
 
-LayerDesc conv(const std::string& name, int in_c, int out_c, int hw, int k, int s, int p, int a, int w,
-               int out_bits) {
-  LayerDesc d = make_conv(1, in_c, out_c, hw, hw, k, s, p);
+// Names `d` and sets its quantization: unsigned a-bit activations, signed
+// w-bit weights, output requantized to out_bits with ReLU and shift 4
+// (out_bits 0: raw int32 output).
+LayerDesc quantized(LayerDesc d, const std::string& name, int a, int w, int out_bits) {
   d.name = name;
   d.act = {a, false};
   d.wgt = {w, true};
@@ -79,15 +80,13 @@ LayerDesc conv(const std::string& name, int in_c, int out_c, int hw, int k, int 
   return d;
 }
 
+LayerDesc conv(const std::string& name, int in_c, int out_c, int hw, int k, int s, int p, int a, int w,
+               int out_bits) {
+  return quantized(make_conv(1, in_c, out_c, hw, hw, k, s, p), name, a, w, out_bits);
+}
+
 LayerDesc fc(const std::string& name, int batch, int in, int out, int a, int w, int out_bits) {
-  LayerDesc d = make_fc(batch, in, out);
-  d.name = name;
-  d.act = {a, false};
-  d.wgt = {w, true};
-  d.out_bits = out_bits;
-  d.relu = out_bits != 0;
-  d.shift = out_bits ? 4 : 0;
-  return d;
+  return quantized(make_fc(batch, in, out), name, a, w, out_bits);
 }
 
 }  // namespace
