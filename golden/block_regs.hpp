@@ -55,4 +55,29 @@ struct BlockRegs {
   void apply(const isa::Instr& in);
 };
 
+// The walk of a block's tile-loop nest (docs/isa.md, "Running a block"):
+// the index vector of the current step (t0 outermost, t7 innermost) and
+// which loops are on their last iteration. Shared by the functional
+// machine and the performance model's rtl mode.
+class TileWalk {
+ public:
+  explicit TileWalk(const BlockRegs& b) : b_(b) { update(); }
+  const uint32_t* idx() const { return idx_; }
+  // last()[t]: tile loop t is on its last iteration (for Count::get).
+  const bool* last() const { return last_; }
+  // Every tile loop deeper than `level` (all of them for kIdBase) is on
+  // its last iteration (want_last) or its first one (!want_last).
+  bool deeper_all(int level, bool want_last) const;
+  // DRAM address of `stream`'s first run at this step.
+  uint32_t tile_addr(int stream) const;
+  // Moves to the next step (innermost loop first); false after the last.
+  bool next();
+
+ private:
+  void update();
+  const BlockRegs& b_;
+  uint32_t idx_[isa::kTileLoops] = {};
+  bool last_[isa::kTileLoops] = {};
+};
+
 }  // namespace bf

@@ -197,29 +197,16 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
         // ---------------------------------------------------- run the nest
         ++st.blocks;
         const SetupFields& su = b.setup;
-        uint32_t idx[kTileLoops] = {};
-        bool last[kTileLoops];
+        TileWalk walk(b);
         int half[3] = {1, 1, 1};  // ibuf, obuf, wbuf: toggled before each use
         const int out_level = b.st.present ? b.st.level : kIdBase;
-        auto deeper_all = [&](int level, bool want_last) {
-          const int from = level == kIdBase ? 0 : level + 1;
-          for (int t = from; t < kTileLoops; ++t)
-            if (want_last ? !last[t] : idx[t] != 0) return false;
-          return true;
-        };
-        auto tile_addr = [&](int stream) {
-          uint32_t a = b.dram_base[stream];
-          for (int t = 0; t < kTileLoops; ++t) a += idx[t] * b.dram_tile[stream][t];
-          return a;
-        };
         for (;;) {
           ++st.steps;
-          for (int t = 0; t < kTileLoops; ++t) last[t] = idx[t] + 1 >= b.tile_count[t];
-          if (deeper_all(out_level, false)) half[kObuf] ^= 1;
+          if (walk.deeper_all(out_level, false)) half[kObuf] ^= 1;
           // Loads, in the order ibuf, wbuf, bias.
           for (int ls : {int(kIbuf), int(kWbuf), int(kBias)}) {
             const auto& slot = b.ld[ls];
-            if (!slot.present || !deeper_all(slot.level, false)) continue;
+            if (!slot.present || !walk.deeper_all(slot.level, false)) continue;
             const int nb = ls == kIbuf ? N : ls == kWbuf ? N * M : M;
             const int hdepth = ls == kIbuf ? geo_.ibuf_half() : ls == kWbuf ? geo_.wbuf_half() : geo_.obuf_half();
             int h;
@@ -229,9 +216,9 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
               half[ls] ^= 1;
               h = half[ls];
             }
-            const uint32_t base = tile_addr(ls);
+            const uint32_t base = walk.tile_addr(ls);
             uint32_t cnt[kDims];
-            for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[ls][d].get(last);
+            for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[ls][d].get(walk.last());
             uint32_t i[kDims] = {};
             for (;;) {
               uint32_t da = base, row = b.wr_base[ls];
@@ -263,9 +250,9 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
           }
           // Compute: one tile command per (group, act plane, weight plane).
           if (b.compute) {
-            const bool first = deeper_all(out_level, false);
+            const bool first = walk.deeper_all(out_level, false);
             const int pa = su.act_bits == 16 ? 2 : 1, pw = su.wgt_bits == 16 ? 2 : 1;
-            const uint32_t groups = b.grp.get(last);
+            const uint32_t groups = b.grp.get(walk.last());
             for (uint32_t g = 0; g < groups; ++g)
               for (int sa = 0; sa < pa; ++sa)
                 for (int sw = 0; sw < pw; ++sw) {
@@ -282,7 +269,7 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
                   t.wbase = b.rd_base[2] + sw * b.rd_plane[2] + g * b.rd_grp[2];
                   t.levels = kEngLoops;
                   for (int l = 0; l < kEngLoops; ++l) {
-                    t.count[l] = b.eng[l].get(last);
+                    t.count[l] = b.eng[l].get(walk.last());
                     t.istride[l] = b.rd_eng[0][l];
                     t.ostride[l] = b.rd_eng[1][l];
                     t.wstride[l] = b.rd_eng[2][l];
@@ -294,14 +281,14 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
                 }
           }
           // Store through the write-back unit.
-          if (b.st.present && deeper_all(b.st.level, true)) {
+          if (b.st.present && walk.deeper_all(b.st.level, true)) {
             const int planes = su.requant && su.out_bits == 16 ? 2 : 1;
             const int pbits = !su.requant ? 32 : planes == 2 ? 8 : su.out_bits;
             const int E = 32 / pbits;
-            const uint32_t groups = b.grp.get(last), nch = groups * uint32_t(M);
-            const uint32_t base = tile_addr(kObuf);
+            const uint32_t groups = b.grp.get(walk.last()), nch = groups * uint32_t(M);
+            const uint32_t base = walk.tile_addr(kObuf);
             uint32_t cnt[kDims];
-            for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[kObuf][d].get(last);
+            for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[kObuf][d].get(walk.last());
             uint32_t i[kDims] = {};
             const int oh = half[kObuf] * geo_.obuf_half();
             for (;;) {
@@ -345,12 +332,7 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
             }
           }
           // Advance the tile loops (innermost first).
-          int t = kTileLoops - 1;
-          for (; t >= 0; --t) {
-            if (++idx[t] < b.tile_count[t]) break;
-            idx[t] = 0;
-          }
-          if (t < 0) break;
+          if (!walk.next()) break;
         }
         in_block = false;
         if (in.spec & 1) {

@@ -113,30 +113,17 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
   const int le = 5 - lpb, ls = std::min(le, ilog2(obuf_g)), subs = 1 << (le - ls);
   const int E = 1 << le, S = 1 << ls;
 
-  uint32_t idx[kTileLoops] = {};
-  bool last[kTileLoops];
-  auto deeper_all = [&](int level, bool want_last) {
-    const int from = level == kIdBase ? 0 : level + 1;
-    for (int t = from; t < kTileLoops; ++t)
-      if (want_last ? !last[t] : idx[t] != 0) return false;
-    return true;
-  };
-  auto tile_addr = [&](int stream) {
-    uint32_t a = b.dram_base[stream];
-    for (int t = 0; t < kTileLoops; ++t) a += idx[t] * b.dram_tile[stream][t];
-    return a;
-  };
+  TileWalk tiles(b);
 
   for (;;) {
     ++r.steps;
-    for (int t = 0; t < kTileLoops; ++t) last[t] = idx[t] + 1 >= b.tile_count[t];
     // SStep.
     int64_t t = now + 1;
     // SLoad: ibuf, wbuf, bias, one cycle each plus the wait for the load
     // unit and (IBUF/WBUF) for the half's last reader.
     for (int s : {int(kIbuf), int(kWbuf), int(kBias)}) {
       const auto& slot = b.ld[s];
-      if (!slot.present || !deeper_all(slot.level, false)) {
+      if (!slot.present || !tiles.deeper_all(slot.level, false)) {
         ++t;
         continue;
       }
@@ -144,9 +131,9 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
       if (s == kIbuf) start = std::max(start, need_i[hi ^ 1]), hi ^= 1;
       if (s == kWbuf) start = std::max(start, need_w[hw ^ 1]), hw ^= 1;
       // Beats of every run (a beat shared by two runs is read twice).
-      const uint32_t base = tile_addr(s);
+      const uint32_t base = tiles.tile_addr(s);
       uint32_t cnt[kDims];
-      for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[s][d].get(last);
+      for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[s][d].get(tiles.last());
       uint64_t beats = 0, runs = 0;
       for (uint32_t i3 = 0; i3 < cnt[3]; ++i3)
         for (uint32_t i2 = 0; i2 < cnt[2]; ++i2)
@@ -179,10 +166,10 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
     // SCheck (8 cycles once the loads are in) and SIssue.
     if (b.compute) {
       int64_t z = std::max(t, ld_idle) + kCheckCycles;
-      const uint32_t groups = b.grp.get(last);
+      const uint32_t groups = b.grp.get(tiles.last());
       uint64_t steps = 1, outer = 1;
       for (int l = 0; l < kEngLoops; ++l) {
-        const uint32_t n = b.eng[l].get(last);
+        const uint32_t n = b.eng[l].get(tiles.last());
         steps *= n;
         if (l < kEngLoops - b.n_red) outer *= n;
       }
@@ -202,15 +189,15 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
       // OBUF: one write per output and column; a read too when accumulating.
       const uint64_t outs = cmds * outer * M * 32;
       r.obuf_wr += outs;
-      const uint64_t acc_cmds = cmds - (deeper_all(out_level, false) ? uint64_t(groups) : 0);
+      const uint64_t acc_cmds = cmds - (tiles.deeper_all(out_level, false) ? uint64_t(groups) : 0);
       r.obuf_rd += acc_cmds * outer * M * 32;
       t = z;
     }
     // SStore: hand the store over once the previous one is finished.
-    if (b.st.present && deeper_all(b.st.level, true)) {
+    if (b.st.present && tiles.deeper_all(b.st.level, true)) {
       const int64_t x = std::max(t, st_idle);
       const int64_t walk = std::max(x + 1, last_done) + 1;
-      const uint32_t nch = b.grp.get(last) * uint32_t(M);
+      const uint32_t nch = b.grp.get(tiles.last()) * uint32_t(M);
       const uint32_t run = b.st.run;
       // Walker cycles of one run: a first cycle, then per word `subs` OBUF
       // reads (each preceded by a bias read when bias is on and the
@@ -222,9 +209,9 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
           wcyc += (su.bias && in) ? 2 : 1;
           reads += in ? (su.bias ? 2 : 1) : 0;
         }
-      const uint32_t base = tile_addr(kObuf);
+      const uint32_t base = tiles.tile_addr(kObuf);
       uint32_t cnt[kDims];
-      for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[kObuf][d].get(last);
+      for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[kObuf][d].get(tiles.last());
       const int planes = two_planes ? 2 : 1;
       int64_t cyc = 0;
       uint64_t sbeats = 0, sruns = 0;
@@ -254,12 +241,7 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
     }
     // SStore (one cycle) and SAdv.
     now = t + 2;
-    int k = kTileLoops - 1;
-    for (; k >= 0; --k) {
-      if (++idx[k] < b.tile_count[k]) break;
-      idx[k] = 0;
-    }
-    if (k < 0) break;
+    if (!tiles.next()) break;
   }
   // SBEnd: every unit idle and every command done; then SHalt.
   const int64_t end = std::max({now, ld_idle, st_idle, last_done});

@@ -113,8 +113,6 @@ module bf_ctrl_load #(
   logic        walk_q, first_q, half_q;
   logic [1:0]  stream_q;
   logic [16:0] run_q, left_q;
-  logic [16:0] cm1_q [4];      // count - 1 of each dim
-  logic [16:0] idx_q [4];
   logic [31:0] ddim_q [4];
   logic [31:0] da_q [4];
   // The DRAM addresses as (beat, word offset in the beat): run addresses
@@ -187,19 +185,14 @@ module bf_ctrl_load #(
   assign mem_req_addr_o  = cur_beat;
   assign grant           = mem_req_valid_o && mem_req_ready_i;
 
-  // Next index vector (d0 innermost).
-  logic        found;
+  // Index vector of the run (d0 innermost); it moves when a run's last
+  // request is granted.
+  logic        found, run_end;
   logic [1:0]  adv;
-  always_comb begin
-    found = 1'b0;
-    adv   = 2'd0;
-    for (int d = 0; d < 4; d++) begin
-      if (!found && idx_q[d] != cm1_q[d]) begin
-        found = 1'b1;
-        adv   = 2'(d);
-      end
-    end
-  end
+  assign run_end = !abort_i && !e_run && grant && n == cur_left;
+  bf_ctrl_dims u_dims (
+    .clk_i, .rst_ni, .start_i, .cnt_i, .step_i (run_end), .found_o (found), .adv_o (adv)
+  );
 
   // Advance by dim adv: (beat, off) of da[adv] + ddim[adv].
   logic [Ow:0]   nx_os;
@@ -219,15 +212,13 @@ module bf_ctrl_load #(
       walk_q <= 1'b0; first_q <= 1'b0; half_q <= 1'b0; stream_q <= 2'd0;
       run_q <= '0; left_q <= '0; beat_q <= '0; err_q <= 3'd0;
       for (int d = 0; d < 4; d++) begin
-        cm1_q[d] <= '0; idx_q[d] <= '0; ddim_q[d] <= '0; da_q[d] <= '0; rdim_q[d] <= '0; ra_q[d] <= '0;
+        ddim_q[d] <= '0; da_q[d] <= '0; rdim_q[d] <= '0; ra_q[d] <= '0;
         dab_q[d] <= '0; dao_q[d] <= '0; ddb_q[d] <= '0; ddo_q[d] <= '0;
       end
     end else if (start_i) begin
       walk_q <= 1'b1; first_q <= 1'b1; half_q <= half_i; stream_q <= stream_i;
       run_q <= run_i; err_q <= 3'd0;
       for (int d = 0; d < 4; d++) begin
-        cm1_q[d]  <= cnt_i[17*d +: 17] - 17'd1;
-        idx_q[d]  <= '0;
         ddim_q[d] <= ddim_i[32*d +: 32];
         da_q[d]   <= dram_i;
         dab_q[d]  <= st_b[4];
@@ -250,7 +241,6 @@ module bf_ctrl_load #(
         end else begin
           for (int d = 0; d < 4; d++) begin
             if (d <= 32'(adv)) begin
-              idx_q[d] <= (d == 32'(adv)) ? idx_q[d] + 17'd1 : '0;
               da_q[d]  <= da_q[adv] + ddim_q[adv];
               ra_q[d]  <= ra_q[adv] + 32'(rdim_q[adv]);
               dab_q[d] <= nx_b;

@@ -95,8 +95,6 @@ module bf_ctrl_store #(
 
   // ------------------------------------------------------------ descriptor
   logic        wait_q, walk_q, rfirst_q, half_q, p_q, bphase_q;
-  logic [16:0] cm1_q [4];      // count - 1 of each dim
-  logic [16:0] idx_q [4];
   logic [31:0] ddim_q [4];
   logic [31:0] da_q [4];
   logic [15:0] padim_q [4];
@@ -170,18 +168,15 @@ module bf_ctrl_store #(
   assign last_sub   = k_q + 5'd1 == subs_q;
   assign last_word  = w_q + 17'd1 == run_q;
 
-  logic        found;
+  // Index vector of the run (d0 innermost); it moves when a run's last
+  // word is read (of its last plane).
+  logic        found, run_end;
   logic [1:0]  adv;
-  always_comb begin
-    found = 1'b0;
-    adv   = 2'd0;
-    for (int d = 0; d < 4; d++) begin
-      if (!found && idx_q[d] != cm1_q[d]) begin
-        found = 1'b1;
-        adv   = 2'(d);
-      end
-    end
-  end
+  assign run_end = !wait_q && accept && !(in_range && is_bias_rd) && last_sub && last_word &&
+                   !(two_planes_q && !p_q);
+  bf_ctrl_dims u_dims (
+    .clk_i, .rst_ni, .start_i, .cnt_i, .step_i (run_end), .found_o (found), .adv_o (adv)
+  );
 
   // Stage B tag.
   logic          t_valid_q, t_bias_q, t_acc_q, t_last_sub_q, t_last_run_q, t_p_q;
@@ -198,7 +193,7 @@ module bf_ctrl_store #(
       dp_q <= '0;
       requant_q <= 1'b0; relu_q <= 1'b0; bias_q <= 1'b0; ocode_q <= 2'd0; shift_q <= '0; err_q <= 3'd0;
       for (int d = 0; d < 4; d++) begin
-        cm1_q[d] <= '0; idx_q[d] <= '0; ddim_q[d] <= '0; da_q[d] <= '0; padim_q[d] <= '0; pa_q[d] <= '0;
+        ddim_q[d] <= '0; da_q[d] <= '0; padim_q[d] <= '0; pa_q[d] <= '0;
       end
       t_valid_q <= 1'b0; t_bias_q <= 1'b0; t_acc_q <= 1'b0; t_last_sub_q <= 1'b0; t_last_run_q <= 1'b0;
       t_p_q <= 1'b0; t_k_q <= '0; t_lane_q <= '0; t_beat_q <= '0; t_pos_q <= '0;
@@ -210,7 +205,7 @@ module bf_ctrl_store #(
         need_q <= need_i; requant_q <= requant_i; relu_q <= relu_i; bias_q <= bias_i; ocode_q <= out_code_i;
         shift_q <= shift_i; err_q <= 3'd0; dp_q <= dram_i;
         for (int d = 0; d < 4; d++) begin
-          cm1_q[d] <= cnt_i[17*d +: 17] - 17'd1; idx_q[d] <= '0; ddim_q[d] <= ddim_i[32*d +: 32]; da_q[d] <= dram_i;
+          ddim_q[d] <= ddim_i[32*d +: 32]; da_q[d] <= dram_i;
           padim_q[d] <= padim_i[16*d +: 16]; pa_q[d] <= 32'(pa_i);
         end
       end else if (abort_i) begin
@@ -279,14 +274,9 @@ module bf_ctrl_store #(
                 end else begin
                   dp_q <= da_q[adv] + ddim_q[adv];
                   for (int d = 0; d < 4; d++) begin
-                    if (d < 32'(adv)) begin
-                      idx_q[d] <= '0;
-                      da_q[d]  <= da_q[adv] + ddim_q[adv];
-                      pa_q[d]  <= pa_q[adv] + 32'(padim_q[adv]);
-                    end else if (d == 32'(adv)) begin
-                      idx_q[d] <= idx_q[d] + 17'd1;
-                      da_q[d]  <= da_q[d] + ddim_q[d];
-                      pa_q[d]  <= pa_q[d] + 32'(padim_q[d]);
+                    if (d <= 32'(adv)) begin
+                      da_q[d] <= da_q[adv] + ddim_q[adv];
+                      pa_q[d] <= pa_q[adv] + 32'(padim_q[adv]);
                     end
                   end
                 end
