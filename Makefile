@@ -9,7 +9,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test lint synth bench clean help
+.PHONY: all deps configure build run test check-fast lint synth bench clean help
 
 all: build
 
@@ -38,6 +38,13 @@ run: build
 ## test: the whole suite through CTest (lint, golden, RTL, synthesis smoke)
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+## check-fast: the C++ side only (golden, ISA, model, CLI on the golden backend): seconds, no Verilator
+FAST_BUILD ?= $(BUILD)-fast
+check-fast: deps
+	@if [ ! -f $(FAST_BUILD)/build.ninja ]; then cmake -S . -B $(FAST_BUILD) -G Ninja -DBF_VERILATED=OFF $(CMAKE_FLAGS); fi
+	cmake --build $(FAST_BUILD) -j $(JOBS)
+	cd $(FAST_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'golden|isa|model|cli|frontend' -LE lint
 
 ## lint: verilator -Wall, yosys and iverilog on every RTL module
 lint: deps

@@ -3,10 +3,11 @@
 #
 #   bf_config_read(<name> <prefix>)
 #     sets <prefix>_ROWS, _COLS, _WBUF_KB, _IBUF_KB, _OBUF_KB, _DRAM_BITS,
-#     _DRAM_LATENCY, _FREQ_MHZ in the caller's scope.
-#   bf_config_vparams(<name> <outvar>)
-#     sets <outvar> to the Verilator -G arguments for the RTL top level.
-set(BF_CONFIG_KEYS rows cols wbuf_kb ibuf_kb obuf_kb dram_bits dram_latency freq_mhz)
+#     _RSP_DEPTH, _DRAM_LATENCY, _FREQ_MHZ in the caller's scope.
+#   bf_config_vparams(<name> <outvar> [TOP])
+#     sets <outvar> to the Verilator -G arguments of the array
+#     (bf_array_top), or with TOP of the whole device (bf_top: + RspDepth).
+set(BF_CONFIG_KEYS rows cols wbuf_kb ibuf_kb obuf_kb dram_bits rsp_depth dram_latency freq_mhz)
 
 function(bf_config_read name prefix)
   set(file ${BF_CONFIG_DIR}/${name}.json)
@@ -25,10 +26,14 @@ function(bf_config_read name prefix)
 endfunction()
 
 function(bf_config_vparams name outvar)
+  cmake_parse_arguments(P "TOP" "" "" ${ARGN})
   bf_config_read(${name} C)
-  set(${outvar}
+  set(params
       -GRows=${C_ROWS} -GCols=${C_COLS}
       -GWbufKb=${C_WBUF_KB} -GIbufKb=${C_IBUF_KB} -GObufKb=${C_OBUF_KB}
-      -GDramBits=${C_DRAM_BITS}
-      PARENT_SCOPE)
+      -GDramBits=${C_DRAM_BITS})
+  if(P_TOP)
+    list(APPEND params -GRspDepth=${C_RSP_DEPTH})
+  endif()
+  set(${outvar} ${params} PARENT_SCOPE)
 endfunction()

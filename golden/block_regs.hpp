@@ -5,7 +5,7 @@
 // One decoder, used by the functional executor (golden/machine.cpp, which
 // checks the block structure before applying each instruction) and by the
 // performance model's rtl mode (model/rtl_model.cpp, which decodes a block
-// the compiler produced).
+// the compiler produced). The walks of a running block are golden/walk.hpp.
 #pragma once
 #include <cstdint>
 
@@ -53,31 +53,6 @@ struct BlockRegs {
   // reset()), the configuration and body instructions write theirs;
   // block-end changes nothing. A body slot given twice keeps the last one.
   void apply(const isa::Instr& in);
-};
-
-// The walk of a block's tile-loop nest (docs/isa.md, "Running a block"):
-// the index vector of the current step (t0 outermost, t7 innermost) and
-// which loops are on their last iteration. Shared by the functional
-// machine and the performance model's rtl mode.
-class TileWalk {
- public:
-  explicit TileWalk(const BlockRegs& b) : b_(b) { update(); }
-  const uint32_t* idx() const { return idx_; }
-  // last()[t]: tile loop t is on its last iteration (for Count::get).
-  const bool* last() const { return last_; }
-  // Every tile loop deeper than `level` (all of them for kIdBase) is on
-  // its last iteration (want_last) or its first one (!want_last).
-  bool deeper_all(int level, bool want_last) const;
-  // DRAM address of `stream`'s first run at this step.
-  uint32_t tile_addr(int stream) const;
-  // Moves to the next step (innermost loop first); false after the last.
-  bool next();
-
- private:
-  void update();
-  const BlockRegs& b_;
-  uint32_t idx_[isa::kTileLoops] = {};
-  bool last_[isa::kTileLoops] = {};
 };
 
 }  // namespace bf

@@ -30,6 +30,7 @@ const Field kFields[] = {
     {"obuf_kb", &ArrayConfig::obuf_kb, 1, 65536, "output buffer KB"},
     {"dram_bits", &ArrayConfig::dram_bits, 32, 8192, "DRAM bits per cycle"},
     {"dram_latency", &ArrayConfig::dram_latency, 0, 100000, "DRAM latency, cycles"},
+    {"rsp_depth", &ArrayConfig::rsp_depth, 2, 4096, "load response FIFO depth, beats"},
     {"freq_mhz", &ArrayConfig::freq_mhz, 1, 10000, "clock, MHz"},
 };
 
@@ -76,8 +77,8 @@ void validate(const ArrayConfig& cfg) {
                                " is outside [" + std::to_string(f.lo) + ", " +
                                std::to_string(f.hi) + "]");
   }
-  for (const auto* key : {"rows", "cols"}) {
-    const int v = std::string(key) == "rows" ? cfg.rows : cfg.cols;
+  for (const auto* key : {"rows", "cols", "rsp_depth"}) {
+    const int v = std::string(key) == "rows" ? cfg.rows : std::string(key) == "cols" ? cfg.cols : cfg.rsp_depth;
     if ((v & (v - 1)) != 0)
       throw std::runtime_error("config '" + cfg.name + "': " + key + " = " + std::to_string(v) +
                                " is not a power of two");
@@ -141,6 +142,9 @@ ArrayConfig load_config(const std::string& name_or_file) {
       throw std::runtime_error("config file '" + path.string() + "': unknown key '" + key + "'");
     }
   }
+  for (const auto& f : kFields)
+    if (!j.contains(f.key))
+      throw std::runtime_error("config file '" + path.string() + "': missing key '" + f.key + "'");
   validate(cfg);
   return cfg;
 }

@@ -9,17 +9,20 @@
 
 namespace bf {
 
+// The values come only from configs/*.json (load_config); every key is
+// required there, so nothing here repeats a configuration's numbers.
 struct ArrayConfig {
   std::string name;
   std::string description;
-  int rows = 16;          // N: Fusion Unit rows (reduction dimension)
-  int cols = 32;          // M: Fusion Unit columns (one output channel each)
-  int wbuf_kb = 64;       // weight buffer, N*M banks in all
-  int ibuf_kb = 32;       // input buffer, N banks
-  int obuf_kb = 16;       // output buffer, M banks of 32-bit words
-  int dram_bits = 192;    // memory port width, bits per cycle
-  int dram_latency = 50;  // cycles from request to first response beat
-  int freq_mhz = 500;     // clock used to turn cycles into time
+  int rows = 0;           // N: Fusion Unit rows (reduction dimension)
+  int cols = 0;           // M: Fusion Unit columns (one output channel each)
+  int wbuf_kb = 0;        // weight buffer, N*M banks in all
+  int ibuf_kb = 0;        // input buffer, N banks
+  int obuf_kb = 0;        // output buffer, M banks of 32-bit words
+  int dram_bits = 0;      // memory port width, bits per cycle
+  int dram_latency = 0;   // cycles from request to first response beat
+  int rsp_depth = 0;      // load response FIFO depth in beats (bf_top RspDepth)
+  int freq_mhz = 0;       // clock used to turn cycles into time
 
   int fus() const { return rows * cols; }
 };

@@ -23,8 +23,15 @@ const char* status_name(MachineStatus s) {
   return "?";
 }
 
+int BufferGeometry::dram_group(int dram_bits) {
+  int g = 1;
+  while (32 * g < dram_bits) g *= 2;
+  return g;
+}
+
 BufferGeometry BufferGeometry::of(const ArrayConfig& cfg) {
   BufferGeometry g;
+  g.dram_bits = cfg.dram_bits;
   g.rows = cfg.rows;
   g.cols = cfg.cols;
   g.ibuf_depth = int(int64_t(cfg.ibuf_kb) * 1024 / 4 / cfg.rows);
@@ -216,21 +223,20 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
               half[ls] ^= 1;
               h = half[ls];
             }
-            const uint32_t base = walk.tile_addr(ls);
-            uint32_t cnt[kDims];
-            for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[ls][d].get(walk.last());
-            uint32_t i[kDims] = {};
-            for (;;) {
-              uint32_t da = base, row = b.wr_base[ls];
-              for (int d = 0; d < kDims; ++d) da += i[d] * b.dram_dim[ls][d], row += i[d] * b.wr_dim[ls][d];
-              if (uint64_t(da) + slot.run > dram_.size())
-                return fail(MachineStatus::DramAddress, "ld-mem reads DRAM words [" + std::to_string(da) + ", +" +
-                                                            std::to_string(slot.run) + ") beyond " +
-                                                            std::to_string(dram_.size()));
-              if (uint64_t(row) + slot.run / nb > uint64_t(hdepth))
-                return fail(MachineStatus::BufferAddress, "ld-mem writes buffer rows [" + std::to_string(row) + ", +" +
-                                                              std::to_string(slot.run / nb) + ") beyond the half (" +
-                                                              std::to_string(hdepth) + ")");
+            bool ok = true;
+            for_each_run(b, ls, walk, [&](uint32_t da, uint32_t row) {
+              if (uint64_t(da) + slot.run > dram_.size()) {
+                fail(MachineStatus::DramAddress, "ld-mem reads DRAM words [" + std::to_string(da) + ", +" +
+                                                     std::to_string(slot.run) + ") beyond " +
+                                                     std::to_string(dram_.size()));
+                return ok = false;
+              }
+              if (uint64_t(row) + slot.run / nb > uint64_t(hdepth)) {
+                fail(MachineStatus::BufferAddress, "ld-mem writes buffer rows [" + std::to_string(row) + ", +" +
+                                                       std::to_string(slot.run / nb) + ") beyond the half (" +
+                                                       std::to_string(hdepth) + ")");
+                return ok = false;
+              }
               for (uint32_t k = 0; k < slot.run; ++k) {
                 const int bank = int(k % nb), a = int(h * hdepth + row + k / nb);
                 const uint32_t v = dram_[da + k];
@@ -240,45 +246,19 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
               }
               st.dram_read_bytes += 4ull * slot.run;
               st.dram_read_beats += beats(da, slot.run);
-              int d = 0;
-              for (; d < kDims; ++d) {
-                if (++i[d] < cnt[d]) break;
-                i[d] = 0;
-              }
-              if (d == kDims) break;
-            }
+              return true;
+            });
+            if (!ok) return res;
           }
           // Compute: one tile command per (group, act plane, weight plane).
           if (b.compute) {
             const bool first = walk.deeper_all(out_level, false);
-            const int pa = su.act_bits == 16 ? 2 : 1, pw = su.wgt_bits == 16 ? 2 : 1;
-            const uint32_t groups = b.grp.get(walk.last());
-            for (uint32_t g = 0; g < groups; ++g)
-              for (int sa = 0; sa < pa; ++sa)
-                for (int sw = 0; sw < pw; ++sw) {
-                  TileCmd t;
-                  t.act_bits = pa == 2 ? 8 : su.act_bits;
-                  t.wgt_bits = pw == 2 ? 8 : su.wgt_bits;
-                  t.act_signed = su.act_signed && (pa == 1 || sa == 1);
-                  t.wgt_signed = su.wgt_signed && (pw == 1 || sw == 1);
-                  t.psum_shift = 8 * (sa + sw);
-                  t.accumulate = !(first && sa == 0 && sw == 0);
-                  t.ihalf = half[kIbuf], t.whalf = half[kWbuf], t.ohalf = half[kObuf];
-                  t.ibase = b.rd_base[0] + sa * b.rd_plane[0] + g * b.rd_grp[0];
-                  t.obase = b.rd_base[1] + g * b.rd_grp[1];
-                  t.wbase = b.rd_base[2] + sw * b.rd_plane[2] + g * b.rd_grp[2];
-                  t.levels = kEngLoops;
-                  for (int l = 0; l < kEngLoops; ++l) {
-                    t.count[l] = b.eng[l].get(walk.last());
-                    t.istride[l] = b.rd_eng[0][l];
-                    t.ostride[l] = b.rd_eng[1][l];
-                    t.wstride[l] = b.rd_eng[2][l];
-                  }
-                  t.n_red = b.n_red;
-                  std::string err;
-                  ++st.tile_cmds;
-                  if (!run_tile(t, &err, &st.array_cycles)) return fail(MachineStatus::BufferAddress, err);
-                }
+            std::string err;
+            const bool ok = for_each_tile_cmd(b, walk, half, first, [&](const TileCmd& t) {
+              ++st.tile_cmds;
+              return run_tile(t, &err, &st.array_cycles);
+            });
+            if (!ok) return fail(MachineStatus::BufferAddress, err);
           }
           // Store through the write-back unit.
           if (b.st.present && walk.deeper_all(b.st.level, true)) {
@@ -286,20 +266,17 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
             const int pbits = !su.requant ? 32 : planes == 2 ? 8 : su.out_bits;
             const int E = 32 / pbits;
             const uint32_t groups = b.grp.get(walk.last()), nch = groups * uint32_t(M);
-            const uint32_t base = walk.tile_addr(kObuf);
-            uint32_t cnt[kDims];
-            for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[kObuf][d].get(walk.last());
-            uint32_t i[kDims] = {};
             const int oh = half[kObuf] * geo_.obuf_half();
-            for (;;) {
-              uint32_t da = base, pa = b.wr_base[kObuf];
-              for (int d = 0; d < kDims; ++d) da += i[d] * b.dram_dim[kObuf][d], pa += i[d] * b.wr_dim[kObuf][d];
+            bool ok = true;
+            for_each_run(b, kObuf, walk, [&](uint32_t da, uint32_t pa) {
               for (int p = 0; p < planes; ++p) {
                 const uint32_t dp = da + p * b.dram_plane[kObuf];
-                if (uint64_t(dp) + b.st.run > dram_.size())
-                  return fail(MachineStatus::DramAddress, "st-mem writes DRAM words [" + std::to_string(dp) + ", +" +
-                                                              std::to_string(b.st.run) + ") beyond " +
-                                                              std::to_string(dram_.size()));
+                if (uint64_t(dp) + b.st.run > dram_.size()) {
+                  fail(MachineStatus::DramAddress, "st-mem writes DRAM words [" + std::to_string(dp) + ", +" +
+                                                       std::to_string(b.st.run) + ") beyond " +
+                                                       std::to_string(dram_.size()));
+                  return ok = false;
+                }
                 for (uint32_t w = 0; w < b.st.run; ++w) {
                   uint32_t word = 0;
                   for (int e = 0; e < E; ++e) {
@@ -308,10 +285,12 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
                     const uint32_t g = ch / M, c = ch % M;
                     const uint64_t oa = uint64_t(pa) + uint64_t(g) * b.wr_grp[kObuf];
                     const uint64_t ba = uint64_t(b.wr_base[kBias]) + g;
-                    if (oa >= uint64_t(geo_.obuf_half()) || (su.bias && ba >= uint64_t(geo_.obuf_half())))
-                      return fail(MachineStatus::BufferAddress,
-                                  "st-mem reads OBUF word " + std::to_string(oa >= uint64_t(geo_.obuf_half()) ? oa : ba) +
-                                      " beyond the half (" + std::to_string(geo_.obuf_half()) + ")");
+                    if (oa >= uint64_t(geo_.obuf_half()) || (su.bias && ba >= uint64_t(geo_.obuf_half()))) {
+                      fail(MachineStatus::BufferAddress,
+                           "st-mem reads OBUF word " + std::to_string(oa >= uint64_t(geo_.obuf_half()) ? oa : ba) +
+                               " beyond the half (" + std::to_string(geo_.obuf_half()) + ")");
+                      return ok = false;
+                    }
                     const uint32_t acc = obuf(int(c), int(oh + oa));
                     const uint32_t bias = su.bias ? obuf(int(c), int(oh + ba)) : 0u;
                     const int64_t v = write_back(acc, bias, su);
@@ -323,13 +302,9 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
                 st.dram_write_bytes += 4ull * b.st.run;
                 st.dram_write_beats += beats(dp, b.st.run);
               }
-              int d = 0;
-              for (; d < kDims; ++d) {
-                if (++i[d] < cnt[d]) break;
-                i[d] = 0;
-              }
-              if (d == kDims) break;
-            }
+              return true;
+            });
+            if (!ok) return res;
           }
           // Advance the tile loops (innermost first).
           if (!walk.next()) break;

@@ -13,6 +13,7 @@
 
 #include "golden/config.hpp"
 #include "golden/isa.hpp"
+#include "golden/walk.hpp"
 
 namespace bf {
 
@@ -33,24 +34,18 @@ const char* status_name(MachineStatus s);
 struct BufferGeometry {
   int rows, cols;              // N, M
   int ibuf_depth, wbuf_depth, obuf_depth;  // 32-bit words per bank
+  int dram_bits;
   int ibuf_half() const { return ibuf_depth / 2; }
   int wbuf_half() const { return wbuf_depth / 2; }
   int obuf_half() const { return obuf_depth / 2; }
+  // Bank groups: the loader writes (and the store unit reads) aligned
+  // groups of G banks, G = the smallest power of two with 32*G >=
+  // dram_bits, at most the buffer's bank count (rtl/bf_pkg.sv, bank_group).
+  static int dram_group(int dram_bits);
+  int ibuf_group() const { return dram_group(dram_bits) < rows ? dram_group(dram_bits) : rows; }
+  int wbuf_group() const { return dram_group(dram_bits) < rows * cols ? dram_group(dram_bits) : rows * cols; }
+  int obuf_group() const { return dram_group(dram_bits) < cols ? dram_group(dram_bits) : cols; }
   static BufferGeometry of(const ArrayConfig& cfg);
-};
-
-// One tile command of the array's tile engine (docs/isa.md, "Tile command").
-struct TileCmd {
-  int act_bits = 8, wgt_bits = 8;  // spatial widths 2, 4, 8
-  bool act_signed = true, wgt_signed = true;
-  int psum_shift = 0;              // 0, 8 or 16
-  bool accumulate = false;         // false: OBUF = acc << shift; true: OBUF += acc << shift
-  int ihalf = 0, whalf = 0, ohalf = 0;  // buffer halves
-  uint32_t ibase = 0, wbase = 0, obase = 0;  // operand-word addresses within the half
-  int levels = 6;                  // loop nest, level 0 outermost
-  uint32_t count[6] = {1, 1, 1, 1, 1, 1};
-  uint32_t istride[6] = {}, wstride[6] = {}, ostride[6] = {};
-  int n_red = 0;                   // innermost n_red levels are summed in the column accumulators
 };
 
 struct MachineStats {

@@ -9,6 +9,7 @@
 #include "golden/isa.hpp"
 #include "golden/machine.hpp"
 #include "golden/precision.hpp"
+#include "golden/walk.hpp"
 
 namespace bf::model {
 
@@ -79,10 +80,11 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
   const int N = cfg.rows, M = cfg.cols;
   const int64_t L = opt.dram_latency >= 0 ? opt.dram_latency : cfg.dram_latency;
   const int64_t Lr = L > 0 ? L : 1;  // the DRAM model answers after at least one cycle
+  const int64_t rsp_depth = opt.rsp_depth > 0 ? opt.rsp_depth : cfg.rsp_depth;
   const uint64_t wpb = uint64_t(cfg.dram_bits) / 32;
-  const int dram_g = cfg.dram_bits <= 32 ? 1 : 1 << ilog2((cfg.dram_bits + 31) / 32);
-  const int grp_of[4] = {std::min(dram_g, N), std::min(dram_g, M), std::min(dram_g, N * M), std::min(dram_g, M)};
-  const int obuf_g = std::min(dram_g, M);
+  const BufferGeometry bg = BufferGeometry::of(cfg);
+  const int grp_of[4] = {bg.ibuf_group(), bg.obuf_group(), bg.wbuf_group(), bg.obuf_group()};
+  const int obuf_g = bg.obuf_group();
 
   // ---------------------------------------------------------- fetch
   // One beat per DramBits/32 instructions (the program starts on a beat):
@@ -105,7 +107,6 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
   int hi = 1, hw = 1;  // IBUF / WBUF halves in use (both start at 1)
 
   const SetupFields& su = b.setup;
-  const int pa = su.act_bits == 16 ? 2 : 1, pw = su.wgt_bits == 16 ? 2 : 1;
   const int out_level = b.st.present ? b.st.level : kIdBase;
   // Store packing (bf_ctrl_store): field bits, channels per word, channels per OBUF read.
   const bool two_planes = su.requant && su.out_bits == 16;
@@ -131,17 +132,12 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
       if (s == kIbuf) start = std::max(start, need_i[hi ^ 1]), hi ^= 1;
       if (s == kWbuf) start = std::max(start, need_w[hw ^ 1]), hw ^= 1;
       // Beats of every run (a beat shared by two runs is read twice).
-      const uint32_t base = tiles.tile_addr(s);
-      uint32_t cnt[kDims];
-      for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[s][d].get(tiles.last());
       uint64_t beats = 0, runs = 0;
-      for (uint32_t i3 = 0; i3 < cnt[3]; ++i3)
-        for (uint32_t i2 = 0; i2 < cnt[2]; ++i2)
-          for (uint32_t i1 = 0; i1 < cnt[1]; ++i1) {
-            uint32_t da = base + i3 * b.dram_dim[s][3] + i2 * b.dram_dim[s][2] + i1 * b.dram_dim[s][1];
-            for (uint32_t i0 = 0; i0 < cnt[0]; ++i0, da += b.dram_dim[s][0]) beats += beats_of(da, slot.run, wpb);
-            runs += cnt[0];
-          }
+      for_each_run(b, s, tiles, [&](uint32_t da, uint32_t) {
+        beats += beats_of(da, slot.run, wpb);
+        ++runs;
+        return true;
+      });
       const uint64_t words = runs * slot.run;
       // Requests: one per cycle, minus the cycles the store's beats take
       // on the port while both run; at most RspDepth in flight.
@@ -151,7 +147,7 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
         const int64_t ov = std::min(e, st_walk1) - std::max(a, st_walk0);
         if (ov > 0) req += int64_t(double(ov) * st_beat_rate + 0.5);
       }
-      if (Lr + 2 > opt.rsp_depth) req = std::max<int64_t>(req, int64_t(beats) * (Lr + 2) / opt.rsp_depth);
+      if (Lr + 2 > rsp_depth) req = std::max<int64_t>(req, int64_t(beats) * (Lr + 2) / rsp_depth);
       // Gearbox: one group of G words per cycle.
       const int64_t emits = int64_t(words / uint64_t(grp_of[s]));
       ld_idle = start + Lr + kLoadTail + std::max(req, emits);
@@ -166,31 +162,28 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
     // SCheck (8 cycles once the loads are in) and SIssue.
     if (b.compute) {
       int64_t z = std::max(t, ld_idle) + kCheckCycles;
-      const uint32_t groups = b.grp.get(tiles.last());
-      uint64_t steps = 1, outer = 1;
-      for (int l = 0; l < kEngLoops; ++l) {
-        const uint32_t n = b.eng[l].get(tiles.last());
-        steps *= n;
-        if (l < kEngLoops - b.n_red) outer *= n;
-      }
-      const uint64_t cmds = uint64_t(groups) * pa * pw;
-      for (uint64_t k = 0; k < cmds; ++k) {
+      const bool first = tiles.deeper_all(out_level, false);
+      const int halves[3] = {hi, 0, hw};  // the OBUF half does not change the timing
+      uint64_t cmds = 0, acc_outs = 0;
+      for_each_tile_cmd(b, tiles, halves, first, [&](const TileCmd& c) {
+        const uint64_t steps = c.steps(), outs = c.outputs();
         const int64_t h = std::max(z, arr_ready);
         arr_ready = h + int64_t(steps);
         last_done = arr_ready + N + M + kDoneOffset;
         z = h + 1;
-      }
+        ++cmds;
+        r.array_steps += steps;
+        r.ibuf_rd += steps * N * 32;
+        r.wbuf_rd += steps * uint64_t(N) * M * 32;
+        // OBUF: one write per output and column; a read too when accumulating.
+        r.obuf_wr += outs * M * 32;
+        if (c.accumulate) acc_outs += outs;
+        return true;
+      });
       need_i[hi] = last_done;
       need_w[hw] = last_done;
       r.tile_cmds += cmds;
-      r.array_steps += cmds * steps;
-      r.ibuf_rd += cmds * steps * N * 32;
-      r.wbuf_rd += cmds * steps * uint64_t(N) * M * 32;
-      // OBUF: one write per output and column; a read too when accumulating.
-      const uint64_t outs = cmds * outer * M * 32;
-      r.obuf_wr += outs;
-      const uint64_t acc_cmds = cmds - (tiles.deeper_all(out_level, false) ? uint64_t(groups) : 0);
-      r.obuf_rd += acc_cmds * outer * M * 32;
+      r.obuf_rd += acc_outs * M * 32;
       t = z;
     }
     // SStore: hand the store over once the previous one is finished.
@@ -209,26 +202,19 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
           wcyc += (su.bias && in) ? 2 : 1;
           reads += in ? (su.bias ? 2 : 1) : 0;
         }
-      const uint32_t base = tiles.tile_addr(kObuf);
-      uint32_t cnt[kDims];
-      for (int d = 0; d < kDims; ++d) cnt[d] = b.dim[kObuf][d].get(tiles.last());
       const int planes = two_planes ? 2 : 1;
       int64_t cyc = 0;
       uint64_t sbeats = 0, sruns = 0;
-      for (uint32_t i3 = 0; i3 < cnt[3]; ++i3)
-        for (uint32_t i2 = 0; i2 < cnt[2]; ++i2)
-          for (uint32_t i1 = 0; i1 < cnt[1]; ++i1)
-            for (uint32_t i0 = 0; i0 < cnt[0]; ++i0) {
-              const uint32_t da = base + i3 * b.dram_dim[kObuf][3] + i2 * b.dram_dim[kObuf][2] + i1 * b.dram_dim[kObuf][1] +
-                                  i0 * b.dram_dim[kObuf][0];
-              for (int p = 0; p < planes; ++p) {
-                const uint64_t nb = beats_of(da + uint32_t(p) * b.dram_plane[kObuf], run, wpb);
-                // The beat assembler: one cycle per word plus one per beat sent.
-                cyc += std::max<int64_t>(int64_t(wcyc), int64_t(run + nb));
-                sbeats += nb;
-                ++sruns;
-              }
-            }
+      for_each_run(b, kObuf, tiles, [&](uint32_t da, uint32_t) {
+        for (int p = 0; p < planes; ++p) {
+          const uint64_t nb = beats_of(da + uint32_t(p) * b.dram_plane[kObuf], run, wpb);
+          // The beat assembler: one cycle per word plus one per beat sent.
+          cyc += std::max<int64_t>(int64_t(wcyc), int64_t(run + nb));
+          sbeats += nb;
+          ++sruns;
+        }
+        return true;
+      });
       st_walk0 = walk;
       st_walk1 = walk + cyc;
       st_beat_rate = cyc > 0 ? double(sbeats) / double(cyc) : 0;

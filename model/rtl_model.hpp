@@ -46,7 +46,7 @@ struct RtlLayerStats {
 // Options of the timing model (the defaults are the RTL's).
 struct RtlModelOptions {
   int dram_latency = -1;   // -1: the configuration's dram_latency
-  int rsp_depth = 64;      // bf_top RspDepth (load response FIFO, beats)
+  int rsp_depth = -1;      // -1: the configuration's rsp_depth (bf_top RspDepth, beats)
 };
 
 // Predicts the RTL's run of an already compiled layer (the program

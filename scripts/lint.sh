@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# RTL lint: every module through `verilator --lint-only -Wall` (no waivers),
+# RTL lint: every module through `verilator --lint-only -Wall` (waivers only
+# in the source, each with its reason),
 # elaboration of every module by Yosys 0.23 (read_verilog -sv) and Icarus
 # Verilog 11 (-g2012). Exit status non-zero on any warning or error.
 #
@@ -12,7 +13,14 @@
 # by the Verilator build of tb/ctrl and by `make synth`).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t FILES < <(echo rtl/bf_pkg.sv; find rtl -name '*.sv' ! -name bf_pkg.sv | sort)
+# Every RTL file, in compile order, from the manifest (rtl/files.json);
+# a file under rtl/ that the manifest does not list is an error.
+mapfile -t FILES < <(python3 scripts/rtl_files.py all) || exit 2
+[ ${#FILES[@]} -gt 0 ] || { echo "lint: empty file list from rtl/files.json"; exit 2; }
+missing=$(comm -23 <(find rtl -name '*.sv' | sort) <(printf '%s\n' "${FILES[@]}" | sort))
+if [ -n "$missing" ]; then
+  echo "lint: not in rtl/files.json (set 'all'): $missing"; exit 1
+fi
 if [ $# -gt 0 ]; then MODS=("$@"); else
   mapfile -t MODS < <(grep -ho '^module [a-z_0-9]*' "${FILES[@]}" | awk '{print $2}' | sort)
 fi

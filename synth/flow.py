@@ -40,6 +40,30 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SYNTH = os.path.join(REPO, "synth")
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+import rtl_files  # noqa: E402  the RTL manifest (rtl/files.json)
+
+# Verilog parameters of the array / top level from a named configuration
+# (configs/<name>.json), the one source of the numbers.
+CONFIG_PARAMS = {"Rows": "rows", "Cols": "cols", "WbufKb": "wbuf_kb", "IbufKb": "ibuf_kb",
+                 "ObufKb": "obuf_kb", "DramBits": "dram_bits"}
+
+
+def resolve_block(b):
+    """A block of blocks.json with its file sets (rtl/files.json) and named
+    configuration resolved: files -> paths, config -> params."""
+    sets = b["files"] if isinstance(b["files"], list) else [b["files"]]
+    b["files"] = rtl_files.resolve(rtl_files.load(), sets)
+    if "config" in b:
+        cfg = json.load(open(os.path.join(REPO, "configs", b["config"] + ".json")))
+        params = {k: cfg[v] for k, v in CONFIG_PARAMS.items()}
+        if b["top"] == "bf_top":
+            params["RspDepth"] = cfg["rsp_depth"]
+        if b.get("params_keys"):
+            params = {k: params[k] for k in b["params_keys"]}
+        params.update(b.get("params", {}))
+        b["params"] = params
+    return b
 WIDTHS = [(a, w) for a in (2, 4, 8) for w in (2, 4, 8)]
 
 # ABC script: the Yosys default mapping for delay, then buffering of high
@@ -798,7 +822,10 @@ def main():
     libcells = parse_liberty(lib)
     nand2 = libcells["NAND2_X1"]["area"]
     dff_d_cap = libcells["DFF_X1"]["pins"]["D"][1]
-    blocks = json.load(open(os.path.join(SYNTH, "blocks.json")))["blocks"]
+    try:
+        blocks = [resolve_block(b) for b in json.load(open(os.path.join(SYNTH, "blocks.json")))["blocks"]]
+    except (ValueError, KeyError, OSError) as e:
+        sys.exit(f"synth: error: synth/blocks.json: {e}")
     wanted = [b for b in args.blocks.split(",") if b]
     if wanted:
         names = {b["name"] for b in blocks}

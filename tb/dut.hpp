@@ -5,6 +5,8 @@
 // inputs are set by the caller between ticks, away from the sampling edge.
 // Tracing is FST, opened on request, recording only the cycle window
 // [from, to] so a failing case gives a small waveform GTKWave opens directly.
+// Time runs in picoseconds at the clock set by set_clock_mhz (default
+// 500 MHz: a cycle is 2,000 ps), so the waveform shows real time.
 #pragma once
 #include <verilated.h>
 #include <verilated_fst_c.h>
@@ -12,6 +14,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace bf::tb {
@@ -25,8 +28,13 @@ class Dut {
     model_ = std::make_unique<Model>(ctx_.get(), name.c_str());
   }
   ~Dut() {
-    if (trace_) trace_->close();
+    close_trace();
     model_->final();
+  }
+  // Finishes the FST file (it is complete only after this).
+  void close_trace() {
+    if (trace_) trace_->close();
+    trace_.reset();
   }
   Dut(const Dut&) = delete;
   Dut& operator=(const Dut&) = delete;
@@ -42,9 +50,18 @@ class Dut {
     trace_ = std::make_unique<VerilatedFstC>();
     model_->trace(trace_.get(), depth);
     trace_->open(path.c_str());
+    if (!trace_->isOpen()) throw std::runtime_error("cannot write FST trace '" + path + "'");
     trace_from_ = from;
     trace_to_ = to;
   }
+
+  // The clock frequency the trace's time axis follows.
+  void set_clock_mhz(int mhz) {
+    half_period_ps_ = mhz > 0 ? uint64_t(500000 / mhz) : 1000;
+    if (half_period_ps_ == 0) half_period_ps_ = 1;
+  }
+  uint64_t period_ps() const { return 2 * half_period_ps_; }
+  uint64_t time_ps() const { return ctx_->time(); }
 
   // Evaluates combinational logic without a clock edge.
   void eval() { model_->eval(); }
@@ -54,11 +71,11 @@ class Dut {
     model_->clk_i = 0;
     model_->eval();
     dump();
-    ctx_->timeInc(1);
+    ctx_->timeInc(half_period_ps_);
     model_->clk_i = 1;
     model_->eval();
     dump();
-    ctx_->timeInc(1);
+    ctx_->timeInc(half_period_ps_);
     ++cycle_;
   }
 
@@ -79,6 +96,7 @@ class Dut {
   std::unique_ptr<Model> model_;
   std::unique_ptr<VerilatedFstC> trace_;
   uint64_t trace_from_ = 0, trace_to_ = 0, cycle_ = 0;
+  uint64_t half_period_ps_ = 1000;
 };
 
 }  // namespace bf::tb

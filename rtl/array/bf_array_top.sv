@@ -35,19 +35,20 @@
 // loader/drain side have a ready that is low while a column of the group
 // uses that bank port in the same cycle.
 //
-// Parameters (ranges checked at elaboration; configs/*.json set them):
+// Parameters (ranges checked at elaboration; a named configuration,
+// configs/*.json, sets them; the defaults are only the smallest array):
 //   Rows, Cols  array size (powers of two, 1..64 rows, 1..512 columns)
 //   WbufKb, IbufKb, ObufKb  buffer sizes in KB (bank depths must come out
 //               as powers of two >= 2 words)
 //   DramBits    loader width in bits (multiple of 32), sets the group size
 // Latency: see above and docs/array.md.
 module bf_array_top #(
-  parameter int Rows     = 16,
-  parameter int Cols     = 32,
-  parameter int WbufKb   = 64,
-  parameter int IbufKb   = 32,
-  parameter int ObufKb   = 16,
-  parameter int DramBits = 192,
+  parameter int Rows     = 2,
+  parameter int Cols     = 2,
+  parameter int WbufKb   = 1,
+  parameter int IbufKb   = 1,
+  parameter int ObufKb   = 1,
+  parameter int DramBits = 64,
   // Derived (not to be overridden).
   localparam int Loops      = 6,
   localparam int AddrBits   = 16,
@@ -62,13 +63,12 @@ module bf_array_top #(
   localparam int IDw        = $clog2(IbufDepth),
   localparam int WDw        = $clog2(WbufDepth),
   localparam int ODw        = $clog2(ObufDepth),
-  localparam int DramG      = (DramBits <= 32) ? 1 : (1 << $clog2((DramBits + 31) / 32)),
-  localparam int IbufG      = (DramG < IbufBanks) ? DramG : IbufBanks,
-  localparam int WbufG      = (DramG < WbufBanks) ? DramG : WbufBanks,
-  localparam int ObufG      = (DramG < ObufBanks) ? DramG : ObufBanks,
-  localparam int IGw        = (IbufBanks / IbufG > 1) ? $clog2(IbufBanks / IbufG) : 1,
-  localparam int WGw        = (WbufBanks / WbufG > 1) ? $clog2(WbufBanks / WbufG) : 1,
-  localparam int OGw        = (ObufBanks / ObufG > 1) ? $clog2(ObufBanks / ObufG) : 1,
+  localparam int IbufG      = bf_pkg::bank_group(DramBits, IbufBanks),
+  localparam int WbufG      = bf_pkg::bank_group(DramBits, WbufBanks),
+  localparam int ObufG      = bf_pkg::bank_group(DramBits, ObufBanks),
+  localparam int IGw        = bf_pkg::index_bits(IbufBanks / IbufG),
+  localparam int WGw        = bf_pkg::index_bits(WbufBanks / WbufG),
+  localparam int OGw        = bf_pkg::index_bits(ObufBanks / ObufG),
   localparam int PsumBits   = 17 + $clog2(Rows)
 ) (
   input  logic                        clk_i,

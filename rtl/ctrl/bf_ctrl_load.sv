@@ -30,11 +30,13 @@
 //   DramBits        memory port width
 //   Depth           response FIFO depth in beats (power of two); sets the
 //                   latency the unit hides at one beat per cycle
-// The response data sits in a bf_sram bank (Depth x DramBits; an SRAM
-// macro in synthesis), the per-beat offsets and run rows in registers.
+// Queues: per requested beat its word offset and count (bf_fifo, pushed
+// with the request: Depth entries = the credits), the beats themselves
+// (bf_sram_fifo: an SRAM bank, an SRAM macro in synthesis), and per run
+// its first buffer row (bf_fifo).
 // Latency: first buffer write 2 cycles after the first response; then up
 //   to one group per cycle (one beat per cycle when G >= Words).
-module bf_ctrl_load #(
+module bf_ctrl_load `BF_IMPORT #(
   parameter int Rows      = 2,
   parameter int Cols      = 2,
   parameter int IbufDepth = 128,
@@ -43,13 +45,13 @@ module bf_ctrl_load #(
   parameter int DramBits  = 64,
   parameter int Depth     = 16,
   localparam int Words    = DramBits / 32,
-  localparam int DramG    = (DramBits <= 32) ? 1 : (1 << $clog2((DramBits + 31) / 32)),
-  localparam int IbufG    = (DramG < Rows) ? DramG : Rows,
-  localparam int WbufG    = (DramG < Rows * Cols) ? DramG : Rows * Cols,
-  localparam int ObufG    = (DramG < Cols) ? DramG : Cols,
-  localparam int IGw      = (Rows / IbufG > 1) ? $clog2(Rows / IbufG) : 1,
-  localparam int WGw      = (Rows * Cols / WbufG > 1) ? $clog2(Rows * Cols / WbufG) : 1,
-  localparam int OGw      = (Cols / ObufG > 1) ? $clog2(Cols / ObufG) : 1,
+  localparam int DramG    = bf_pkg::dram_group(DramBits),
+  localparam int IbufG    = bf_pkg::bank_group(DramBits, Rows),
+  localparam int WbufG    = bf_pkg::bank_group(DramBits, Rows * Cols),
+  localparam int ObufG    = bf_pkg::bank_group(DramBits, Cols),
+  localparam int IGw      = bf_pkg::index_bits(Rows / IbufG),
+  localparam int WGw      = bf_pkg::index_bits(Rows * Cols / WbufG),
+  localparam int OGw      = bf_pkg::index_bits(Cols / ObufG),
   localparam int IDw      = $clog2(IbufDepth),
   localparam int WDw      = $clog2(WbufDepth),
   localparam int ODw      = $clog2(ObufDepth)
@@ -58,16 +60,9 @@ module bf_ctrl_load #(
   input  logic                    rst_ni,
   input  logic                    abort_i,       // stop issuing, drop data, drain responses
   input  logic [31:0]             mem_words_i,   // DRAM size in words
-  // Load descriptor (start_i while busy_o is low).
+  // Load descriptor (start_i while busy_o is low; run a multiple of nb).
   input  logic                    start_i,
-  input  logic [1:0]              stream_i,      // 0 IBUF, 2 WBUF, 3 bias (OBUF)
-  input  logic                    half_i,
-  input  logic [31:0]             dram_i,        // word address of run 0
-  input  logic [4*32-1:0]         ddim_i,        // DRAM stride of dim d at [32d +: 32]
-  input  logic [4*17-1:0]         cnt_i,         // count of dim d at [17d +: 17] (>= 1)
-  input  logic [15:0]             row_i,         // first row inside the half
-  input  logic [4*16-1:0]         rdim_i,        // row stride of dim d
-  input  logic [16:0]             run_i,         // words per run (multiple of nb)
+  input  `BF_T(ld_desc_t)         desc_i,
   output logic                    busy_o,
   output logic [2:0]              err_o,         // 0, 3 (buffer row) or 4 (DRAM address); held until start_i
   // Memory port (reads).
@@ -108,6 +103,24 @@ module bf_ctrl_load #(
     if (Depth < 2 || (Depth & (Depth - 1)) != 0) $fatal(1, "bf_ctrl_load: Depth must be a power of two >= 2");
     if (IbufDepth > 65536 || WbufDepth > 65536 || ObufDepth > 65536) $fatal(1, "bf_ctrl_load: banks too deep");
   end
+
+  // ------------------------------------------------------------ descriptor
+  logic [1:0]   stream_i;
+  logic         half_i;
+  logic [31:0]  dram_i;
+  logic [127:0] ddim_i;
+  logic [67:0]  cnt_i;
+  logic [15:0]  row_i;
+  logic [63:0]  rdim_i;
+  logic [16:0]  run_i;
+  assign stream_i = desc_i.stream;
+  assign half_i   = desc_i.half;
+  assign dram_i   = desc_i.dram;
+  assign ddim_i   = desc_i.ddim;
+  assign cnt_i    = desc_i.cnt;
+  assign row_i    = desc_i.row;
+  assign rdim_i   = desc_i.rdim;
+  assign run_i    = desc_i.run;
 
   // ------------------------------------------------------------ run walker
   logic        walk_q, first_q, half_q;
@@ -163,22 +176,18 @@ module bf_ctrl_load #(
   assign e_row  = {2'b0, ra_q[0]} + 34'(run_rows) > 34'(hdepth);
   assign e_run  = walk_q && first_q && (e_dram || e_row);
 
-  // Response FIFO: meta written at request, data at response, both read by
-  // the gearbox. Pointers carry one wrap bit. The data (Depth beats) is an
-  // SRAM bank (bf_sram, synchronous read): it is read every cycle at the
-  // next cycle's head (rd_ptr_d), and a response written to that very slot
-  // in the same cycle is bypassed, so the head beat is always current.
-  logic [Pw:0]        req_ptr_q, rsp_ptr_q, rd_ptr_q, rd_ptr_d;
-  logic [Ow-1:0]      foff_q [Depth];
-  logic [Nw-1:0]      fn_q [Depth];
-  logic               credit;
-  assign credit = (req_ptr_q - rd_ptr_q) < (Pw+1)'(Depth);
-
-  // Run FIFO: the physical first row of every requested run.
-  logic [Pw:0]  run_wp_q, run_rp_q;
-  logic [15:0]  run_row_q [Depth];
-  logic         run_full;
-  assign run_full = (run_wp_q - run_rp_q) == (Pw+1)'(Depth);
+  // Queues. Per requested beat (pushed with the request, popped when the
+  // gearbox takes the beat): its first word and word count; the queue's
+  // Depth entries are the credits, so the response FIFO never overflows.
+  // The beats (pushed on the response). Per run: its first physical row.
+  logic          meta_full, meta_empty, beat_empty, beat_take, rsp_take, run_full, run_pop;
+  logic [Pw:0]   meta_used, beat_used;
+  logic [Ow+Nw-1:0] meta_head;
+  logic [DramBits-1:0] hbeat;
+  logic [15:0]   run_row;
+  logic          credit, beat_full, run_empty;
+  logic [Pw:0]   run_used;
+  assign credit = !meta_full;
 
   logic grant;
   assign mem_req_valid_o = walk_q && !abort_i && !e_run && credit && !(first_q && run_full);
@@ -203,9 +212,6 @@ module bf_ctrl_load #(
   assign nx_c  = 32'(nx_os) >= Words;
   assign nx_b  = dab_q[adv] + ddb_q[adv] + 32'(nx_c);
   assign nx_o  = Ow'(nx_c ? 32'(nx_os) - Words : 32'(nx_os));
-
-  logic [15:0] row_phys;
-  assign row_phys = 16'(ra_q[0]) + (half_q ? 16'(hdepth) : 16'd0);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -256,33 +262,27 @@ module bf_ctrl_load #(
     end
   end
 
-  // ------------------------------------------------------------ FIFO writes
-  logic rsp_take;
-  assign rsp_take = mem_rsp_valid_i && rsp_ptr_q != req_ptr_q;
-
-  always_ff @(posedge clk_i) begin
-    if (grant) begin
-      foff_q[req_ptr_q[Pw-1:0]] <= Ow'(cur_off);
-      fn_q[req_ptr_q[Pw-1:0]]   <= Nw'(n);
-    end
-    if (grant && first_q) run_row_q[run_wp_q[Pw-1:0]] <= row_phys;
-  end
-
-  logic [DramBits-1:0] ram_rdata, byp_data_q;
-  logic                byp, byp_q;
-  bf_sram #(.Depth(Depth), .Width(DramBits)) u_rsp (
-    .clk_i,
-    .we_i (rsp_take), .waddr_i (rsp_ptr_q[Pw-1:0]), .wdata_i (mem_rsp_data_i),
-    .re_i (1'b1), .raddr_i (rd_ptr_d[Pw-1:0]), .rdata_o (ram_rdata)
+  // ------------------------------------------------------------ queues
+  logic [15:0] row_phys;
+  assign row_phys = 16'(ra_q[0]) + (half_q ? 16'(hdepth) : 16'd0);
+  // A response is taken while requests are outstanding (always, by the
+  // protocol); after an abort the queues drain one beat per cycle.
+  assign rsp_take = mem_rsp_valid_i && meta_used != beat_used;
+  bf_fifo #(.Depth (Depth), .Width (Ow + Nw)) u_meta (
+    .clk_i, .rst_ni, .flush_i (1'b0),
+    .push_i (grant), .data_i ({Ow'(cur_off), Nw'(n)}), .full_o (meta_full),
+    .pop_i (beat_take), .data_o (meta_head), .empty_o (meta_empty), .usage_o (meta_used)
   );
-  assign byp = rsp_take && rsp_ptr_q[Pw-1:0] == rd_ptr_d[Pw-1:0];
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) byp_q <= 1'b0;
-    else         byp_q <= byp;
-  end
-  always_ff @(posedge clk_i) begin
-    if (byp) byp_data_q <= mem_rsp_data_i;
-  end
+  bf_sram_fifo #(.Depth (Depth), .Width (DramBits)) u_beats (
+    .clk_i, .rst_ni, .flush_i (1'b0),
+    .push_i (rsp_take), .data_i (mem_rsp_data_i), .full_o (beat_full),
+    .pop_i (beat_take), .data_o (hbeat), .empty_o (beat_empty), .usage_o (beat_used)
+  );
+  bf_fifo #(.Depth (Depth), .Width (16)) u_runs (
+    .clk_i, .rst_ni, .flush_i (abort_i),
+    .push_i (grant && first_q), .data_i (row_phys), .full_o (run_full),
+    .pop_i (run_pop), .data_o (run_row), .empty_o (run_empty), .usage_o (run_used)
+  );
 
   // ------------------------------------------------------------ gearbox
   logic [31:0] gb_q [C];
@@ -293,24 +293,20 @@ module bf_ctrl_load #(
   logic [31:0] hw [Words];
   logic [Ow-1:0] hoff;
   logic [Nw-1:0] hn;
-  logic [DramBits-1:0] hbeat;
 
-  assign hbeat = byp_q ? byp_data_q : ram_rdata;
-  assign hoff  = foff_q[rd_ptr_q[Pw-1:0]];
-  assign hn    = fn_q[rd_ptr_q[Pw-1:0]];
+  assign {hoff, hn} = meta_head;
   for (genvar j = 0; j < Words; j++) begin : g_hw
     assign hw[j] = hbeat[32*j +: 32];
   end
 
   assign gs         = Fw'(1) << lg;
-  assign head       = rd_ptr_q != rsp_ptr_q;
+  assign head       = !beat_empty;
   assign emit_valid = !abort_i && fill_q >= gs;
   assign can_emit   = emit_valid && (stream_q != 2'd3 || obuf_wr_ready_i);
   assign base_fill  = fill_q - (can_emit ? gs : Fw'(0));
   assign can_app    = !abort_i && head && 32'(base_fill) + 32'(hn) <= C;
   assign fill_d     = base_fill + (can_app ? Fw'(hn) : Fw'(0));
-  assign rd_ptr_d   = abort_i ? rsp_ptr_q + (Pw+1)'(rsp_take)
-                    : can_app ? rd_ptr_q + 1'b1 : rd_ptr_q;
+  assign beat_take  = abort_i ? head : can_app;
 
   always_comb begin
     for (int i = 0; i < C; i++) begin
@@ -328,35 +324,22 @@ module bf_ctrl_load #(
   logic [16:0] wgrp;
   assign lgr    = lnb - lg;
   assign chunks = run_q >> lg;
-  assign wrow   = run_row_q[run_rp_q[Pw-1:0]] + 16'(wj_q >> lgr);
+  assign wrow   = run_row + 16'(wj_q >> lgr);
   assign wgrp   = wj_q & ((17'd1 << lgr) - 17'd1);
 
+  assign run_pop = !abort_i && can_emit && wj_q + 17'd1 == chunks;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      req_ptr_q <= '0; rsp_ptr_q <= '0; rd_ptr_q <= '0;
-      run_wp_q <= '0; run_rp_q <= '0;
       fill_q <= '0; wj_q <= '0;
       for (int i = 0; i < C; i++) gb_q[i] <= '0;
     end else begin
-      if (grant) req_ptr_q <= req_ptr_q + 1'b1;
-      if (grant && first_q) run_wp_q <= run_wp_q + 1'b1;
-      if (rsp_take) rsp_ptr_q <= rsp_ptr_q + 1'b1;
-      rd_ptr_q <= rd_ptr_d;
       if (abort_i) begin
-        run_rp_q <= run_wp_q;
         fill_q   <= '0;
         wj_q     <= '0;
       end else begin
         fill_q <= fill_d;
         for (int i = 0; i < C; i++) gb_q[i] <= gb_d[i];
-        if (can_emit) begin
-          if (wj_q + 17'd1 == chunks) begin
-            wj_q     <= '0;
-            run_rp_q <= run_rp_q + 1'b1;
-          end else begin
-            wj_q <= wj_q + 17'd1;
-          end
-        end
+        if (can_emit) wj_q <= run_pop ? '0 : wj_q + 17'd1;
       end
     end
   end
@@ -385,8 +368,8 @@ module bf_ctrl_load #(
   assign obuf_wr_mask_o  = '1;
 
   logic unused;
-  assign unused = ^{wrow, wgrp};
+  assign unused = ^{wrow, wgrp, beat_full, run_empty, run_used};
 
-  assign busy_o = walk_q || req_ptr_q != rd_ptr_q || fill_q != '0;
+  assign busy_o = walk_q || !meta_empty || fill_q != '0;
   assign err_o  = err_q;
 endmodule

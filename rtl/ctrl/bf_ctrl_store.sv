@@ -29,14 +29,13 @@
 // Latency: E/S OBUF reads per output word (twice that with bias) plus one
 //   cycle per run; a word enters the FIFO 3 cycles after its last read;
 //   a beat leaves the cycle after its last word.
-module bf_ctrl_store #(
+module bf_ctrl_store `BF_IMPORT #(
   parameter int Cols      = 2,
   parameter int ObufDepth = 128,
   parameter int DramBits  = 64,
   localparam int Words    = DramBits / 32,
-  localparam int DramG    = (DramBits <= 32) ? 1 : (1 << $clog2((DramBits + 31) / 32)),
-  localparam int ObufG    = (DramG < Cols) ? DramG : Cols,
-  localparam int OGw      = (Cols / ObufG > 1) ? $clog2(Cols / ObufG) : 1,
+  localparam int ObufG    = bf_pkg::bank_group(DramBits, Cols),
+  localparam int OGw      = bf_pkg::index_bits(Cols / ObufG),
   localparam int ODw      = $clog2(ObufDepth)
 ) (
   input  logic                  clk_i,
@@ -45,23 +44,7 @@ module bf_ctrl_store #(
   input  logic [31:0]           mem_words_i,
   // Store descriptor (start_i while busy_o is low).
   input  logic                  start_i,
-  input  logic                  half_i,
-  input  logic [31:0]           dram_i,
-  input  logic [4*32-1:0]       ddim_i,
-  input  logic [31:0]           plane_i,
-  input  logic [4*17-1:0]       cnt_i,
-  input  logic [15:0]           pa_i,
-  input  logic [4*16-1:0]       padim_i,
-  input  logic [15:0]           grp_i,        // OBUF rows between channel groups
-  input  logic [15:0]           bbase_i,      // bias rows (one per group)
-  input  logic [16:0]           groups_i,
-  input  logic [16:0]           run_i,
-  input  logic [31:0]           need_i,       // tile commands that must be done first
-  input  logic                  requant_i,
-  input  logic [1:0]            out_code_i,
-  input  logic                  relu_i,
-  input  logic                  bias_i,
-  input  logic [4:0]            shift_i,
+  input  `BF_T(st_desc_t)       desc_i,
   // Tile command counters of the sequencer.
   input  logic [31:0]           issued_i,
   input  logic [31:0]           done_i,
@@ -94,6 +77,35 @@ module bf_ctrl_store #(
   end
 
   // ------------------------------------------------------------ descriptor
+  `BF_T(wb_cfg_t) wb_i;
+  logic        half_i, requant_i, relu_i, bias_i;
+  logic [31:0] dram_i, plane_i, need_i;
+  logic [127:0] ddim_i;
+  logic [67:0] cnt_i;
+  logic [15:0] pa_i, grp_i, bbase_i;
+  logic [63:0] padim_i;
+  logic [16:0] groups_i, run_i;
+  logic [1:0]  out_code_i;
+  logic [4:0]  shift_i;
+  assign half_i     = desc_i.half;
+  assign dram_i     = desc_i.dram;
+  assign ddim_i     = desc_i.ddim;
+  assign plane_i    = desc_i.plane;
+  assign cnt_i      = desc_i.cnt;
+  assign pa_i       = desc_i.pa;
+  assign padim_i    = desc_i.padim;
+  assign grp_i      = desc_i.grp;
+  assign bbase_i    = desc_i.bbase;
+  assign groups_i   = desc_i.groups;
+  assign run_i      = desc_i.run;
+  assign need_i     = desc_i.need;
+  assign wb_i       = desc_i.wb;
+  assign requant_i  = wb_i.requant;
+  assign out_code_i = wb_i.out_prec;
+  assign relu_i     = wb_i.relu;
+  assign bias_i     = wb_i.bias;
+  assign shift_i    = wb_i.shift;
+
   logic        wait_q, walk_q, rfirst_q, half_q, p_q, bphase_q;
   logic [31:0] ddim_q [4];
   logic [31:0] da_q [4];
@@ -150,9 +162,9 @@ module bf_ctrl_store #(
   assign computes_done = (issued_i - need_q) >= (issued_i - done_i);
 
   // ------------------------------------------------------------ walker
+  logic [3:0]  fifo_used;  // words in the word FIFO
   logic        in_range, e_dram, e_buf, is_bias_rd, room, accept, last_sub, last_word;
   logic [32:0] oa, ba;
-  logic [4:0]  fifo_cnt_q;
   assign in_range   = ch_q < nch;
   assign oa         = {1'b0, pa_q[0]} + {1'b0, gofs_q};
   assign ba         = {17'b0, bbase_q} + {1'b0, g_q};
@@ -160,7 +172,7 @@ module bf_ctrl_store #(
   assign e_buf      = walk_q && !rfirst_q && in_range &&
                       (oa >= 33'(OH) || (bias_q && ba >= 33'(OH)));
   assign is_bias_rd = bias_q && !bphase_q;
-  assign room       = fifo_cnt_q <= 5'd5;
+  assign room       = fifo_used <= 4'd5;
   assign rd_valid_o = walk_q && !rfirst_q && !abort_i && in_range && room && !e_buf;
   assign rd_group_o = OGw'(c0_q >> LgO);
   assign rd_addr_o  = ODw'((half_q ? 33'(OH) : 33'd0) + (is_bias_rd ? ba : oa));
@@ -327,25 +339,27 @@ module bf_ctrl_store #(
   // the FIFO has room for every word in flight (stages B and C and the
   // one it reads now).
   localparam int FD = 8;
-  logic [31:0]   fw_q [FD];
-  logic [31:0]   fb_q [FD];
-  logic [Ow-1:0] fp_q [FD];
-  logic          fl_q [FD];
-  logic [2:0]    fwp_q, frp_q;
-  logic          push, pop;
+  localparam int FW = 32 + 32 + Ow + 1;
+  logic          push, pop, fifo_full, fifo_empty;
+  logic [FW-1:0] fifo_head;
+  logic [31:0]   f_word, f_beat;
+  logic [Ow-1:0] f_pos;
+  logic          f_last;
   assign push = c_valid_q && c_last_sub_q && !abort_i;
+  bf_fifo #(.Depth (FD), .Width (FW)) u_words (
+    .clk_i, .rst_ni, .flush_i (abort_i),
+    .push_i (push), .data_i ({word_d, c_beat_q, c_pos_q, c_last_run_q}), .full_o (fifo_full),
+    .pop_i (pop), .data_o (fifo_head), .empty_o (fifo_empty), .usage_o (fifo_used)
+  );
+  assign {f_word, f_beat, f_pos, f_last} = fifo_head;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       biasw_q <= '0;
       word_q  <= '0;
-      fwp_q <= '0; frp_q <= '0; fifo_cnt_q <= '0;
       c_valid_q <= 1'b0; c_acc_q <= 1'b0; c_last_sub_q <= 1'b0; c_last_run_q <= 1'b0; c_p_q <= 1'b0;
       c_k_q <= '0; c_lane_q <= '0; c_beat_q <= '0; c_pos_q <= '0;
       for (int j = 0; j < ObufG; j++) wbv_q[j] <= '0;
-      for (int i = 0; i < FD; i++) begin
-        fw_q[i] <= '0; fb_q[i] <= '0; fp_q[i] <= '0; fl_q[i] <= 1'b0;
-      end
     end else begin
       if (t_valid_q && t_bias_q && rd_rvalid_i) biasw_q <= rd_data_i;
       c_valid_q <= t_valid_q && !abort_i;
@@ -354,20 +368,8 @@ module bf_ctrl_store #(
         c_p_q <= t_p_q; c_k_q <= t_k_q; c_lane_q <= t_lane_q; c_beat_q <= t_beat_q; c_pos_q <= t_pos_q;
         for (int j = 0; j < ObufG; j++) wbv_q[j] <= wbv[j];
       end
-      if (c_valid_q) word_q <= c_last_sub_q ? 32'd0 : word_d;
-      if (push) begin
-        fw_q[fwp_q] <= word_d;
-        fb_q[fwp_q] <= c_beat_q;
-        fp_q[fwp_q] <= c_pos_q;
-        fl_q[fwp_q] <= c_last_run_q;
-        fwp_q <= fwp_q + 3'd1;
-      end
-      if (pop) frp_q <= frp_q + 3'd1;
-      if (abort_i) begin
-        fwp_q <= '0; frp_q <= '0; fifo_cnt_q <= '0; word_q <= '0;
-      end else begin
-        fifo_cnt_q <= fifo_cnt_q + (push ? 5'd1 : 5'd0) - (pop ? 5'd1 : 5'd0);
-      end
+      if (abort_i)        word_q <= '0;
+      else if (c_valid_q) word_q <= c_last_sub_q ? 32'd0 : word_d;
     end
   end
 
@@ -376,7 +378,7 @@ module bf_ctrl_store #(
   logic [31:0]      adata_q [Words];
   logic [Words-1:0] astrb_q;
   logic             send_q;
-  assign pop = !abort_i && !send_q && fifo_cnt_q != 5'd0;
+  assign pop = !abort_i && !send_q && !fifo_empty;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -389,10 +391,10 @@ module bf_ctrl_store #(
       end else if (abort_i && !send_q) begin
         astrb_q <= '0;
       end else if (pop) begin
-        abeat_q          <= fb_q[frp_q];
-        adata_q[fp_q[frp_q]] <= fw_q[frp_q];
-        astrb_q[fp_q[frp_q]] <= 1'b1;
-        if (32'(fp_q[frp_q]) == Words - 1 || fl_q[frp_q]) send_q <= 1'b1;
+        abeat_q         <= f_beat;
+        adata_q[f_pos]  <= f_word;
+        astrb_q[f_pos]  <= 1'b1;
+        if (32'(f_pos) == Words - 1 || f_last) send_q <= 1'b1;
       end
     end
   end
@@ -403,6 +405,9 @@ module bf_ctrl_store #(
     assign mem_req_data_o[32*i +: 32] = adata_q[i];
   end
 
-  assign busy_o = wait_q || walk_q || t_valid_q || c_valid_q || fifo_cnt_q != 5'd0 || send_q || astrb_q != '0;
+  logic unused;
+  assign unused = fifo_full;  // the walker's room check keeps the FIFO from filling
+
+  assign busy_o = wait_q || walk_q || t_valid_q || c_valid_q || !fifo_empty || send_q || astrb_q != '0;
   assign err_o  = err_q;
 endmodule

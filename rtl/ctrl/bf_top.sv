@@ -26,41 +26,46 @@
 // generators, step engine), bf_ctrl_load (DRAM -> IBUF/WBUF/OBUF bias, with
 // the gearbox), bf_ctrl_store (OBUF -> write-back -> DRAM), bf_array_top.
 //
-// Parameters (configs/*.json via cmake/BfConfig.cmake):
+// Parameters (a named configuration, configs/*.json, through
+// cmake/BfConfig.cmake or synth/blocks.json; the defaults below are only
+// the smallest legal device, so the module elaborates on its own):
 //   Rows, Cols, WbufKb, IbufKb, ObufKb, DramBits  as bf_array_top
-//   RspDepth  load response FIFO depth in beats (power of two)
-//   The defaults are the default configuration (configs/bf16x32.json); a
-//   build may also set them with the macros BF_TOP_ROWS, BF_TOP_COLS,
-//   BF_TOP_WBUF_KB, BF_TOP_IBUF_KB, BF_TOP_OBUF_KB, BF_TOP_DRAM_BITS (the
-//   hierarchical Verilator build in tb/ctrl does: Verilator 5.006 hands -G
-//   parameters on to the hierarchical child, which rejects them).
+//   RspDepth  load response FIFO depth in beats (power of two; rsp_depth)
+//   A build may also set them with the macros BF_TOP_ROWS, BF_TOP_COLS,
+//   BF_TOP_WBUF_KB, BF_TOP_IBUF_KB, BF_TOP_OBUF_KB, BF_TOP_DRAM_BITS,
+//   BF_TOP_RSP_DEPTH (the hierarchical Verilator build in tb/ctrl does,
+//   since version 5.006 of the tool hands -G parameters on to the
+//   hierarchical child, which rejects them).
 // Latency: see docs/controller.md ("Timing").
 `ifndef BF_TOP_ROWS
-`define BF_TOP_ROWS 16
+`define BF_TOP_ROWS 2
 `endif
 `ifndef BF_TOP_COLS
-`define BF_TOP_COLS 32
+`define BF_TOP_COLS 2
 `endif
 `ifndef BF_TOP_WBUF_KB
-`define BF_TOP_WBUF_KB 64
+`define BF_TOP_WBUF_KB 1
 `endif
 `ifndef BF_TOP_IBUF_KB
-`define BF_TOP_IBUF_KB 32
+`define BF_TOP_IBUF_KB 1
 `endif
 `ifndef BF_TOP_OBUF_KB
-`define BF_TOP_OBUF_KB 16
+`define BF_TOP_OBUF_KB 1
 `endif
 `ifndef BF_TOP_DRAM_BITS
-`define BF_TOP_DRAM_BITS 192
+`define BF_TOP_DRAM_BITS 64
 `endif
-module bf_top #(
+`ifndef BF_TOP_RSP_DEPTH
+`define BF_TOP_RSP_DEPTH 16
+`endif
+module bf_top `BF_IMPORT #(
   parameter int Rows     = `BF_TOP_ROWS,
   parameter int Cols     = `BF_TOP_COLS,
   parameter int WbufKb   = `BF_TOP_WBUF_KB,
   parameter int IbufKb   = `BF_TOP_IBUF_KB,
   parameter int ObufKb   = `BF_TOP_OBUF_KB,
   parameter int DramBits = `BF_TOP_DRAM_BITS,
-  parameter int RspDepth = 64,
+  parameter int RspDepth = `BF_TOP_RSP_DEPTH,
   localparam int Words   = DramBits / 32
 ) (
   input  logic                clk_i,
@@ -89,13 +94,12 @@ module bf_top #(
   localparam int IbufDepth = IbufKb * 256 / Rows;
   localparam int WbufDepth = WbufKb * 256 / (Rows * Cols);
   localparam int ObufDepth = ObufKb * 256 / Cols;
-  localparam int DramG     = (DramBits <= 32) ? 1 : (1 << $clog2((DramBits + 31) / 32));
-  localparam int IbufG     = (DramG < Rows) ? DramG : Rows;
-  localparam int WbufG     = (DramG < Rows * Cols) ? DramG : Rows * Cols;
-  localparam int ObufG     = (DramG < Cols) ? DramG : Cols;
-  localparam int IGw       = (Rows / IbufG > 1) ? $clog2(Rows / IbufG) : 1;
-  localparam int WGw       = (Rows * Cols / WbufG > 1) ? $clog2(Rows * Cols / WbufG) : 1;
-  localparam int OGw       = (Cols / ObufG > 1) ? $clog2(Cols / ObufG) : 1;
+  localparam int IbufG     = bf_pkg::bank_group(DramBits, Rows);
+  localparam int WbufG     = bf_pkg::bank_group(DramBits, Rows * Cols);
+  localparam int ObufG     = bf_pkg::bank_group(DramBits, Cols);
+  localparam int IGw       = bf_pkg::index_bits(Rows / IbufG);
+  localparam int WGw       = bf_pkg::index_bits(Rows * Cols / WbufG);
+  localparam int OGw       = bf_pkg::index_bits(Cols / ObufG);
   localparam int IDw       = $clog2(IbufDepth);
   localparam int WDw       = $clog2(WbufDepth);
   localparam int ODw       = $clog2(ObufDepth);
@@ -121,34 +125,14 @@ module bf_top #(
   );
 
   // ------------------------------------------------------------ sequencer
-  logic              ld_start, ld_half, ld_busy;
-  logic [1:0]        ld_stream;
-  logic [31:0]       ld_dram;
-  logic [4*32-1:0]   ld_ddim;
-  logic [4*17-1:0]   ld_cnt;
-  logic [15:0]       ld_row;
-  logic [4*16-1:0]   ld_rdim;
-  logic [16:0]       ld_run;
-  logic [2:0]        ld_err;
-  logic              st_start, st_half, st_busy, st_requant, st_relu, st_bias;
-  logic [31:0]       st_dram, st_plane, st_need;
-  logic [4*32-1:0]   st_ddim;
-  logic [4*17-1:0]   st_cnt;
-  logic [15:0]       st_pa, st_grp, st_bbase;
-  logic [4*16-1:0]   st_padim;
-  logic [16:0]       st_groups, st_run;
-  logic [1:0]        st_ocode;
-  logic [4:0]        st_shift;
-  logic [2:0]        st_err;
-  logic              abort;
-  logic [31:0]       issued, tdone;
-  logic [3:0]        state;
-  logic              arr_busy;
-  logic              cmd_valid, cmd_ready, cmd_as, cmd_ws, cmd_acc, tile_done;
-  logic [1:0]        cmd_pa, cmd_pw, cmd_shift;
-  logic [2:0]        cmd_nred;
-  logic [15:0]       cmd_ib, cmd_wb, cmd_ob;
-  logic [6*16-1:0]   cmd_cnt, cmd_is, cmd_ws_str, cmd_os;
+  logic                ld_start, ld_busy, st_start, st_busy, abort, arr_busy;
+  `BF_T(ld_desc_t)     ld_desc;
+  `BF_T(st_desc_t)     st_desc;
+  `BF_T(tile_cmd_t)    cmd;
+  logic [2:0]          ld_err, st_err;
+  logic [31:0]         issued, tdone;
+  logic [3:0]          state;
+  logic                cmd_valid, cmd_ready, tile_done;
 
   bf_ctrl_seq #(
     .Rows (Rows), .Cols (Cols), .IbufDepth (IbufDepth), .WbufDepth (WbufDepth), .ObufDepth (ObufDepth)
@@ -157,21 +141,10 @@ module bf_top #(
     .busy_o, .done_o, .status_o, .err_pc_o, .cycles_o, .tiles_o, .state_o (state),
     .f_req_o (f_req), .f_take_o (f_take), .f_valid_i (f_valid), .f_instr_i (f_instr), .f_pc_i (f_pc),
     .f_end_i (f_end),
-    .ld_start_o (ld_start), .ld_stream_o (ld_stream), .ld_half_o (ld_half), .ld_dram_o (ld_dram),
-    .ld_ddim_o (ld_ddim), .ld_cnt_o (ld_cnt), .ld_row_o (ld_row), .ld_rdim_o (ld_rdim), .ld_run_o (ld_run),
-    .ld_busy_i (ld_busy), .ld_err_i (ld_err),
-    .st_start_o (st_start), .st_half_o (st_half), .st_dram_o (st_dram), .st_ddim_o (st_ddim),
-    .st_plane_o (st_plane), .st_cnt_o (st_cnt), .st_pa_o (st_pa), .st_padim_o (st_padim),
-    .st_grp_o (st_grp), .st_bbase_o (st_bbase), .st_groups_o (st_groups), .st_run_o (st_run),
-    .st_need_o (st_need), .st_requant_o (st_requant), .st_out_code_o (st_ocode), .st_relu_o (st_relu),
-    .st_bias_o (st_bias), .st_shift_o (st_shift), .st_busy_i (st_busy), .st_err_i (st_err),
+    .ld_start_o (ld_start), .ld_desc_o (ld_desc), .ld_busy_i (ld_busy), .ld_err_i (ld_err),
+    .st_start_o (st_start), .st_desc_o (st_desc), .st_busy_i (st_busy), .st_err_i (st_err),
     .abort_o (abort), .issued_o (issued), .tdone_o (tdone),
-    .cmd_valid_o (cmd_valid), .cmd_ready_i (cmd_ready), .cmd_prec_a_o (cmd_pa), .cmd_prec_w_o (cmd_pw),
-    .cmd_a_signed_o (cmd_as), .cmd_w_signed_o (cmd_ws), .cmd_shift_o (cmd_shift),
-    .cmd_obuf_acc_o (cmd_acc), .cmd_n_red_o (cmd_nred),
-    .cmd_ibuf_base_o (cmd_ib), .cmd_wbuf_base_o (cmd_wb), .cmd_obuf_base_o (cmd_ob),
-    .cmd_count_o (cmd_cnt), .cmd_ibuf_stride_o (cmd_is), .cmd_wbuf_stride_o (cmd_ws_str),
-    .cmd_obuf_stride_o (cmd_os), .tile_done_i (tile_done)
+    .cmd_valid_o (cmd_valid), .cmd_ready_i (cmd_ready), .cmd_o (cmd), .tile_done_i (tile_done)
   );
 
   // ------------------------------------------------------------ load unit
@@ -196,8 +169,7 @@ module bf_top #(
     .DramBits (DramBits), .Depth (RspDepth)
   ) u_load (
     .clk_i, .rst_ni, .abort_i (abort), .mem_words_i,
-    .start_i (ld_start), .stream_i (ld_stream), .half_i (ld_half), .dram_i (ld_dram), .ddim_i (ld_ddim),
-    .cnt_i (ld_cnt), .row_i (ld_row), .rdim_i (ld_rdim), .run_i (ld_run), .busy_o (ld_busy), .err_o (ld_err),
+    .start_i (ld_start), .desc_i (ld_desc), .busy_o (ld_busy), .err_o (ld_err),
     .mem_req_valid_o (l_mvalid), .mem_req_ready_i (l_mready), .mem_req_addr_o (l_maddr),
     .mem_rsp_valid_i, .mem_rsp_data_i (mem_rsp_rdata_i),
     .ibuf_wr_valid_o (ibuf_wv), .ibuf_wr_group_o (ibuf_wg), .ibuf_wr_addr_o (ibuf_wa),
@@ -220,11 +192,7 @@ module bf_top #(
 
   bf_ctrl_store #(.Cols (Cols), .ObufDepth (ObufDepth), .DramBits (DramBits)) u_store (
     .clk_i, .rst_ni, .abort_i (abort), .mem_words_i,
-    .start_i (st_start), .half_i (st_half), .dram_i (st_dram), .ddim_i (st_ddim), .plane_i (st_plane),
-    .cnt_i (st_cnt), .pa_i (st_pa), .padim_i (st_padim), .grp_i (st_grp), .bbase_i (st_bbase),
-    .groups_i (st_groups), .run_i (st_run), .need_i (st_need), .requant_i (st_requant),
-    .out_code_i (st_ocode), .relu_i (st_relu), .bias_i (st_bias), .shift_i (st_shift),
-    .issued_i (issued), .done_i (tdone), .busy_o (st_busy), .err_o (st_err),
+    .start_i (st_start), .desc_i (st_desc), .issued_i (issued), .done_i (tdone), .busy_o (st_busy), .err_o (st_err),
     .rd_valid_o (obuf_rv), .rd_ready_i (obuf_rready), .rd_group_o (obuf_rg), .rd_addr_o (obuf_ra),
     .rd_rvalid_i (obuf_rvalid), .rd_data_i (obuf_rd),
     .mem_req_valid_o (s_mvalid), .mem_req_ready_i (s_mready), .mem_req_addr_o (s_maddr),
@@ -251,6 +219,25 @@ module bf_top #(
   end
 
   // ------------------------------------------------------------ the array
+  logic [1:0]  cmd_pa, cmd_pw, cmd_shift;
+  logic        cmd_as, cmd_ws, cmd_acc;
+  logic [2:0]  cmd_nred;
+  logic [15:0] cmd_ib, cmd_wb, cmd_ob;
+  logic [6*16-1:0] cmd_cnt, cmd_is, cmd_ws_str, cmd_os;
+  assign cmd_pa     = cmd.prec_a;
+  assign cmd_pw     = cmd.prec_w;
+  assign cmd_as     = cmd.a_signed;
+  assign cmd_ws     = cmd.w_signed;
+  assign cmd_shift  = cmd.psum_shift;
+  assign cmd_acc    = cmd.obuf_acc;
+  assign cmd_nred   = cmd.n_red;
+  assign cmd_ib     = cmd.ibuf_base;
+  assign cmd_wb     = cmd.wbuf_base;
+  assign cmd_ob     = cmd.obuf_base;
+  assign cmd_cnt    = cmd.count;
+  assign cmd_is     = cmd.ibuf_stride;
+  assign cmd_ws_str = cmd.wbuf_stride;
+  assign cmd_os     = cmd.obuf_stride;
   bf_array_top #(
     .Rows (Rows), .Cols (Cols), .WbufKb (WbufKb), .IbufKb (IbufKb), .ObufKb (ObufKb), .DramBits (DramBits)
   ) u_array (

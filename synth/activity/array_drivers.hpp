@@ -53,18 +53,8 @@ struct TileCounts {
   uint64_t steps = 0;
 };
 
-// array_4x4 of synth/blocks.json.
-inline ArrayConfig array4x4_config() {
-  ArrayConfig c;
-  c.name = "array_4x4";
-  c.rows = 4;
-  c.cols = 4;
-  c.wbuf_kb = 2;
-  c.ibuf_kb = 1;
-  c.obuf_kb = 1;
-  c.dram_bits = 64;
-  return c;
-}
+// array_4x4 of synth/blocks.json: the named configuration bf4x4.
+inline ArrayConfig array4x4_config() { return load_config("bf4x4"); }
 
 // Matrices A (P x K) and W (K x C) filled from the workload's operand stream
 // (pair i gives A's element i and W's element i).

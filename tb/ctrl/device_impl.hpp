@@ -3,6 +3,7 @@
 // parameters, e.g. the tests' 192-bit-port bf2x2, and call run_model
 // directly).
 #pragma once
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -18,40 +19,66 @@
 namespace bf::tb::detail {
 
 
-// Signals worth seeing first, grouped (hierarchy as Verilator traces it).
+// Signals worth seeing first, grouped as the data flows (hierarchy as
+// Verilator traces it). Resolved against the trace after the run
+// (resolve_groups): a name the RTL no longer has is an error, not a
+// silently missing trace.
 inline std::vector<WaveGroup> wave_groups(const ArrayConfig& cfg) {
   const std::string t = "TOP.bf_top.";
-  const int words = cfg.dram_bits / 32;
+  auto sig = [&](const std::string& n) { return WaveSignal{t + n}; };
   std::vector<WaveGroup> g;
-  g.push_back({"controller", {{t + "clk_i"}, {t + "busy_o"}, {t + "done_o"}, {t + "status_o", 3},
-                              {t + "u_seq.state_q", 4}, {t + "u_fetch.pc_q", 32}, {t + "u_seq.f_instr_i", 32},
-                              {t + "u_seq.issued_q", 32}, {t + "u_seq.tdone_q", 32}, {t + "u_seq.hi_q"},
-                              {t + "u_seq.hw_q"}, {t + "u_seq.ho_q"}, {t + "cycles_o", 64}}});
-  g.push_back({"memory port", {{t + "mem_req_valid_o"}, {t + "mem_req_ready_i"}, {t + "mem_req_we_o"},
-                               {t + "mem_req_addr_o", 32}, {t + "mem_req_wstrb_o", words},
-                               {t + "mem_req_wdata_o", cfg.dram_bits}, {t + "mem_rsp_valid_i"},
-                               {t + "mem_rsp_rdata_i", cfg.dram_bits}}});
-  g.push_back({"load / store units", {{t + "u_load.walk_q"}, {t + "u_load.stream_q", 2}, {t + "u_load.busy_o"},
-                                      {t + "u_load.fill_q", 8}, {t + "u_store.wait_q"}, {t + "u_store.walk_q"},
-                                      {t + "u_store.busy_o"}, {t + "u_store.send_q"}}});
-  g.push_back({"tile commands", {{t + "u_array.cmd_valid_i"}, {t + "u_array.cmd_ready_o"},
-                                 {t + "u_array.cmd_ibuf_base_i", 16}, {t + "u_array.cmd_wbuf_base_i", 16},
-                                 {t + "u_array.cmd_obuf_base_i", 16}, {t + "u_array.cmd_obuf_acc_i"},
-                                 {t + "u_array.done_o"}, {t + "u_array.stat_steps_o", 32}}});
-  WaveGroup rows{"per-row inputs (IBUF -> row edge)", {}};
-  for (int r = 0; r < cfg.rows && r < 16; ++r)
-    rows.signals.push_back({t + "u_array.g_row[" + std::to_string(r) + "].rdata", 32});
+  g.push_back({"controller",
+               {sig("clk_i"), sig("busy_o"), sig("done_o"), sig("status_o"), sig("u_seq.state_q"),
+                sig("u_fetch.pc_q"), sig("u_seq.f_instr_i"), sig("u_seq.issued_q"), sig("u_seq.tdone_q"),
+                sig("u_seq.hi_q"), sig("u_seq.hw_q"), sig("u_seq.ho_q"), sig("cycles_o")},
+               {}});
+  g.push_back({"memory port",
+               {sig("mem_req_valid_o"), sig("mem_req_ready_i"), sig("mem_req_we_o"), sig("mem_req_addr_o"),
+                sig("mem_req_wstrb_o"), sig("mem_req_wdata_o"), sig("mem_rsp_valid_i"), sig("mem_rsp_rdata_i")},
+               {}});
+  g.push_back({"units",
+               {},
+               {{"load unit (DRAM -> buffers)",
+                 {sig("u_load.start_i"), sig("u_load.walk_q"), sig("u_load.stream_q"), sig("u_load.busy_o"),
+                  sig("u_load.fill_q"), sig("u_load.err_o")},
+                 {}},
+                {"store unit (OBUF -> write-back -> DRAM)",
+                 {sig("u_store.start_i"), sig("u_store.wait_q"), sig("u_store.walk_q"), sig("u_store.busy_o"),
+                  sig("u_store.send_q"), sig("u_store.err_o")},
+                 {}}}});
+  g.push_back({"tile commands",
+               {sig("u_array.cmd_valid_i"), sig("u_array.cmd_ready_o"), sig("u_array.cmd_ibuf_base_i"),
+                sig("u_array.cmd_wbuf_base_i"), sig("u_array.cmd_obuf_base_i"), sig("u_array.cmd_obuf_acc_i"),
+                sig("u_array.done_o"), sig("u_array.stat_steps_o")},
+               {}});
+  WaveGroup rows{"per-row inputs (IBUF -> row edge)", {}, {}};
+  for (int r = 0; r < cfg.rows && r < 16; ++r) rows.signals.push_back(sig("u_array.g_row[" + std::to_string(r) + "].rdata"));
   g.push_back(rows);
-  WaveGroup cols{"per-column sums (bottom of the array)", {}};
+  WaveGroup cols{"per-column sums (bottom of the array)", {}, {}};
   for (int c = 0; c < cfg.cols && c < 32; ++c)
-    cols.signals.push_back({t + "u_array.g_col[" + std::to_string(c) + "].u_out.acc_q", 32, true});
+    cols.signals.push_back({t + "u_array.g_col[" + std::to_string(c) + "].u_out.acc_q", 0, true});
   g.push_back(cols);
-  g.push_back({"buffer ports", {{t + "u_array.ibuf_wr_valid_i"}, {t + "u_array.ibuf_wr_addr_i", 16},
-                                {t + "u_array.wbuf_wr_valid_i"}, {t + "u_array.wbuf_wr_addr_i", 16},
-                                {t + "u_array.obuf_wr_valid_i"}, {t + "u_array.obuf_wr_ready_o"},
-                                {t + "u_array.obuf_rd_valid_i"}, {t + "u_array.obuf_rd_ready_o"},
-                                {t + "u_array.obuf_rd_addr_i", 16}}});
+  g.push_back({"buffer ports",
+               {sig("u_array.ibuf_wr_valid_i"), sig("u_array.ibuf_wr_addr_i"), sig("u_array.wbuf_wr_valid_i"),
+                sig("u_array.wbuf_wr_addr_i"), sig("u_array.obuf_wr_valid_i"), sig("u_array.obuf_wr_ready_o"),
+                sig("u_array.obuf_rd_valid_i"), sig("u_array.obuf_rd_ready_o"), sig("u_array.obuf_rd_addr_i")},
+               {}});
   return g;
+}
+
+// The GTKWave save file of a finished trace: groups resolved against it,
+// opening on the first cycles of the window.
+inline void write_device_gtkw(const std::string& fst, const ArrayConfig& cfg, uint64_t from_cycle,
+                              uint64_t last_cycle, uint64_t period_ps) {
+  std::string gtkw = fst;
+  const auto dot = gtkw.rfind('.');
+  gtkw = (dot == std::string::npos ? gtkw : gtkw.substr(0, dot)) + ".gtkw";
+  WaveView view;
+  view.start = from_cycle * period_ps;
+  const uint64_t shown = std::min<uint64_t>(last_cycle > from_cycle ? last_cycle - from_cycle : 1, 200);
+  view.end = view.start + shown * period_ps;
+  view.marker = view.start;
+  write_gtkw(gtkw, fst, resolve_groups(fst, wave_groups(cfg)), view);
 }
 
 // Runs one program on a Verilated bf_top whose parameters are those of cfg.
@@ -70,13 +97,8 @@ DeviceResult run_model(const ArrayConfig& cfg, const std::vector<uint32_t>& prog
   if (!prog.empty()) mem.write_bytes(prog_base * 4, prog.data(), prog.size() * 4);
 
   Dut<Model> dut("TOP");  // trace root "TOP", as the .gtkw paths
-  if (!opt.trace.empty()) {
-    dut.open_trace(opt.trace, opt.trace_from, opt.trace_to);
-    std::string gtkw = opt.trace;
-    const auto dot = gtkw.rfind('.');
-    gtkw = (dot == std::string::npos ? gtkw : gtkw.substr(0, dot)) + ".gtkw";
-    write_gtkw(gtkw, opt.trace, wave_groups(cfg));
-  }
+  dut.set_clock_mhz(cfg.freq_mhz);
+  if (!opt.trace.empty()) dut.open_trace(opt.trace, opt.trace_from, opt.trace_to);
   dut->start_i = 0;
   dut->mem_req_ready_i = 0;
   dut->mem_rsp_valid_i = 0;
@@ -134,6 +156,11 @@ DeviceResult run_model(const ArrayConfig& cfg, const std::vector<uint32_t>& prog
   res.write_bytes = mem.bytes_written();
   res.write_payload_bytes = mem.payload_bytes_written();
   if (data_words) mem.read_bytes(0, dram.data(), data_words * 4);
+  if (!opt.trace.empty()) {
+    dut.close_trace();
+    write_device_gtkw(opt.trace, cfg, opt.trace_from, std::min<uint64_t>(dut.cycle(), opt.trace_to),
+                      dut.period_ps());
+  }
   return res;
 }
 

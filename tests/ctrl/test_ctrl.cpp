@@ -3,7 +3,11 @@
 // statuses; the memory traffic and cycle counts against the machine.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "golden/compiler.hpp"
@@ -277,6 +281,93 @@ TEST(Ctrl, WatchdogStopsALongRun) {
   EXPECT_TRUE(r.watchdog);
   EXPECT_FALSE(r.ok());
   EXPECT_NE(r.message.find("watchdog"), std::string::npos);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- waveforms
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("bf_test_ctrl_" + std::to_string(::getpid()) + "_" + name))
+      .string();
+}
+
+// A traced run: the FST's time axis is the configuration's clock (500 MHz:
+// 2,000 ps a cycle), and every signal the .gtkw names exists in the trace
+// with the width the save file gives it; the load and store units are
+// separate, labelled sub-groups; the view starts at the window.
+TEST(Ctrl, TraceGroupsResolveAgainstTheModelAndTimeIsReal) {
+  const ArrayConfig cfg = load_config("bf2x2");
+  const std::string fst = temp_path("w.fst"), gtkw = temp_path("w.gtkw");
+  std::mt19937 rng(3);
+  const LayerDesc l = make_fc(1, 8, 4);
+  const CompiledLayer c = compile(l, cfg);
+  std::vector<uint32_t> dram(c.dram_words, 0u);
+  put_input(c, random_values(rng, 8, l.act), dram);
+  put_weights(c, random_values(rng, 32, l.wgt), dram);
+  tb::DeviceOptions opt;
+  opt.trace = fst;
+  opt.trace_from = 10;
+  const tb::DeviceResult r = tb::run_device(cfg, c.program(), dram, opt);
+  ASSERT_TRUE(r.ok()) << r.message;
+  void* ctx = fstReaderOpen(fst.c_str());
+  ASSERT_NE(ctx, nullptr);
+  EXPECT_EQ(int(fstReaderGetTimescale(ctx)), -12);  // picoseconds
+  const uint64_t period = 1000000 / uint64_t(cfg.freq_mhz);
+  EXPECT_GE(fstReaderGetEndTime(ctx), r.cycles * period);
+  EXPECT_EQ(fstReaderGetStartTime(ctx), 10 * period);
+  fstReaderClose(ctx);
+  const auto vars = tb::fst_variables(fst);
+  std::ifstream g(gtkw);
+  ASSERT_TRUE(g.good()) << gtkw;
+  std::string line, prev;
+  int signals = 0;
+  bool load_group = false, store_group = false;
+  while (std::getline(g, line)) {
+    if (line.rfind("-load unit", 0) == 0) load_group = true;
+    if (line.rfind("-store unit", 0) == 0) store_group = true;
+    if (line.rfind("[timestart] ", 0) == 0) EXPECT_EQ(std::stoull(line.substr(12)), 10 * period);
+    if (line.rfind("TOP.", 0) != 0) continue;
+    ++signals;
+    std::string name = line;
+    int width = 1;
+    if (const auto br = line.rfind('['); br != std::string::npos && line.back() == ']' &&
+                                         line.find(':', br) != std::string::npos) {
+      name = line.substr(0, br);
+      width = std::stoi(line.substr(br + 1)) + 1;
+    }
+    const auto it = vars.find(name);
+    ASSERT_NE(it, vars.end()) << name << " is in the .gtkw but not in the trace";
+    EXPECT_EQ(it->second, width) << name;
+  }
+  EXPECT_GT(signals, 40);
+  EXPECT_TRUE(load_group && store_group);
+  std::filesystem::remove(fst);
+  std::filesystem::remove(gtkw);
+}
+
+// A group naming a signal the model does not trace (an RTL rename) is an
+// error that names it, not a silently empty row in the viewer.
+TEST(Ctrl, MissingWaveSignalIsAnError) {
+  const ArrayConfig cfg = load_config("bf2x2");
+  const std::string fst = temp_path("m.fst");
+  const CompiledLayer c = compile(make_fc(1, 8, 4), cfg);
+  std::vector<uint32_t> dram(c.dram_words, 0u);
+  tb::DeviceOptions opt;
+  opt.trace = fst;
+  ASSERT_TRUE(tb::run_device(cfg, c.program(), dram, opt).ok());
+  std::vector<tb::WaveGroup> groups = tb::detail::wave_groups(cfg);
+  groups[0].signals.push_back({"TOP.bf_top.u_seq.no_such_q"});
+  try {
+    tb::resolve_groups(fst, groups);
+    FAIL() << "no error for a missing signal";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("TOP.bf_top.u_seq.no_such_q"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("controller"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(fst);
+  std::filesystem::remove(fst.substr(0, fst.size() - 4) + ".gtkw");
 }
 
 }  // namespace

@@ -1,0 +1,108 @@
+// Host-side image, weight and bias helpers of a compiled layer: NCHW /
+// OIHW tensors to and from the DRAM layouts (docs/isa.md, "DRAM layouts").
+#include <stdexcept>
+
+#include "golden/compiler.hpp"
+#include "golden/compiler/geometry.hpp"
+#include "golden/precision.hpp"
+
+namespace bf {
+
+using compiler::round_up;
+
+
+namespace {
+void set_field(std::vector<uint32_t>& dram, uint64_t word, int shift, int bits, uint64_t v) {
+  const uint32_t mask = bits == 32 ? 0xffffffffu : ((1u << bits) - 1) << shift;
+  dram.at(word) = (dram.at(word) & ~mask) | ((uint32_t(v) << shift) & mask);
+}
+uint64_t pixel_of(const ActLayout& l, int b, int y, int x) {
+  return (uint64_t(b) * l.height + y + l.halo) * l.width + x + l.halo;
+}
+}  // namespace
+
+void put_image(const ActLayout& l, const std::vector<int64_t>& v, std::vector<uint32_t>& dram) {
+  const int H = l.height - 2 * l.halo, W = l.width - 2 * l.halo, C = l.channels;
+  if (v.size() != size_t(l.batch) * C * H * W) throw std::runtime_error("put_image: wrong element count");
+  const Operand op{l.bits, l.is_signed};
+  for (int b = 0; b < l.batch; ++b)
+    for (int c = 0; c < C; ++c)
+      for (int y = 0; y < H; ++y)
+        for (int x = 0; x < W; ++x) {
+          const int64_t e = v[((size_t(b) * C + c) * H + y) * W + x];
+          if (l.bits != 32 && !fits(e, op))
+            throw std::runtime_error("put_image: value " + std::to_string(e) + " outside " + describe(op));
+          const uint64_t px = l.base + pixel_of(l, b, y, x) * l.pixel_words();
+          const int E = l.per_word(), pb = 32 / E;
+          for (int p = 0; p < l.planes(); ++p)
+            set_field(dram, px + p * l.plane_words() + c / E, (c % E) * pb, pb, uint64_t(e) >> (8 * p));
+        }
+}
+
+std::vector<int64_t> get_image(const ActLayout& l, const std::vector<uint32_t>& dram) {
+  const int H = l.height - 2 * l.halo, W = l.width - 2 * l.halo, C = l.channels;
+  std::vector<int64_t> v(size_t(l.batch) * C * H * W);
+  for (int b = 0; b < l.batch; ++b)
+    for (int c = 0; c < C; ++c)
+      for (int y = 0; y < H; ++y)
+        for (int x = 0; x < W; ++x) {
+          const uint64_t px = l.base + pixel_of(l, b, y, x) * l.pixel_words();
+          const int E = l.per_word(), pb = 32 / E;
+          uint64_t raw = 0;
+          for (int p = 0; p < l.planes(); ++p)
+            raw |= uint64_t((dram.at(px + p * l.plane_words() + c / E) >> ((c % E) * pb)) &
+                            (pb == 32 ? 0xffffffffu : (1u << pb) - 1))
+                   << (8 * p);
+          v[((size_t(b) * C + c) * H + y) * W + x] = extend(raw, l.bits, l.is_signed);
+        }
+  return v;
+}
+
+void put_input(const CompiledLayer& c, const std::vector<int64_t>& nchw, std::vector<uint32_t>& dram) {
+  put_image(c.input, nchw, dram);
+}
+
+std::vector<int64_t> get_output(const CompiledLayer& c, const std::vector<uint32_t>& dram) {
+  return get_image(c.output, dram);
+}
+
+void put_weights(const CompiledLayer& cl, const std::vector<int64_t>& w, std::vector<uint32_t>& dram) {
+  const LayerDesc& l = cl.layer;
+  const Tiling& t = cl.tiling;
+  const int N = cl.cfg.rows, M = cl.cfg.cols, KH = l.kernel_h, KW = l.kernel_w, IC = l.in_c;
+  const int wb = hw_bits(l.wgt.bits), ab = hw_bits(l.act.bits);
+  const int W = wb == 16 ? 8 : wb, A = ab == 16 ? 8 : ab, pw = wb == 16 ? 2 : 1;
+  const int L = 64 / (A * W), Ein = 32 / A, P = W / 2, Pw = A / 2;
+  const int toc = t.groups * M;
+  const int64_t kwt = round_up(t.kc, Pw);
+  const uint64_t tile_words = uint64_t(t.wbuf_words) * N * M;
+  if (w.size() != size_t(l.out_c) * IC * KH * KW) throw std::runtime_error("put_weights: wrong element count");
+  for (uint64_t k = 0; k < cl.weight_words; ++k) dram.at(cl.weight_base + k) = 0;
+  for (int oc = 0; oc < l.out_c; ++oc)
+    for (int ic = 0; ic < IC; ++ic)
+      for (int kh = 0; kh < KH; ++kh)
+        for (int kw = 0; kw < KW; ++kw) {
+          const int64_t v = w[((size_t(oc) * IC + ic) * KH + kh) * KW + kw];
+          if (!fits(v, l.wgt))
+            throw std::runtime_error("put_weights: value " + std::to_string(v) + " outside " + describe(l.wgt));
+          const int ot = oc / toc, g = (oc % toc) / M, col = oc % M, kt = kh / t.tkh, khl = kh % t.tkh;
+          const int j = ic / (N * Ein), r = (ic / Ein) % N, e = ic % Ein, q = e / L, ln = e % L;
+          const int u = j / t.tj;
+          const int64_t kcl = int64_t(j - u * t.tj) * P + q;
+          for (int sw = 0; sw < pw; ++sw) {
+            const int64_t a = ((int64_t(sw) * t.groups + g) * t.tkh * KW + khl * KW + kw) * kwt + kcl;
+            const uint64_t word = cl.weight_base + ((uint64_t(ot) * t.nk + kt) * t.ni + u) * tile_words +
+                                  uint64_t(a / Pw) * N * M + uint64_t(r) * M + col;
+            set_field(dram, word, int(a % Pw) * L * W + ln * W, W, uint64_t(v) >> (8 * sw));
+          }
+        }
+}
+
+void put_bias(const CompiledLayer& c, const std::vector<int64_t>& bias, std::vector<uint32_t>& dram) {
+  if (!c.layer.bias) throw std::runtime_error("put_bias: layer '" + c.layer.name + "' has no bias");
+  if (bias.size() != size_t(c.layer.out_c)) throw std::runtime_error("put_bias: wrong element count");
+  for (uint64_t k = 0; k < c.bias_words; ++k) dram.at(c.bias_base + k) = 0;
+  for (size_t k = 0; k < bias.size(); ++k) dram.at(c.bias_base + k) = uint32_t(bias[k]);
+}
+
+}  // namespace bf

@@ -1,0 +1,79 @@
+// The space of tilings of a layer (docs/isa.md, "Compiler"): tile sizes of
+// the batch (b), output rows (h), output columns (w), output-channel groups
+// (o), kernel rows (k) and input-channel word groups (i) whose tile fits
+// half of each buffer, and the orders of the tile loops. A search walks
+// the space and asks the cost function (cost.hpp) which candidate is
+// better; neither knows about the other.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "golden/compiler.hpp"
+#include "golden/compiler/geometry.hpp"
+
+namespace bf::compiler {
+
+// Tile sizes worth trying for a dimension of size d (largest first): every
+// size up to 64, beyond it the sizes that split d evenly into k tiles and
+// the powers of two; `forced` (CompileOptions) narrows it to one size.
+std::vector<int> tile_sizes(int d, int forced, const char* what, const LayerDesc& l);
+
+// Calls f(const Tiling&) for every tiling whose tile fits half of each
+// buffer (and 16-bit buffer addresses), sizes and buffer words filled in,
+// order empty; in a fixed order (kernel-row tiles, ic tiles, oc groups,
+// batch, rows, columns; largest first).
+template <class F>
+void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions& opt, F&& f);
+
+// The orders of the tile loops with more than one tile (a permutation of
+// those of "bhwo"; the reduction loops k, i always follow, innermost), or
+// the forced order's restriction to them; empty when the forced order does
+// not name exactly these loops.
+std::vector<std::string> loop_orders(const Tiling& t, const CompileOptions& opt);
+
+// ---------------------------------------------------------------- implementation
+
+template <class F>
+void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions& opt, F&& f) {
+  const auto tj_c = tile_sizes(g.word_groups, opt.tj, "tj", l);
+  const auto g_c = tile_sizes(g.oc_groups, opt.groups, "groups", l);
+  const auto tb_c = tile_sizes(g.batch, opt.tb, "tb", l);
+  const auto th_c = tile_sizes(g.out_h, opt.toh, "toh", l);
+  const auto tw_c = tile_sizes(g.out_w, opt.tow, "tow", l);
+  std::vector<int> tk_c;
+  for (int d = g.kernel_h; d >= 1; --d)
+    if (g.kernel_h % d == 0 && (!opt.tkh || opt.tkh == d)) tk_c.push_back(d);
+  if (tk_c.empty()) layer_error(l, "forced tkh " + std::to_string(opt.tkh) + " does not divide the kernel height");
+  const int P = g.act_opwords_per_word, Pw = g.wgt_opwords_per_word;
+  for (int tkh : tk_c)
+    for (int tj : tj_c) {
+      const int ni = cdiv(g.word_groups, tj), nk = g.kernel_h / tkh;
+      const int kc = ni == 1 ? g.chunks_one_tile : tj * P;
+      const int64_t wrows_g = int64_t(g.wgt_planes) * tkh * g.kernel_w * round_up(kc, Pw) / Pw;
+      for (int G : g_c) {
+        const int no = cdiv(g.oc_groups, G), toc = G * g.cols;
+        if (no > 1 && toc % g.out_per_word) continue;  // oc tiles must start on a word
+        const int64_t wrows = G * wrows_g;
+        if (wrows > g.wbuf_half || wrows * Pw > kAddrLimit) continue;
+        for (int tb : tb_c)
+          for (int toh : th_c)
+            for (int tow : tw_c) {
+              const int64_t tih = int64_t(toh - 1) * g.stride + tkh, tiw = int64_t(tow - 1) * g.stride + g.kernel_w;
+              const int64_t irows = tb * tih * tiw * g.act_planes * tj;
+              if (irows > g.ibuf_half || irows * P > kAddrLimit) continue;
+              const int64_t tp = int64_t(tb) * toh * tow;
+              const int64_t orows = G * tp + (g.bias ? G : 0);
+              if (orows > g.obuf_half || orows > kAddrLimit) continue;
+              Tiling t;
+              t.tb = tb, t.toh = toh, t.tow = tow, t.groups = G, t.tkh = tkh, t.tj = tj, t.kc = kc;
+              t.nb = cdiv(g.batch, tb), t.nh = cdiv(g.out_h, toh), t.nw = cdiv(g.out_w, tow);
+              t.no = no, t.nk = nk, t.ni = ni;
+              t.ibuf_words = int(irows), t.wbuf_words = int(wrows), t.obuf_words = int(orows);
+              t.order.clear();
+              f(static_cast<const Tiling&>(t));
+            }
+      }
+    }
+}
+
+}  // namespace bf::compiler

@@ -1,0 +1,221 @@
+// bf_ctrl_issue: the tile-command issuer of one step (docs/isa.md,
+// "Running a block", step 3): first the buffer-address check of the
+// step's tile commands, then one command per (group g, activation plane
+// sa, weight plane sw) to the array.
+//
+// Check (check_i while the sequencer is in its check state, go_i when it
+// may proceed): 8 cycles. Cycle ck = 0..5 adds (count_ck - 1) * stride_ck
+// of each buffer to its largest address, cycle 6 the group stride, cycle
+// 7 compares base + largest address (+ the plane stride of a 16-bit
+// operand) with the half: check_ok_o or check_err_o (status 3) in that
+// cycle. The count and the three strides of a cycle are selected one
+// cycle ahead into registers, so a check cycle is one 16x16 multiply and
+// an add. Only the outer (non-reduction) levels and the group move the
+// OBUF address.
+// Issue (issue_i): cmd_valid_o with the command for (g, sa, sw); on
+// cmd_ready_i the next one (sw fastest, then sa, then g); last_o marks
+// the step's last command, fire_o an accepted one.
+//
+//   command: precisions (16-bit operands run as 8-bit planes), signs (the
+//   low plane of a 16-bit operand is unsigned), psum shift sa + sw (x 8),
+//   accumulate = !(first_i && sa == 0 && sw == 0), bases = half offset +
+//   base + plane * plane stride + g * group stride, the six levels'
+//   counts and strides, n_red.
+//
+// Parameters:
+//   IbufDepth, WbufDepth, ObufDepth  bank depths in 32-bit words (halves
+//                                    are half of it)
+// Latency: check 8 cycles after go_i rises (held); one command per cycle
+//   the array accepts.
+module bf_ctrl_issue `BF_IMPORT #(
+  parameter int IbufDepth = 128,
+  parameter int WbufDepth = 64,
+  parameter int ObufDepth = 128
+) (
+  input  logic                                  clk_i,
+  input  logic                                  rst_ni,
+  // Sequencer.
+  input  logic                                  check_i,    // in the check state
+  input  logic                                  go_i,       // check may advance this cycle
+  output logic                                  check_ok_o,
+  output logic                                  check_err_o,
+  input  logic                                  issue_i,    // in the issue state, no unit error
+  output logic                                  fire_o,     // a command is accepted this cycle
+  output logic                                  last_o,     // the current command is the step's last
+  // The step.
+  input  `BF_T(setup_t)                         setup_i,
+  input  logic [bf_pkg::EngLoops*17-1:0]        eng_count_i,  // e0..e5 at [17l +: 17]
+  input  logic [16:0]                           groups_i,
+  input  logic [2:0]                            n_red_i,
+  input  logic [3*bf_pkg::EngLoops*16-1:0]      rd_eng_i,     // buffer b, level l at [16(6b+l) +: 16]
+  input  logic [3*16-1:0]                       rd_grp_i,
+  input  logic [3*16-1:0]                       rd_plane_i,
+  input  logic [3*16-1:0]                       rd_base_i,
+  input  logic                                  hi_i,         // halves: IBUF, WBUF, OBUF
+  input  logic                                  hw_i,
+  input  logic                                  ho_i,
+  input  logic                                  first_i,      // first step of the output tile
+  // Tile command.
+  output logic                                  cmd_valid_o,
+  input  logic                                  cmd_ready_i,
+  output `BF_T(tile_cmd_t)                      cmd_o
+);
+  localparam int IH = IbufDepth / 2, WH = WbufDepth / 2, OH = ObufDepth / 2;
+  localparam int NE = bf_pkg::EngLoops;
+
+  initial begin
+    if (IbufDepth * 4 > 65536 || WbufDepth * 4 > 65536 || ObufDepth > 65536)
+      $fatal(1, "bf_ctrl_issue: banks too deep for 16-bit operand addresses");
+  end
+
+  // Local copies (variable indices below).
+  logic [NE*17-1:0]    eng_count;
+  logic [3*NE*16-1:0]  rd_eng;
+  logic [15:0]         grp_i, grp_o, grp_w, plane_i, plane_w, base_i, base_o, base_w;
+  logic [1:0]          acode, wcode, pa_eff, pw_eff;
+  logic                asg, wsg;
+  assign eng_count = eng_count_i;
+  assign rd_eng    = rd_eng_i;
+  assign grp_i     = rd_grp_i[15:0];
+  assign grp_o     = rd_grp_i[31:16];
+  assign grp_w     = rd_grp_i[47:32];
+  assign plane_i   = rd_plane_i[15:0];
+  assign plane_w   = rd_plane_i[47:32];
+  assign base_i    = rd_base_i[15:0];
+  assign base_o    = rd_base_i[31:16];
+  assign base_w    = rd_base_i[47:32];
+  assign acode     = setup_i.act_prec;
+  assign wcode     = setup_i.wgt_prec;
+  assign asg       = setup_i.act_signed;
+  assign wsg       = setup_i.wgt_signed;
+  // Spatial precisions of the commands (16-bit runs as 8-bit planes).
+  assign pa_eff = (acode == bf_pkg::Prec16) ? bf_pkg::Prec8 : acode;
+  assign pw_eff = (wcode == bf_pkg::Prec16) ? bf_pkg::Prec8 : wcode;
+
+  logic unused;
+  assign unused = ^{rd_plane_i[31:16], setup_i.requant, setup_i.out_prec, setup_i.relu, setup_i.bias,
+                    setup_i.shift};
+
+  // ------------------------------------------------------------ check
+  logic [2:0]  ck_q, ck_d, ck_nx, ckl;
+  logic [35:0] exti_q, exti_d, extw_q, extw_d, exto_q, exto_d;
+  logic [15:0] cm1, cm1_q, si, so, sw, csi_q, cso_q, csw_q;
+  logic [31:0] pi, pw, po;
+  logic [35:0] maxi, maxw, maxo, ilim, wlim, olim;
+  logic        at_end, out_of_range;
+
+  // Operands of the next check cycle (ck_nx), selected one cycle ahead.
+  assign ck_nx = (check_i && go_i) ? ck_q + 3'd1 : check_i ? ck_q : 3'd0;
+  assign ckl   = (ck_nx < 3'd6) ? ck_nx : 3'd0;
+  assign cm1   = (ck_nx < 3'd6) ? 16'(eng_count[17*ckl +: 17] - 17'd1) : 16'(groups_i - 17'd1);
+  assign si    = (ck_nx < 3'd6) ? rd_eng[16*(0*NE + 32'(ckl)) +: 16] : grp_i;
+  assign so    = (ck_nx < 3'd6) ? rd_eng[16*(1*NE + 32'(ckl)) +: 16] : grp_o;
+  assign sw    = (ck_nx < 3'd6) ? rd_eng[16*(2*NE + 32'(ckl)) +: 16] : grp_w;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cm1_q <= '0; csi_q <= '0; cso_q <= '0; csw_q <= '0;
+    end else begin
+      cm1_q <= cm1; csi_q <= si; cso_q <= so; csw_q <= sw;
+    end
+  end
+  assign pi = 32'(cm1_q) * 32'(csi_q);
+  assign po = 32'(cm1_q) * 32'(cso_q);
+  assign pw = 32'(cm1_q) * 32'(csw_q);
+
+  assign maxi = exti_q + 36'(base_i) + (acode == bf_pkg::Prec16 ? 36'(plane_i) : 36'd0);
+  assign maxw = extw_q + 36'(base_w) + (wcode == bf_pkg::Prec16 ? 36'(plane_w) : 36'd0);
+  assign maxo = exto_q + 36'(base_o);
+  assign ilim = 36'(IH) << pw_eff;  // operand words per IBUF half: W/2 per 32-bit word
+  assign wlim = 36'(WH) << pa_eff;
+  assign olim = 36'(OH);
+  assign at_end       = check_i && go_i && ck_q == 3'd7;
+  assign out_of_range = maxi >= ilim || maxw >= wlim || maxo >= olim;
+  assign check_ok_o   = at_end && !out_of_range;
+  assign check_err_o  = at_end && out_of_range;
+
+  always_comb begin
+    ck_d = ck_q; exti_d = exti_q; extw_d = extw_q; exto_d = exto_q;
+    if (!check_i) begin
+      ck_d = '0; exti_d = '0; extw_d = '0; exto_d = '0;
+    end else if (go_i) begin
+      ck_d = ck_q + 3'd1;
+      if (ck_q <= 3'd6) begin
+        exti_d = exti_q + 36'(pi);
+        extw_d = extw_q + 36'(pw);
+        // The OBUF address moves with the outer levels and the group only.
+        if (ck_q == 3'd6 || 32'(ck_q) < 6 - 32'(n_red_i)) exto_d = exto_q + 36'(po);
+      end
+    end
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ck_q <= '0; exti_q <= '0; extw_q <= '0; exto_q <= '0;
+    end else begin
+      ck_q <= ck_d; exti_q <= exti_d; extw_q <= extw_d; exto_q <= exto_d;
+    end
+  end
+
+  // ------------------------------------------------------------ issue
+  logic [16:0] g_q, g_d;
+  logic        sa_q, sa_d, sw_q, sw_d;
+  logic [15:0] gofsi_q, gofsi_d, gofsw_q, gofsw_d, gofso_q, gofso_d;
+  logic        last_sw, last_sa, last_g;
+  assign last_sw = sw_q || wcode != bf_pkg::Prec16;
+  assign last_sa = sa_q || acode != bf_pkg::Prec16;
+  assign last_g  = g_q + 17'd1 == groups_i;
+  assign last_o  = last_sw && last_sa && last_g;
+  assign fire_o  = issue_i && cmd_ready_i;
+
+  always_comb begin
+    g_d = g_q; sa_d = sa_q; sw_d = sw_q; gofsi_d = gofsi_q; gofsw_d = gofsw_q; gofso_d = gofso_q;
+    if (check_ok_o) begin
+      g_d = '0; sa_d = 1'b0; sw_d = 1'b0; gofsi_d = '0; gofsw_d = '0; gofso_d = '0;
+    end else if (fire_o) begin
+      if (!last_sw) begin
+        sw_d = 1'b1;
+      end else begin
+        sw_d = 1'b0;
+        if (!last_sa) begin
+          sa_d = 1'b1;
+        end else begin
+          sa_d    = 1'b0;
+          g_d     = g_q + 17'd1;
+          gofsi_d = gofsi_q + grp_i;
+          gofso_d = gofso_q + grp_o;
+          gofsw_d = gofsw_q + grp_w;
+        end
+      end
+    end
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      g_q <= '0; sa_q <= 1'b0; sw_q <= 1'b0; gofsi_q <= '0; gofsw_q <= '0; gofso_q <= '0;
+    end else begin
+      g_q <= g_d; sa_q <= sa_d; sw_q <= sw_d; gofsi_q <= gofsi_d; gofsw_q <= gofsw_d; gofso_q <= gofso_d;
+    end
+  end
+
+  // ------------------------------------------------------------ command
+  logic [NE*16-1:0] count, istr, ostr, wstr;
+  for (genvar l = 0; l < NE; l++) begin : g_lvl
+    assign count[16*l +: 16] = eng_count[17*l +: 16];
+    assign istr[16*l +: 16]  = rd_eng[16*(0*NE + l) +: 16];
+    assign ostr[16*l +: 16]  = rd_eng[16*(1*NE + l) +: 16];
+    assign wstr[16*l +: 16]  = rd_eng[16*(2*NE + l) +: 16];
+  end
+  assign cmd_valid_o      = issue_i;
+  assign cmd_o.prec_a     = pa_eff;
+  assign cmd_o.prec_w     = pw_eff;
+  assign cmd_o.a_signed   = asg && (acode != bf_pkg::Prec16 || sa_q);
+  assign cmd_o.w_signed   = wsg && (wcode != bf_pkg::Prec16 || sw_q);
+  assign cmd_o.psum_shift = 2'(sa_q) + 2'(sw_q);
+  assign cmd_o.obuf_acc   = !(first_i && !sa_q && !sw_q);
+  assign cmd_o.n_red      = n_red_i;
+  assign cmd_o.ibuf_base  = (hi_i ? 16'(IH << pw_eff) : 16'd0) + base_i + (sa_q ? plane_i : 16'd0) + gofsi_q;
+  assign cmd_o.wbuf_base  = (hw_i ? 16'(WH << pa_eff) : 16'd0) + base_w + (sw_q ? plane_w : 16'd0) + gofsw_q;
+  assign cmd_o.obuf_base  = (ho_i ? 16'(OH) : 16'd0) + base_o + gofso_q;
+  assign cmd_o.count       = count;
+  assign cmd_o.ibuf_stride = istr;
+  assign cmd_o.obuf_stride = ostr;
+  assign cmd_o.wbuf_stride = wstr;
+endmodule
