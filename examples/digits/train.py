@@ -103,26 +103,26 @@ class PlainNet(nn.Module):
 
 
 class ResidualNet(nn.Module):
-    """x1 = q1(relu(conv0(q_in(x))))            16 ch, 8x8
-    b  = qb(conv1(x1))                          signed 8-bit branch, no ReLU
-    r  = q2(relu(b + x1))                       Add of two quantized branches
+    """x1 = q1(relu(conv0(q_in(x))))            32 ch, 8x8, 4-bit unsigned
+    b  = qb(conv1(x1))                          32 ch, signed 8-bit branch, no ReLU
+    r  = q2(relu(b + x1))                       Add of two quantized branches, 4-bit
     p  = maxpool2x2(r)                          MaxPool on dequantized values
-    c  = q3(relu(conv2(p)))                     32 ch, 4x4
+    c  = q3(relu(conv2(p)))                     64 ch, 4x4, 4-bit
     g  = q4(global_avg_pool(c))                 requantized to 8 bits
-    logits = fc(flatten(g))"""
+    logits = fc(flatten(g))                     64 -> 10, 8-bit weights"""
 
     def __init__(self):
         super().__init__()
         self.q_in = Quant(8, 'act', fixed_scale=1.0 / 256)
-        self.conv0 = QConv2d(1, 16, 3, 4, padding=1).set_input_quant(self.q_in)
+        self.conv0 = QConv2d(1, 32, 3, 4, padding=1).set_input_quant(self.q_in)
         self.q1 = Quant(4, 'act')
-        self.conv1 = QConv2d(16, 16, 3, 4, padding=1).set_input_quant(self.q1)
+        self.conv1 = QConv2d(32, 32, 3, 4, padding=1).set_input_quant(self.q1)
         self.qb = Quant(8, 'sact')
         self.q2 = Quant(4, 'act')
-        self.conv2 = QConv2d(16, 32, 3, 4, padding=1).set_input_quant(self.q2)
+        self.conv2 = QConv2d(32, 64, 3, 4, padding=1).set_input_quant(self.q2)
         self.q3 = Quant(4, 'act')
         self.q4 = Quant(8, 'act')
-        self.fc = QLinear(32, 10, 8).set_input_quant(self.q4)
+        self.fc = QLinear(64, 10, 8).set_input_quant(self.q4)
 
     def forward(self, x):
         x = self.q_in(x)
