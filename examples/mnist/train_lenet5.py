@@ -114,7 +114,7 @@ class LeNet5(nn.Module):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--out', default=HERE)
-    ap.add_argument('--epochs', nargs=2, type=int, default=[3, 6], metavar=('FLOAT', 'QAT'),
+    ap.add_argument('--epochs', nargs=2, type=int, default=[3, 8], metavar=('FLOAT', 'QAT'),
                     help='float pre-training and quantization-aware epochs')
     args = ap.parse_args()
     torch.set_num_threads(1)
