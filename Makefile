@@ -19,7 +19,7 @@ deps:
 # Re-run CMake when a CMakeLists.txt or cmake/ module is newer than the
 # build files: Verilator's generated file lists are part of them, and ninja
 # alone cannot regenerate them when an RTL file is added to a model.
-CMAKE_INPUTS := $(shell find . -path './build*' -prune -o -path ./.git -prune -o \( -name CMakeLists.txt -o -name '*.cmake' \) -print 2>/dev/null)
+CMAKE_INPUTS := $(shell find . -path './build*' -prune -o -path ./.git -prune -o \( -name CMakeLists.txt -o -name '*.cmake' \) -print 2>/dev/null) rtl/files.json
 
 $(BUILD)/build.ninja: $(CMAKE_INPUTS) | deps
 	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)

@@ -12,6 +12,12 @@ BlockRegs::BlockRegs() { std::fill(std::begin(tile_count), std::end(tile_count),
 void BlockRegs::reset(const SetupFields& s) {
   *this = BlockRegs();
   setup = s;
+  rq_shift = s.shift;
+  if (s.requant) {
+    const int b = s.out_bits;
+    rq_lo = s.relu ? 0 : -(1 << (b - 1));
+    rq_hi = s.relu ? (1 << b) - 1 : (1 << (b - 1)) - 1;
+  }
 }
 
 void BlockRegs::apply(const Instr& in) {
@@ -63,6 +69,21 @@ void BlockRegs::apply(const Instr& in) {
     case Op::Compute:
       compute = true;
       n_red = in.spec;
+      break;
+    case Op::Requant:
+      if (in.loop == kRqMult) {
+        rq_channel = in.spec & 1;
+        if (!rq_channel) rq_mult = in.imm;
+      } else if (in.loop == kRqShift) {
+        rq_shift = in.imm & 63;
+        rq_round = (in.imm >> 6) & 1;
+      } else if (in.loop == kRqZero) {
+        rq_zero = requant_value(in);
+      } else if (in.loop == kRqLo) {
+        rq_lo = requant_value(in);
+      } else if (in.loop == kRqHi) {
+        rq_hi = requant_value(in);
+      }
       break;
     case Op::BlockEnd:
       break;

@@ -43,6 +43,14 @@ struct BlockRegs {
   Slot ld[4], st;  // ld: by stream (ibuf, wbuf, bias used)
   bool compute = false;
   int n_red = 0;
+  // requant: the output stage (golden/requant.hpp). setup leaves mult 1,
+  // the setup shift, no rounding, zero point 0 and the clamp range of the
+  // output width (unsigned with relu) - the plain floor-shift output.
+  uint32_t rq_mult = 1;
+  int rq_shift = 0;
+  bool rq_round = false;
+  bool rq_channel = false;     // mult/shift/round from per-channel parameter rows
+  int32_t rq_zero = 0, rq_lo = 0, rq_hi = 0;
 
   BlockRegs();
   // The state a setup instruction leaves: every register at its reset

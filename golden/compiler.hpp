@@ -15,6 +15,7 @@
 #include "golden/config.hpp"
 #include "golden/isa.hpp"
 #include "golden/precision.hpp"
+#include "golden/requant.hpp"
 
 namespace bf {
 
@@ -26,10 +27,22 @@ struct LayerDesc {
   Operand act{8, true}, wgt{8, true};
   bool bias = false;
   // Output: out_bits 0 = raw int32 (acc + bias); else requantized to
-  // out_bits (1 runs as 2): saturate(relu?((acc + bias) >> shift)).
+  // out_bits (1 runs as 2) by the output stage of golden/requant.hpp:
+  //   out = clamp(zero_point + round_shift((acc + bias) * mult, shift), lo, hi)
+  // The defaults are the plain floor shift saturate(relu?((acc + bias) >>
+  // shift)): mult 1, no rounding, zero point 0, [lo, hi] the range of
+  // out_bits (unsigned with relu).
   int out_bits = 0;
   bool relu = false;
-  int shift = 0;
+  int shift = 0;                // 0..47 (0..31 without mult/round)
+  uint32_t mult = 1;            // 1..65535
+  bool round = false;           // round half up instead of floor
+  int zero_point = 0;           // -65536..65535
+  bool clamp = false;           // clamp_lo/clamp_hi instead of the out width's range
+  int clamp_lo = 0, clamp_hi = 0;
+  // Per-channel multiplier, shift and rounding (put_requant writes them;
+  // mult/shift/round above are then unused).
+  bool channel_requant = false;
   // Chaining: halo and channel padding of the output image (the next
   // layer's input layout), and a minimum input channel padding.
   int out_pad = 0, out_cpad = 0, in_cpad = 0;
@@ -76,7 +89,7 @@ struct CompiledLayer {
   Tiling tiling;
   ActLayout input, output;
   uint64_t weight_base = 0, weight_words = 0;
-  uint64_t bias_base = 0, bias_words = 0;
+  uint64_t bias_base = 0, bias_words = 0;  // bias and per-channel parameter words
   uint64_t dram_words = 0;        // whole image: input, weights, bias, output
   uint64_t expect_read_bytes = 0, expect_write_bytes = 0;
   uint64_t expect_array_cycles = 0;
@@ -121,6 +134,8 @@ LoweredLayer compile_lowered(const LayerDesc& layer, const ArrayConfig& cfg, Low
 void put_input(const CompiledLayer& c, const std::vector<int64_t>& nchw, std::vector<uint32_t>& dram);
 void put_weights(const CompiledLayer& c, const std::vector<int64_t>& oihw, std::vector<uint32_t>& dram);
 void put_bias(const CompiledLayer& c, const std::vector<int64_t>& bias, std::vector<uint32_t>& dram);
+// Per-channel output stages (a layer with channel_requant), one per output channel.
+void put_requant(const CompiledLayer& c, const std::vector<RequantParams>& params, std::vector<uint32_t>& dram);
 // The output as NCHW (batch, out_c, out_h, out_w).
 std::vector<int64_t> get_output(const CompiledLayer& c, const std::vector<uint32_t>& dram);
 

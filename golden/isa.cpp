@@ -9,7 +9,9 @@ namespace bf::isa {
 namespace {
 
 const char* const kMnemonics[kNumOps] = {"setup",       "ld-mem",      "st-mem", "rd-buf",    "wr-buf",
-                                         "gen-addr-hi", "gen-addr-lo", "loop",   "block-end", "compute"};
+                                         "gen-addr-hi", "gen-addr-lo", "loop",   "block-end", "compute",
+                                         "requant"};
+const char* const kRqNames[5] = {"mult", "shift", "zp", "lo", "hi"};
 const char* const kStreamNames[4] = {"ibuf", "obuf", "wbuf", "bias"};
 
 std::string tile_name(int t) { return "t" + std::to_string(t); }
@@ -90,6 +92,14 @@ Instr make_rd_buf(int b, int t, uint16_t v) { return {Op::RdBuf, uint8_t(b), uin
 Instr make_wr_buf(int s, int t, uint16_t v) { return {Op::WrBuf, uint8_t(s), uint8_t(t), v}; }
 Instr make_compute(int n_red) { return {Op::Compute, uint8_t(n_red), 0, 0}; }
 Instr make_block_end(bool last) { return {Op::BlockEnd, uint8_t(last ? 1 : 0), 0, 0}; }
+Instr make_requant_mult(uint32_t mult) { return {Op::Requant, 0, uint8_t(kRqMult), uint16_t(mult)}; }
+Instr make_requant_channel() { return {Op::Requant, 1, uint8_t(kRqMult), 0}; }
+Instr make_requant_shift(int shift, bool round) {
+  return {Op::Requant, 0, uint8_t(kRqShift), uint16_t((shift & 63) | (round ? 0x40 : 0))};
+}
+Instr make_requant_value(int target, int32_t v) {
+  return {Op::Requant, uint8_t((v >> 16) & 1), uint8_t(target), uint16_t(v & 0xffff)};
+}
 
 std::string check(const Instr& i) {
   const int op = int(i.op);
@@ -149,6 +159,25 @@ std::string check(const Instr& i) {
       if (i.spec > kEngLoops) return bad(m + ": n_red " + std::to_string(i.spec) + " exceeds 6");
       if (i.loop || i.imm) return bad(m + ": reserved fields are set");
       return "";
+    case Op::Requant:
+      if (i.spec >> 1) return bad(m + ": reserved op_spec bits are set");
+      switch (i.loop) {
+        case kRqMult:
+          if ((i.spec & 1) && i.imm) return bad(m + ": mult channel takes no value");
+          if (!(i.spec & 1) && !i.imm) return bad(m + ": mult 0 (use 1..65535)");
+          return "";
+        case kRqShift:
+          if (i.spec) return bad(m + ": reserved op_spec bit 0 is set");
+          if (i.imm >> 7) return bad(m + ": reserved imm bits 15:7 are set");
+          if ((i.imm & 63) > kRqMaxShift) return bad(m + ": shift " + std::to_string(i.imm & 63) + " exceeds 47");
+          return "";
+        case kRqZero:
+        case kRqLo:
+        case kRqHi:
+          return "";
+        default:
+          return bad(m + ": target " + std::to_string(i.loop) + " is not mult, shift, zp, lo or hi");
+      }
   }
   return "illegal opcode";
 }
@@ -204,6 +233,12 @@ std::string disassemble(const Instr& i) {
       break;
     case Op::Compute:
       o << " red=" << int(i.spec);
+      break;
+    case Op::Requant:
+      o << " " << kRqNames[i.loop];
+      if (i.loop == kRqMult) o << " " << ((i.spec & 1) ? std::string("channel") : std::to_string(i.imm));
+      else if (i.loop == kRqShift) o << " " << (i.imm & 63) << ((i.imm & 0x40) ? " round" : "");
+      else o << " " << requant_value(i);
       break;
   }
   return o.str();
@@ -382,6 +417,27 @@ Instr assemble_line(const std::string& text) {
     want_args(t, 1, 1, "compute red=<0..6>");
     if (t[1].rfind("red=", 0) != 0) fail("compute: expected red=<0..6>, got '" + t[1] + "'");
     return make_compute(int(parse_num(t[1].substr(4), "red", 0, kEngLoops)));
+  }
+  if (m == "requant") {
+    const std::string usage = "requant mult <1..65535>|channel | shift <0..47> [round] | zp|lo|hi <-65536..65535>";
+    want_args(t, 2, 3, usage);
+    if (t[1] == "mult") {
+      want_args(t, 2, 2, usage);
+      if (t[2] == "channel") return make_requant_channel();
+      return make_requant_mult(uint32_t(parse_num(t[2], "mult", 1, 65535)));
+    }
+    if (t[1] == "shift") {
+      if (t.size() == 4 && t[3] != "round") fail("requant: unexpected operand '" + t[3] + "' (round)");
+      return make_requant_shift(int(parse_num(t[2], "shift", 0, kRqMaxShift)), t.size() == 4);
+    }
+    for (int k : {int(kRqZero), int(kRqLo), int(kRqHi)})
+      if (t[1] == kRqNames[k]) {
+        want_args(t, 2, 2, usage);
+        const bool neg = !t[2].empty() && t[2][0] == '-';
+        const int64_t v = int64_t(parse_num(neg ? t[2].substr(1) : t[2], t[1], 0, neg ? 65536 : 65535));
+        return make_requant_value(k, int32_t(neg ? -v : v));
+      }
+    fail("requant: unknown target '" + t[1] + "' (mult, shift, zp, lo, hi)");
   }
   if (m == "block-end") {
     want_args(t, 0, 1, "block-end [last]");

@@ -26,8 +26,18 @@ enum class Op : uint8_t {
   Loop = 7,
   BlockEnd = 8,
   Compute = 9,
+  Requant = 10,
 };
-constexpr int kNumOps = 10;  // opcodes 10..15 are illegal
+constexpr int kNumOps = 11;  // opcodes 11..15 are illegal
+
+// Targets of `requant` (the loop-id field).
+enum RequantTarget : uint8_t { kRqMult = 0, kRqShift = 1, kRqZero = 2, kRqLo = 3, kRqHi = 4 };
+constexpr int kRqMaxShift = 47;
+// A per-channel parameter word (loaded by the bias stream after the bias
+// rows): [15:0] multiplier, [21:16] shift, [22] round half up.
+inline uint32_t requant_param_word(uint32_t mult, int shift, bool round) {
+  return (mult & 0xffffu) | (uint32_t(shift & 63) << 16) | (uint32_t(round) << 22);
+}
 
 // Stream / buffer ids (op_spec[1:0] of ld-mem, st-mem, gen-addr, rd-buf, wr-buf).
 enum Stream : uint8_t { kIbuf = 0, kObuf = 1, kWbuf = 2, kBias = 3 };
@@ -90,6 +100,18 @@ Instr make_rd_buf(int buf, int target, uint16_t v);
 Instr make_wr_buf(int stream, int target, uint16_t v);
 Instr make_compute(int n_red);
 Instr make_block_end(bool last);
+// requant: mult (1..65535; channel = per-channel parameter rows instead),
+// shift (0..47, round half up), zero point / clamp lo / clamp hi
+// (-65536..65535).
+Instr make_requant_mult(uint32_t mult);
+Instr make_requant_channel();
+Instr make_requant_shift(int shift, bool round);
+Instr make_requant_value(int target, int32_t v);  // kRqZero, kRqLo, kRqHi
+// The 17-bit signed value of a zp / lo / hi requant instruction.
+inline int32_t requant_value(const Instr& i) {
+  const int32_t v = int32_t(i.imm) | (int32_t(i.spec & 1) << 16);
+  return (v & 0x10000) ? v - 0x20000 : v;
+}
 
 // Empty string if the word is a legal instruction, else a one-line reason
 // ("illegal opcode 12", "ld-mem: stream 1 is not loadable", ...).

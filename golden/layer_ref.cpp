@@ -9,13 +9,14 @@ namespace {
 int64_t wrap32(int64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v)); }
 }  // namespace
 
-int64_t requantize(int64_t v, const OutputStage& o) {
+int64_t requantize(int64_t v, const OutputStage& o, int channel) {
   v = wrap32(v);
   if (o.out_bits == 0) return v;
-  v >>= o.shift;  // arithmetic shift of a signed value
-  if (o.relu) v = std::max<int64_t>(v, 0);
   const Operand t{o.out_bits, !o.relu};
-  return std::clamp(v, min_value(t), max_value(t));
+  const int64_t lo = o.clamp ? o.clamp_lo : min_value(t), hi = o.clamp ? o.clamp_hi : max_value(t);
+  RequantParams p{o.mult, o.shift, o.round};
+  if (!o.channel.empty()) p = o.channel.at(size_t(channel));
+  return bf::requantize(int32_t(v), p, o.zero_point, lo, hi);
 }
 
 std::vector<int64_t> conv_layer_ref(const ConvParams& p, const std::vector<int64_t>& x,
@@ -39,7 +40,7 @@ std::vector<int64_t> conv_layer_ref(const ConvParams& p, const std::vector<int64
                 acc = wrap32(acc + xv * wv);
               }
           if (!bias.empty()) acc += bias[oc];
-          y[idx++] = requantize(acc, o);
+          y[idx++] = requantize(acc, o, oc);
         }
   return y;
 }

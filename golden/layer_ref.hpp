@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "golden/precision.hpp"
+#include "golden/requant.hpp"
 
 namespace bf {
 
@@ -18,16 +19,25 @@ struct ConvParams {
 };
 
 // Output stage: raw (out_bits == 0): int32(acc + bias) with 32-bit wrap;
-// requantized: saturate(relu ? max(0, v) : v) with v = int32(acc + bias) >> shift
-// (arithmetic), saturated to out_bits (1 counts as 2), unsigned after ReLU,
-// signed otherwise.
+// requantized: bf::requantize (golden/requant.hpp) of int32(acc + bias)
+// with mult/shift/round (or the channel's entry of `channel`), the zero
+// point and the clamp range: [clamp_lo, clamp_hi] when `clamp`, else the
+// range of out_bits (1 counts as 2), unsigned after ReLU, signed otherwise.
+// The defaults are the plain floor shift saturate(relu ? max(0, v) : v),
+// v = int32(acc + bias) >> shift.
 struct OutputStage {
   int out_bits = 0;
   bool relu = false;
   int shift = 0;
+  uint32_t mult = 1;
+  bool round = false;
+  int zero_point = 0;
+  bool clamp = false;
+  int clamp_lo = 0, clamp_hi = 0;
+  std::vector<RequantParams> channel;  // per output channel (empty: mult/shift/round)
 };
 
-int64_t requantize(int64_t acc_plus_bias_wrapped, const OutputStage& o);
+int64_t requantize(int64_t acc_plus_bias_wrapped, const OutputStage& o, int channel = 0);
 
 // Direct convolution, 32-bit wrap-around accumulation, then the output
 // stage. `bias` is empty or has out_c values. Output NCHW.

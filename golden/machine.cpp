@@ -4,6 +4,7 @@
 
 #include "golden/block_regs.hpp"
 #include "golden/precision.hpp"
+#include "golden/requant.hpp"
 
 namespace bf {
 
@@ -40,18 +41,23 @@ BufferGeometry BufferGeometry::of(const ArrayConfig& cfg) {
   return g;
 }
 
-int64_t write_back(uint32_t acc, uint32_t bias, const SetupFields& s) {
-  const int32_t sum = int32_t(acc + (s.bias ? bias : 0u));  // 32-bit wrap-around
-  if (!s.requant) return sum;
-  int64_t v = int64_t(sum) >> s.shift;  // arithmetic shift
-  int64_t lo, hi;
-  if (s.relu) {
-    v = std::max<int64_t>(v, 0);
-    lo = 0, hi = (int64_t{1} << s.out_bits) - 1;
+int64_t write_back(uint32_t acc, uint32_t bias, uint32_t param, const BlockRegs& b) {
+  const int32_t sum = int32_t(acc + (b.setup.bias ? bias : 0u));  // 32-bit wrap-around
+  if (!b.setup.requant) return sum;
+  RequantParams p;
+  if (b.rq_channel) {
+    p.mult = param & 0xffffu, p.shift = int((param >> 16) & 63), p.round = (param >> 22) & 1;
+    if (p.shift > kRqMaxShift) p.shift = kRqMaxShift;
   } else {
-    lo = -(int64_t{1} << (s.out_bits - 1)), hi = (int64_t{1} << (s.out_bits - 1)) - 1;
+    p.mult = b.rq_mult, p.shift = b.rq_shift, p.round = b.rq_round;
   }
-  return std::clamp(v, lo, hi);
+  return requantize(sum, p, b.rq_zero, b.rq_lo, b.rq_hi);
+}
+
+int64_t write_back(uint32_t acc, uint32_t bias, const SetupFields& s) {
+  BlockRegs b;
+  b.reset(s);
+  return write_back(acc, bias, 0u, b);
 }
 
 Machine::Machine(const ArrayConfig& cfg, uint64_t dram_words)
@@ -175,6 +181,10 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
         b.apply(in);  // resets the registers
         in_block = true;
         break;
+      case Op::Requant:
+        if (!b.setup.requant) return fail(MachineStatus::BadBlock, "requant in a block with a raw output");
+        b.apply(in);
+        break;
       case Op::Loop:
       case Op::GenAddrLo:
       case Op::GenAddrHi:
@@ -284,16 +294,21 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
                     if (ch >= nch) continue;
                     const uint32_t g = ch / M, c = ch % M;
                     const uint64_t oa = uint64_t(pa) + uint64_t(g) * b.wr_grp[kObuf];
+                    // Bias rows, then per-channel parameter rows, after the tile.
                     const uint64_t ba = uint64_t(b.wr_base[kBias]) + g;
-                    if (oa >= uint64_t(geo_.obuf_half()) || (su.bias && ba >= uint64_t(geo_.obuf_half()))) {
-                      fail(MachineStatus::BufferAddress,
-                           "st-mem reads OBUF word " + std::to_string(oa >= uint64_t(geo_.obuf_half()) ? oa : ba) +
-                               " beyond the half (" + std::to_string(geo_.obuf_half()) + ")");
+                    const uint64_t pa_row = ba + (su.bias ? groups : 0u);
+                    const uint64_t half = uint64_t(geo_.obuf_half());
+                    const bool use_p = su.requant && b.rq_channel;
+                    if (oa >= half || (su.bias && ba >= half) || (use_p && pa_row >= half)) {
+                      const uint64_t bad_row = oa >= half ? oa : (su.bias && ba >= half) ? ba : pa_row;
+                      fail(MachineStatus::BufferAddress, "st-mem reads OBUF word " + std::to_string(bad_row) +
+                                                             " beyond the half (" + std::to_string(half) + ")");
                       return ok = false;
                     }
                     const uint32_t acc = obuf(int(c), int(oh + oa));
                     const uint32_t bias = su.bias ? obuf(int(c), int(oh + ba)) : 0u;
-                    const int64_t v = write_back(acc, bias, su);
+                    const uint32_t param = use_p ? obuf(int(c), int(oh + pa_row)) : 0u;
+                    const int64_t v = write_back(acc, bias, param, b);
                     const uint32_t field = planes == 2 ? uint32_t(uint64_t(v) >> (8 * p)) : uint32_t(v);
                     word |= pbits == 32 ? field : (field & ((1u << pbits) - 1)) << (e * pbits);
                   }

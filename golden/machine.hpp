@@ -13,6 +13,7 @@
 
 #include "golden/config.hpp"
 #include "golden/isa.hpp"
+#include "golden/block_regs.hpp"
 #include "golden/walk.hpp"
 
 namespace bf {
@@ -45,6 +46,9 @@ struct BufferGeometry {
   int ibuf_group() const { return dram_group(dram_bits) < rows ? dram_group(dram_bits) : rows; }
   int wbuf_group() const { return dram_group(dram_bits) < rows * cols ? dram_group(dram_bits) : rows * cols; }
   int obuf_group() const { return dram_group(dram_bits) < cols ? dram_group(dram_bits) : cols; }
+  // The store unit reads the OBUF in groups of this many banks: the
+  // channels of one word at the narrowest output (16), at most cols.
+  static int drain_group(int cols) { return cols < 16 ? cols : 16; }
   static BufferGeometry of(const ArrayConfig& cfg);
 };
 
@@ -90,8 +94,12 @@ class Machine {
   std::vector<uint32_t> dram_, ibuf_, wbuf_, obuf_;
 };
 
-// The write-back function: out = saturate(relu?((acc + bias) >> shift)) for
-// a requantized output, acc + bias (32-bit wrap) for a raw one.
+// The write-back function of one channel: acc + bias (32-bit wrap) for a
+// raw output; for a requantized one bf::requantize (golden/requant.hpp)
+// with the block's requant registers, or with the channel's parameter word
+// (isa::requant_param_word) when the block has per-channel parameters.
+int64_t write_back(uint32_t acc, uint32_t bias, uint32_t param, const BlockRegs& b);
+// The same for a block with only its setup (no requant instruction).
 int64_t write_back(uint32_t acc, uint32_t bias, const isa::SetupFields& s);
 
 }  // namespace bf

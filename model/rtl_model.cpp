@@ -46,17 +46,19 @@ int ilog2(int v) {
 // ------------------------------------------------------------ timing constants
 // Cycle offsets of bf_top's units (docs/controller.md, rtl/ctrl/*.sv); the
 // comments give where each comes from.
-constexpr int64_t kCheckCycles = 8;  // SCheck: ck 0..7 once the load unit is idle
+constexpr int64_t kCheckCycles = 8;  // SCheck: ck 0..7 once every load has landed
 // Load unit: request k at s+1+k, response L later, appended to the gearbox
 // one cycle after, emitted the cycle after that; busy falls the cycle after
-// the last emit.
+// the last emit. The walker takes the next load the cycle after its last
+// request (ready_o), while the beats before still land.
 constexpr int64_t kLoadTail = 3;
 // Store unit: the walker starts the cycle after the done count is reached;
-// the last word leaves the FIFO 3 cycles after its read (write-back stage,
-// packing stage), the beat is sent the cycle after, busy falls the cycle
-// after the send.
-constexpr int64_t kStoreTail = 5;
+// the last word leaves the FIFO 7 cycles after its read (stage B, the five
+// write-back stages, packing), the beat is sent the cycle after, busy falls
+// the cycle after the send.
+constexpr int64_t kStoreTail = 9;
 constexpr int64_t kDoneOffset = 5;  // tdone_q visible at h + S + N + M + 5
+constexpr int kStepQueue = 2;       // bf_ctrl_issue StepQueue
 
 }  // namespace
 
@@ -84,7 +86,6 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
   const uint64_t wpb = uint64_t(cfg.dram_bits) / 32;
   const BufferGeometry bg = BufferGeometry::of(cfg);
   const int grp_of[4] = {bg.ibuf_group(), bg.obuf_group(), bg.wbuf_group(), bg.obuf_group()};
-  const int obuf_g = bg.obuf_group();
 
   // ---------------------------------------------------------- fetch
   // One beat per DramBits/32 instructions (the program starts on a beat):
@@ -97,7 +98,10 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
   int64_t now = int64_t(r.fetch_cycles) + 1;  // the first SStep
 
   // ---------------------------------------------------------- unit state
-  int64_t ld_idle = 0;        // first cycle the load unit is not busy
+  int64_t ld_idle = 0;        // first cycle the load unit is not busy (every load landed)
+  int64_t ld_walk = 0;        // first cycle the load unit's walker takes a new load
+  std::vector<int64_t> pops;  // cycle each queued step leaves the step queue (its last command accepted)
+  int64_t last_accept = -1;   // cycle the engine's last command was accepted
   int64_t st_idle = 0;        // first cycle the store unit is not busy
   int64_t st_walk0 = 0, st_walk1 = 0;  // the running store's walk [start, end)
   double st_beat_rate = 0;    // its memory beats per cycle while walking
@@ -111,7 +115,8 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
   // Store packing (bf_ctrl_store): field bits, channels per word, channels per OBUF read.
   const bool two_planes = su.requant && su.out_bits == 16;
   const int lpb = !su.requant ? 5 : two_planes ? 3 : ilog2(su.out_bits);
-  const int le = 5 - lpb, ls = std::min(le, ilog2(obuf_g)), subs = 1 << (le - ls);
+  const int le = 5 - lpb, ls = std::min(le, ilog2(BufferGeometry::drain_group(M))), subs = 1 << (le - ls);
+  const int reads_per_chunk = 1 + (su.bias ? 1 : 0) + (su.requant && b.rq_channel ? 1 : 0);
   const int E = 1 << le, S = 1 << ls;
 
   TileWalk tiles(b);
@@ -128,7 +133,7 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
         ++t;
         continue;
       }
-      int64_t start = std::max(t, ld_idle);
+      int64_t start = std::max(t, ld_walk);
       if (s == kIbuf) start = std::max(start, need_i[hi ^ 1]), hi ^= 1;
       if (s == kWbuf) start = std::max(start, need_w[hw ^ 1]), hw ^= 1;
       // Beats of every run (a beat shared by two runs is read twice).
@@ -150,7 +155,11 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
       if (Lr + 2 > rsp_depth) req = std::max<int64_t>(req, int64_t(beats) * (Lr + 2) / rsp_depth);
       // Gearbox: one group of G words per cycle.
       const int64_t emits = int64_t(words / uint64_t(grp_of[s]));
-      ld_idle = start + Lr + kLoadTail + std::max(req, emits);
+      // Requests stream once the walker is free; the gearbox takes the
+      // beats in order, so a load lands after its own latency and after
+      // the one before it.
+      ld_idle = std::max(start + Lr + kLoadTail + std::max(req, emits), ld_idle + emits);
+      ld_walk = start + 1 + req;
       ++r.loads;
       r.read_beats += beats;
       r.read_bytes += 4 * words;
@@ -161,16 +170,24 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
     }
     // SCheck (8 cycles once the loads are in) and SIssue.
     if (b.compute) {
-      int64_t z = std::max(t, ld_idle) + kCheckCycles;
+      const int64_t z = std::max(t, ld_idle) + kCheckCycles;  // SIssue
       const bool first = tiles.deeper_all(out_level, false);
       const int halves[3] = {hi, 0, hw};  // the OBUF half does not change the timing
+      // Queue the step once a slot is free (the step kStepQueue places ahead
+      // has left); its first command follows the cycle after, or after the
+      // previous step's last command.
+      const size_t k = pops.size();
+      int64_t e = z;
+      if (k >= size_t(kStepQueue)) e = std::max(e, pops[k - kStepQueue] + 1);
+      int64_t v = std::max(e + 1, last_accept + 1);
       uint64_t cmds = 0, acc_outs = 0;
       for_each_tile_cmd(b, tiles, halves, first, [&](const TileCmd& c) {
         const uint64_t steps = c.steps(), outs = c.outputs();
-        const int64_t h = std::max(z, arr_ready);
+        const int64_t h = std::max(v, arr_ready);  // accepted
         arr_ready = h + int64_t(steps);
         last_done = arr_ready + N + M + kDoneOffset;
-        z = h + 1;
+        last_accept = h;
+        v = h + 1;
         ++cmds;
         r.array_steps += steps;
         r.ibuf_rd += steps * N * 32;
@@ -180,11 +197,12 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
         if (c.accumulate) acc_outs += outs;
         return true;
       });
+      pops.push_back(last_accept);
       need_i[hi] = last_done;
       need_w[hw] = last_done;
       r.tile_cmds += cmds;
       r.obuf_rd += acc_outs * M * 32;
-      t = z;
+      t = e + 1;
     }
     // SStore: hand the store over once the previous one is finished.
     if (b.st.present && tiles.deeper_all(b.st.level, true)) {
@@ -199,8 +217,8 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
       for (uint32_t w = 0; w < run; ++w)
         for (int k = 0; k < subs; ++k) {
           const bool in = uint64_t(w) * E + uint64_t(k) * S < nch;
-          wcyc += (su.bias && in) ? 2 : 1;
-          reads += in ? (su.bias ? 2 : 1) : 0;
+          wcyc += in ? reads_per_chunk : 1;
+          reads += in ? reads_per_chunk : 0;
         }
       const int planes = two_planes ? 2 : 1;
       int64_t cyc = 0;
@@ -222,7 +240,7 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
       ++r.stores;
       r.write_beats += sbeats;
       r.write_bytes += 4ull * run * sruns;
-      r.obuf_rd += sruns * reads * uint64_t(obuf_g) * 32;
+      r.obuf_rd += sruns * reads * uint64_t(BufferGeometry::drain_group(M)) * 32;
       t = x;
     }
     // SStore (one cycle) and SAdv.

@@ -47,6 +47,7 @@ struct RtlLayerStats {
 struct RtlModelOptions {
   int dram_latency = -1;   // -1: the configuration's dram_latency
   int rsp_depth = -1;      // -1: the configuration's rsp_depth (bf_top RspDepth, beats)
+
 };
 
 // Predicts the RTL's run of an already compiled layer (the program

@@ -54,9 +54,20 @@ package bf_pkg;
     OpGenAddrLo = 4'd6,
     OpLoop      = 4'd7,
     OpBlockEnd  = 4'd8,
-    OpCompute   = 4'd9
+    OpCompute   = 4'd9,
+    OpRequant   = 4'd10
   } op_e;
-  localparam int NumOps = 10;  // opcodes 10..15 are illegal
+  localparam int NumOps = 11;  // opcodes 11..15 are illegal
+
+  // Targets of `requant` (the id field): the output stage of golden/requant.hpp.
+  typedef enum logic [4:0] {
+    RqMult  = 5'd0,  // imm: multiplier 1..65535; op_spec[0]: per-channel parameter rows instead
+    RqShift = 5'd1,  // imm[5:0]: shift 0..47, imm[6]: round half up
+    RqZero  = 5'd2,  // {op_spec[0], imm}: 17-bit signed zero point
+    RqLo    = 5'd3,  // 17-bit signed clamp low
+    RqHi    = 5'd4   // 17-bit signed clamp high
+  } rq_target_e;
+  localparam int RqMaxShift = 47;
 
   // Device status (status_o; bf::MachineStatus).
   typedef enum logic [2:0] {
@@ -113,6 +124,12 @@ package bf_pkg;
   function automatic int bank_group(input int dram_bits, input int banks);
     bank_group = (dram_group(dram_bits) < banks) ? dram_group(dram_bits) : banks;
   endfunction
+  // The store unit reads (drains) the OBUF in groups of this many banks: the
+  // channels of one output word at the narrowest output (16 at 2 bits), so
+  // a word takes one read; at most the bank count.
+  function automatic int drain_group(input int cols);
+    drain_group = (cols < 16) ? cols : 16;
+  endfunction
   // Width of an index over n things (at least 1 bit).
   function automatic int index_bits(input int n);
     index_bits = (n > 1) ? $clog2(n) : 1;
@@ -132,13 +149,21 @@ package bf_pkg;
     logic [4:0] shift;
   } setup_t;
 
-  // The write-back configuration a store carries (bf_ctrl_wb).
+  // The write-back configuration a store carries (bf_ctrl_wb): the output
+  // stage of golden/requant.hpp. setup leaves mult 1, its 5-bit shift, no
+  // rounding, zero point 0 and the range of the output width as [lo, hi];
+  // `requant` instructions change them.
   typedef struct packed {
-    logic       requant;
-    logic [1:0] out_prec;
-    logic       relu;
-    logic       bias;
-    logic [4:0] shift;
+    logic        requant;   // 0: raw int32 output (acc + bias)
+    logic [1:0]  out_prec;  // prec_e of the packed output
+    logic        bias;
+    logic        channel;   // mult/shift/round from per-channel parameter rows
+    logic [15:0] mult;
+    logic [5:0]  shift;
+    logic        round;
+    logic [16:0] zero;      // 17-bit signed
+    logic [16:0] lo;
+    logic [16:0] hi;
   } wb_cfg_t;
 
   // One tile command to the array (bf_array_top / bf_tile_engine).

@@ -25,9 +25,46 @@ inline std::vector<int64_t> random_values(std::mt19937& rng, size_t n, const Ope
 // The direct golden layer (plain nested loops, independent of the
 // compiler, the machine and the RTL) with the layer's output stage.
 inline std::vector<int64_t> direct_conv(const LayerDesc& l, const std::vector<int64_t>& in,
-                                        const std::vector<int64_t>& w, const std::vector<int64_t>& bias) {
+                                        const std::vector<int64_t>& w, const std::vector<int64_t>& bias,
+                                        const std::vector<RequantParams>& channel = {}) {
   const ConvParams p{l.batch, l.in_c, l.in_h, l.in_w, l.out_c, l.kernel_h, l.kernel_w, l.stride, l.pad};
-  return conv_layer_ref(p, in, w, l.bias ? bias : std::vector<int64_t>{}, {l.out_bits, l.relu, l.shift});
+  OutputStage o;
+  o.out_bits = l.out_bits, o.relu = l.relu, o.shift = l.shift, o.mult = l.mult, o.round = l.round;
+  o.zero_point = l.zero_point, o.clamp = l.clamp, o.clamp_lo = l.clamp_lo, o.clamp_hi = l.clamp_hi;
+  if (l.channel_requant) o.channel = channel;
+  return conv_layer_ref(p, in, w, l.bias ? bias : std::vector<int64_t>{}, o);
+}
+
+// For half of the requantized layers, a random fixed-point output stage
+// (golden/requant.hpp): a 16-bit multiplier with a shift that keeps typical
+// sums in range, rounding, a zero point, a narrower clamp, and one layer in
+// three per-channel parameters (returned; put_requant writes them).
+inline std::vector<RequantParams> random_requant(std::mt19937& rng, LayerDesc& l) {
+  auto U = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  if (!l.out_bits || U(0, 1)) return {};
+  auto params = [&] {
+    RequantParams p;
+    p.mult = uint32_t(U(1, 65535));
+    p.shift = U(10, 30);
+    p.round = U(0, 1);
+    return p;
+  };
+  const RequantParams p = params();
+  l.mult = p.mult, l.shift = p.shift, l.round = p.round;
+  const int b = l.out_bits < 2 ? 2 : l.out_bits;
+  const int lo = l.relu ? 0 : -(1 << (b - 1)), hi = l.relu ? (1 << b) - 1 : (1 << (b - 1)) - 1;
+  l.zero_point = U(-(1 << (b - 1)) / 2, (1 << (b - 1)) / 2);
+  if (U(0, 1)) {
+    l.clamp = true;
+    l.clamp_lo = U(lo, (lo + hi) / 2);
+    l.clamp_hi = U((lo + hi) / 2 + 1 <= hi ? (lo + hi) / 2 + 1 : hi, hi);
+  }
+  std::vector<RequantParams> ch;
+  if (U(0, 2) == 0) {
+    l.channel_requant = true;
+    for (int k = 0; k < l.out_c; ++k) ch.push_back(params());
+  }
+  return ch;
 }
 
 inline std::string describe_layer(const LayerDesc& l) {
@@ -35,7 +72,11 @@ inline std::string describe_layer(const LayerDesc& l) {
          std::to_string(l.in_h) + "x" + std::to_string(l.in_w) + " k" + std::to_string(l.kernel_h) + " s" +
          std::to_string(l.stride) + " p" + std::to_string(l.pad) + " " + describe(l.act) + "x" + describe(l.wgt) +
          (l.bias ? " bias" : "") +
-         (l.out_bits ? " out" + std::to_string(l.out_bits) + (l.relu ? " relu" : "") + " >>" + std::to_string(l.shift)
+         (l.out_bits ? " out" + std::to_string(l.out_bits) + (l.relu ? " relu" : "") + " >>" + std::to_string(l.shift) +
+                           (l.mult != 1 ? " *" + std::to_string(l.mult) : "") + (l.round ? " round" : "") +
+                           (l.zero_point ? " zp" + std::to_string(l.zero_point) : "") +
+                           (l.clamp ? " [" + std::to_string(l.clamp_lo) + "," + std::to_string(l.clamp_hi) + "]" : "") +
+                           (l.channel_requant ? " per-channel" : "")
                      : " raw");
 }
 

@@ -33,7 +33,7 @@ Cost cost_of(const Geometry& g, const Tiling& t, const std::string& order) {
   }
   c.input_bytes = in_once * f_in;
   c.weight_bytes = w_once * f_w;
-  c.bias_bytes = g.bias ? uint64_t(t.nb) * t.nh * t.nw * t.no * toc * 4 : 0;
+  c.bias_bytes = uint64_t(t.nb) * t.nh * t.nw * t.no * toc * 4 * uint64_t(g.param_rows);
   const int run = t.no == 1 ? cdiv(toc, g.out_per_word) : toc / g.out_per_word;
   c.output_bytes = uint64_t(g.batch) * g.out_h * g.out_w * t.no * run * g.out_planes * 4;
   c.steps = uint64_t(t.nb) * t.nh * t.nw * t.no * t.nk * t.ni;

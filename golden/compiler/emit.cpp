@@ -1,6 +1,7 @@
 #include "golden/compiler/emit.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace bf::compiler {
 
@@ -72,15 +73,67 @@ class Emitter {
     su.act_bits = g_.act_hw_bits, su.act_signed = l_.act.is_signed;
     su.wgt_bits = g_.wgt_hw_bits, su.wgt_signed = l_.wgt.is_signed;
     su.requant = g_.requant, su.out_bits = g_.requant ? g_.out_bits : 8, su.relu = l_.relu, su.bias = l_.bias;
-    su.shift = l_.shift;
+    su.shift = l_.shift <= 31 ? l_.shift : 0;
     blk_.push_back(make_setup(su));
+    if (!g_.requant) return;
+    // The output stage beyond the plain floor shift.
+    if (l_.channel_requant) blk_.push_back(make_requant_channel());
+    else if (l_.mult != 1) blk_.push_back(make_requant_mult(l_.mult));
+    if (!l_.channel_requant && (l_.round || l_.shift > 31)) blk_.push_back(make_requant_shift(l_.shift, l_.round));
+    if (l_.zero_point) blk_.push_back(make_requant_value(kRqZero, l_.zero_point));
+    if (l_.clamp) {
+      const int b = g_.out_bits;
+      const int lo = l_.relu ? 0 : -(1 << (b - 1)), hi = l_.relu ? (1 << b) - 1 : (1 << (b - 1)) - 1;
+      if (l_.clamp_lo != lo) blk_.push_back(make_requant_value(kRqLo, l_.clamp_lo));
+      if (l_.clamp_hi != hi) blk_.push_back(make_requant_value(kRqHi, l_.clamp_hi));
+    }
   }
 
   void tile_loops() {
     for (size_t k = 0; k < nest_.size(); ++k) blk_.push_back(make_loop(int(k), uint32_t(count_of(nest_[k]))));
   }
 
-  // IBUF stream: dims plane, x, y, b; one run = tj word-groups of N words.
+  // A memory-stream dim: its count (and the count in the last tile of
+  // `edge_loop` when that differs), DRAM stride and buffer-row stride.
+  struct Dim {
+    int64_t count = 1, last = 1;
+    char edge_loop = 'x';
+    uint64_t dram = 0;
+    int64_t rows = 0;
+  };
+  // Run coalescing: while the innermost dim continues the run in DRAM and
+  // in the buffer rows (DRAM stride = run, rows = run / banks) and has no
+  // edge count, it becomes part of the run: fewer, longer runs, so fewer
+  // partial beats on the memory port. Runs stay within 65536 words.
+  static void coalesce(int64_t& run, int banks, std::vector<Dim>& dims) {
+    while (!dims.empty()) {
+      const Dim& d = dims.front();
+      const bool edge = d.edge_loop != 'x' && d.last != d.count;
+      if (d.count == 1) {
+        dims.erase(dims.begin());
+        continue;
+      }
+      if (edge || d.dram != uint64_t(run) || d.rows * banks != run || run * d.count > 65536) break;
+      run *= d.count;
+      dims.erase(dims.begin());
+    }
+  }
+  // The dims of `stream` after coalescing, as loop / gen-addr / wr-buf.
+  void emit_dims(int stream, const std::vector<Dim>& dims) {
+    for (size_t k = 0; k < dims.size(); ++k) {
+      const Dim& d = dims[k];
+      const int id = kDim0 + int(k);
+      if (d.count > 65536) layer_error(l_, "count " + std::to_string(d.count) + " exceeds 65536");
+      if (d.count != 1) blk_.push_back(make_loop(id, uint32_t(d.count), stream));
+      if (d.edge_loop != 'x' && id_of(d.edge_loop) >= 0 && d.last != d.count)
+        blk_.push_back(make_loop_edge(id, uint32_t(d.last), id_of(d.edge_loop), stream));
+      gen(stream, id, d.dram);
+      wr(stream, id, d.rows);
+    }
+  }
+
+  // IBUF stream: dims plane, x, y, b; one run = tj word-groups of N words
+  // (coalesced with the dims it continues).
   void ibuf_stream() {
     const int S = g_.stride, KW = g_.kernel_w;
     const int64_t tih = int64_t(t_.toh - 1) * S + t_.tkh, tiw = int64_t(t_.tow - 1) * S + KW;
@@ -95,42 +148,38 @@ class Emitter {
     if (id_of('k') >= 0) gen(kIbuf, id_of('k'), uint64_t(t_.tkh) * row_words);
     if (id_of('i') >= 0) gen(kIbuf, id_of('i'), uint64_t(t_.tj) * g_.rows);
     const int64_t irow_px = int64_t(g_.act_planes) * t_.tj;  // buffer rows per pixel
-    count(kDim0 + 0, g_.act_planes, -1, 'x', kIbuf);
-    gen(kIbuf, kDim0 + 0, y_.input.plane_words());
-    wr(kIbuf, kDim0 + 0, t_.tj);
-    blk_.push_back(make_loop(kDim0 + 1, uint32_t(tiw), kIbuf));
-    if (tiw_last != tiw && id_of('w') >= 0)
-      blk_.push_back(make_loop_edge(kDim0 + 1, uint32_t(tiw_last), id_of('w'), kIbuf));
-    gen(kIbuf, kDim0 + 1, pxw);
-    wr(kIbuf, kDim0 + 1, irow_px);
-    blk_.push_back(make_loop(kDim0 + 2, uint32_t(tih), kIbuf));
-    if (tih_last != tih && id_of('h') >= 0)
-      blk_.push_back(make_loop_edge(kDim0 + 2, uint32_t(tih_last), id_of('h'), kIbuf));
-    gen(kIbuf, kDim0 + 2, row_words);
-    wr(kIbuf, kDim0 + 2, tiw * irow_px);
-    count(kDim0 + 3, t_.tb, g_.batch, 'b', kIbuf);
-    gen(kIbuf, kDim0 + 3, uint64_t(g_.padded_h) * row_words);
-    wr(kIbuf, kDim0 + 3, tih * tiw * irow_px);
+    const int lastb = g_.batch - (t_.nb - 1) * t_.tb;
+    std::vector<Dim> dims = {
+        {g_.act_planes, g_.act_planes, 'x', y_.input.plane_words(), t_.tj},
+        {tiw, tiw_last, 'w', pxw, irow_px},
+        {tih, tih_last, 'h', row_words, tiw * irow_px},
+        {t_.tb, lastb, 'b', uint64_t(g_.padded_h) * row_words, tih * tiw * irow_px},
+    };
+    ibuf_run_ = int64_t(t_.tj) * g_.rows;
+    coalesce(ibuf_run_, g_.rows, dims);
+    emit_dims(kIbuf, dims);
   }
 
-  // WBUF stream: one row of N*M words per run.
+  // WBUF stream: rows of N*M words (one run: the tile's rows are contiguous).
   void wbuf_stream() {
     const uint64_t tile = y_.weight_tile_words;
     gen(kWbuf, kIdBase, y_.weight_base);
     if (id_of('o') >= 0) gen(kWbuf, id_of('o'), tile * t_.nk * t_.ni);
     if (id_of('k') >= 0) gen(kWbuf, id_of('k'), tile * t_.ni);
     if (id_of('i') >= 0) gen(kWbuf, id_of('i'), tile);
-    count(kDim0, t_.wbuf_words, -1, 'x', kWbuf);
-    gen(kWbuf, kDim0, uint64_t(g_.rows) * g_.cols);
-    wr(kWbuf, kDim0, 1);
+    std::vector<Dim> dims = {{t_.wbuf_words, t_.wbuf_words, 'x', uint64_t(g_.rows) * g_.cols, 1}};
+    wbuf_run_ = int64_t(g_.rows) * g_.cols;
+    coalesce(wbuf_run_, g_.rows * g_.cols, dims);
+    emit_dims(kWbuf, dims);
   }
 
-  // Bias stream: toc words into the OBUF rows after the output tile.
+  // Bias stream: the oc tile's bias words, then its per-channel requant
+  // parameter words, into the OBUF rows after the output tile.
   void bias_stream() {
-    if (!l_.bias) return;
+    if (!g_.param_rows) return;
     const int toc = t_.groups * g_.cols;
     gen(kBias, kIdBase, y_.bias_base);
-    if (id_of('o') >= 0) gen(kBias, id_of('o'), uint64_t(toc));
+    if (id_of('o') >= 0) gen(kBias, id_of('o'), uint64_t(toc) * g_.param_rows);
     wr(kBias, kIdBase, int64_t(t_.groups) * tile_pixels());
   }
 
@@ -194,12 +243,13 @@ class Emitter {
   void body() {
     const int toc = t_.groups * g_.cols;
     const int out_level = level_of("bhwo");
-    blk_.push_back(make_ld(kIbuf, level_of("bhwki"), uint32_t(t_.tj) * g_.rows));
-    blk_.push_back(make_ld(kWbuf, level_of("oki"), uint32_t(g_.rows) * g_.cols));
-    if (l_.bias) blk_.push_back(make_ld(kBias, out_level, uint32_t(toc)));
+    blk_.push_back(make_ld(kIbuf, level_of("bhwki"), uint32_t(ibuf_run_)));
+    blk_.push_back(make_ld(kWbuf, level_of("oki"), uint32_t(wbuf_run_)));
+    if (g_.param_rows) blk_.push_back(make_ld(kBias, out_level, uint32_t(toc) * g_.param_rows));
     blk_.push_back(make_compute(3));
     const int run = t_.no == 1 ? cdiv(toc, g_.out_per_word) : toc / g_.out_per_word;
-    if (run > 65536 || int64_t(t_.tj) * g_.rows > 65536 || int64_t(g_.rows) * g_.cols > 65536 || toc > 65536)
+    if (run > 65536 || int64_t(t_.tj) * g_.rows > 65536 || int64_t(g_.rows) * g_.cols > 65536 ||
+        int64_t(toc) * g_.param_rows > 65536)
       layer_error(l_, "a memory run exceeds 65536 words");
     blk_.push_back(make_st(out_level, uint32_t(run)));
     blk_.push_back(make_block_end(true));
@@ -213,6 +263,7 @@ class Emitter {
   const LayerDesc& l_;
   const std::string nest_;
   std::vector<Instr> blk_;
+  int64_t ibuf_run_ = 0, wbuf_run_ = 0;  // words per load run after coalescing
 };
 
 }  // namespace

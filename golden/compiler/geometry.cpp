@@ -5,6 +5,7 @@
 
 #include "golden/machine.hpp"
 #include "golden/precision.hpp"
+#include "golden/requant.hpp"
 
 namespace bf::compiler {
 
@@ -26,9 +27,17 @@ Geometry make_geometry(const LayerDesc& l, const ArrayConfig& cfg) {
   if (l.kernel_h > l.in_h + 2 * l.pad || l.kernel_w > l.in_w + 2 * l.pad)
     layer_error(l, "kernel " + std::to_string(l.kernel_h) + "x" + std::to_string(l.kernel_w) +
                        " is larger than the padded input");
-  if (l.shift < 0 || l.shift > 31) layer_error(l, "shift " + std::to_string(l.shift) + " is outside [0, 31]");
-  if (l.out_bits == 0 && (l.relu || l.shift))
-    layer_error(l, "relu and shift need a requantized output (out_bits > 0)");
+  if (l.shift < 0) layer_error(l, "shift " + std::to_string(l.shift) + " is negative");
+  if (l.out_bits == 0 && (l.relu || l.shift || l.mult != 1 || l.round || l.zero_point || l.clamp || l.channel_requant))
+    layer_error(l, "relu, shift and the requantization parameters need a requantized output (out_bits > 0)");
+  if (l.mult < 1 || l.mult > 65535) layer_error(l, "mult " + std::to_string(l.mult) + " is outside [1, 65535]");
+  if (l.shift > kRequantMaxShift) layer_error(l, "shift " + std::to_string(l.shift) + " is outside [0, 47]");
+  if (l.shift > 31 && l.mult == 1 && !l.round && !l.channel_requant)
+    layer_error(l, "shift " + std::to_string(l.shift) + " is outside [0, 31]");
+  if (l.zero_point < -65536 || l.zero_point > 65535)
+    layer_error(l, "zero point " + std::to_string(l.zero_point) + " is outside [-65536, 65535]");
+  if (l.clamp && (l.clamp_lo > l.clamp_hi || l.clamp_lo < -65536 || l.clamp_hi > 65535))
+    layer_error(l, "clamp [" + std::to_string(l.clamp_lo) + ", " + std::to_string(l.clamp_hi) + "] is empty or outside [-65536, 65535]");
 
   const BufferGeometry bg = BufferGeometry::of(cfg);
   Geometry g;
@@ -39,6 +48,8 @@ Geometry make_geometry(const LayerDesc& l, const ArrayConfig& cfg) {
   g.out_h = l.out_h(), g.out_w = l.out_w();
   g.padded_h = l.in_h + 2 * l.pad, g.padded_w = l.in_w + 2 * l.pad;
   g.bias = l.bias;
+  g.channel_requant = l.channel_requant;
+  g.param_rows = (l.bias ? 1 : 0) + (l.channel_requant ? 1 : 0);
   g.act_hw_bits = hw_bits(l.act.bits), g.wgt_hw_bits = hw_bits(l.wgt.bits);
   g.act_planes = g.act_hw_bits == 16 ? 2 : 1, g.wgt_planes = g.wgt_hw_bits == 16 ? 2 : 1;
   g.act_bits = g.act_hw_bits == 16 ? 8 : g.act_hw_bits, g.wgt_bits = g.wgt_hw_bits == 16 ? 8 : g.wgt_hw_bits;

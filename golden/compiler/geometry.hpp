@@ -24,6 +24,8 @@ struct Geometry {
   int out_h = 0, out_w = 0;
   int padded_h = 0, padded_w = 0;             // input with its halo
   bool bias = false;
+  bool channel_requant = false;               // per-channel requant parameter rows
+  int param_rows = 0;                         // OBUF rows per channel group after the tile (bias, params)
   // Operands: spatial widths (16-bit runs as two 8-bit planes).
   int act_hw_bits = 0, wgt_hw_bits = 0;       // 2, 4, 8, 16 as declared (1 -> 2)
   int act_bits = 0, wgt_bits = 0;             // spatial widths 2, 4, 8

@@ -98,11 +98,38 @@ void put_weights(const CompiledLayer& cl, const std::vector<int64_t>& w, std::ve
         }
 }
 
+namespace {
+// Word of channel k's bias (param = false) or requant parameter (true).
+uint64_t channel_word(const CompiledLayer& c, int k, bool param) {
+  const uint64_t toc = uint64_t(c.tiling.groups) * c.cfg.cols;
+  const uint64_t rows = (c.layer.bias ? 1 : 0) + (c.layer.channel_requant ? 1 : 0);
+  const uint64_t tile = uint64_t(k) / toc;
+  return c.bias_base + tile * toc * rows + (param && c.layer.bias ? toc : 0) + uint64_t(k) % toc;
+}
+void clear_channel_words(const CompiledLayer& c, std::vector<uint32_t>& dram, bool param) {
+  for (int k = 0; k < int(uint64_t(c.tiling.no) * c.tiling.groups * c.cfg.cols); ++k)
+    dram.at(channel_word(c, k, param)) = 0;
+}
+}  // namespace
+
 void put_bias(const CompiledLayer& c, const std::vector<int64_t>& bias, std::vector<uint32_t>& dram) {
   if (!c.layer.bias) throw std::runtime_error("put_bias: layer '" + c.layer.name + "' has no bias");
   if (bias.size() != size_t(c.layer.out_c)) throw std::runtime_error("put_bias: wrong element count");
-  for (uint64_t k = 0; k < c.bias_words; ++k) dram.at(c.bias_base + k) = 0;
-  for (size_t k = 0; k < bias.size(); ++k) dram.at(c.bias_base + k) = uint32_t(bias[k]);
+  clear_channel_words(c, dram, false);
+  for (size_t k = 0; k < bias.size(); ++k) dram.at(channel_word(c, int(k), false)) = uint32_t(bias[k]);
+}
+
+void put_requant(const CompiledLayer& c, const std::vector<RequantParams>& params, std::vector<uint32_t>& dram) {
+  if (!c.layer.channel_requant)
+    throw std::runtime_error("put_requant: layer '" + c.layer.name + "' has no per-channel requantization");
+  if (params.size() != size_t(c.layer.out_c)) throw std::runtime_error("put_requant: wrong element count");
+  clear_channel_words(c, dram, true);
+  for (size_t k = 0; k < params.size(); ++k) {
+    const RequantParams& p = params[k];
+    if (p.mult > 65535 || p.shift < 0 || p.shift > kRequantMaxShift)
+      throw std::runtime_error("put_requant: channel " + std::to_string(k) + ": mult or shift out of range");
+    dram.at(channel_word(c, int(k), true)) = isa::requant_param_word(p.mult, p.shift, p.round);
+  }
 }
 
 }  // namespace bf

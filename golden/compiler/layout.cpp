@@ -19,9 +19,10 @@ Layout plan_layout(const Geometry& g, const Tiling& t, const LayerDesc& l) {
   y.weight_base = align(in.words());
   y.weight_words = y.weight_tile_words * t.no * t.nk * t.ni;
 
-  // Bias: one int32 per output channel, padded to the oc tiles.
+  // Bias and per-channel requant parameters: per oc tile, its bias words
+  // then its parameter words (one int32 each per output channel).
   y.bias_base = align(y.weight_base + y.weight_words);
-  y.bias_words = g.bias ? uint64_t(t.no) * toc : 0;
+  y.bias_words = uint64_t(t.no) * toc * uint64_t(g.param_rows);
 
   // Output: NHWC with the next layer's halo, channels padded to whole
   // words (and to the next layer's channel groups when requantized).

@@ -62,7 +62,7 @@ void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions
               const int64_t irows = tb * tih * tiw * g.act_planes * tj;
               if (irows > g.ibuf_half || irows * P > kAddrLimit) continue;
               const int64_t tp = int64_t(tb) * toh * tow;
-              const int64_t orows = G * tp + (g.bias ? G : 0);
+              const int64_t orows = G * tp + int64_t(G) * g.param_rows;
               if (orows > g.obuf_half || orows > kAddrLimit) continue;
               Tiling t;
               t.tb = tb, t.toh = toh, t.tow = tow, t.groups = G, t.tkh = tkh, t.tj = tj, t.kc = kc;

@@ -27,10 +27,13 @@
 //
 // Buffers are arrays of 32-bit banks (bf_sram), written by the loader in
 // aligned groups of G banks (G = smallest power of two with 32*G >=
-// DramBits, at most the bank count); the OBUF is also read in groups
-// (drain). The WBUF write port goes through one register per row (fan-out
-// to Rows*Cols banks), so a WBUF write lands one cycle after it is
-// presented; IBUF and OBUF writes land in the cycle they are presented. IBUF/WBUF reads by the array never conflict with writes (1R1W);
+// DramBits, at most the bank count); the OBUF is read (drained) in groups
+// of bf_pkg::drain_group(Cols) banks (the channels of one output word at
+// the narrowest output, at most Cols). The WBUF write port goes through
+// one register per row (fan-out to Rows*Cols banks), so a WBUF write lands
+// one cycle after it is presented; IBUF and OBUF writes land in the cycle
+// they are presented. IBUF/WBUF reads by the array never conflict with
+// writes (1R1W);
 // on the OBUF the array has priority: the OBUF write and read ports of the
 // loader/drain side have a ready that is low while a column of the group
 // uses that bank port in the same cycle.
@@ -69,6 +72,8 @@ module bf_array_top #(
   localparam int IGw        = bf_pkg::index_bits(IbufBanks / IbufG),
   localparam int WGw        = bf_pkg::index_bits(WbufBanks / WbufG),
   localparam int OGw        = bf_pkg::index_bits(ObufBanks / ObufG),
+  localparam int DrainG     = bf_pkg::drain_group(Cols),       // OBUF banks per drain read
+  localparam int DGw        = bf_pkg::index_bits(ObufBanks / DrainG),
   localparam int PsumBits   = 17 + $clog2(Rows)
 ) (
   input  logic                        clk_i,
@@ -115,10 +120,10 @@ module bf_array_top #(
   // ---- OBUF read port (drain), array has priority; data 1 cycle later.
   input  logic                        obuf_rd_valid_i,
   output logic                        obuf_rd_ready_o,
-  input  logic [OGw-1:0]              obuf_rd_group_i,
+  input  logic [DGw-1:0]              obuf_rd_group_i,
   input  logic [ODw-1:0]              obuf_rd_addr_i,
   output logic                        obuf_rd_rvalid_o,
-  output logic [ObufG*32-1:0]         obuf_rd_data_o
+  output logic [DrainG*32-1:0]        obuf_rd_data_o
 );
   initial begin
     if (Rows < 1 || Rows > 64 || (Rows & (Rows - 1)) != 0)
@@ -376,7 +381,7 @@ module bf_array_top #(
   // ------------------------------------------- accumulators + OBUF + drain
   logic [Cols-1:0] arr_re, arr_we;
   logic [Cols*32-1:0] obuf_rdata;   // bank c at [32c +: 32] (packed: Yosys keeps the banks)
-  logic [OGw-1:0]  rd_group_q;
+  logic [DGw-1:0]  rd_group_q;
   logic            rd_rvalid_q;
 
   for (genvar c = 0; c < Cols; c++) begin : g_col
@@ -393,7 +398,7 @@ module bf_array_top #(
       .rd_en_o (arr_re[c]), .rd_addr_o (a_raddr), .rd_data_i (obuf_rdata[32*c +: 32]),
       .wr_en_o (arr_we[c]), .wr_addr_o (a_waddr), .wr_data_o (a_wdata)
     );
-    assign in_rd_group = 32'(obuf_rd_group_i) == c / ObufG;
+    assign in_rd_group = 32'(obuf_rd_group_i) == c / DrainG;
     assign in_wr_group = 32'(obuf_wr_group_i) == c / ObufG;
     assign x_re = obuf_rd_valid_i & obuf_rd_ready_o & in_rd_group;
     assign x_we = obuf_wr_valid_i & obuf_wr_ready_o & in_wr_group & obuf_wr_mask_i[c % ObufG];
@@ -414,7 +419,7 @@ module bf_array_top #(
     obuf_rd_ready_o = 1'b1;
     obuf_wr_ready_o = 1'b1;
     for (int c = 0; c < Cols; c++) begin
-      if (c / ObufG == 32'(obuf_rd_group_i) && arr_re[c]) obuf_rd_ready_o = 1'b0;
+      if (c / DrainG == 32'(obuf_rd_group_i) && arr_re[c]) obuf_rd_ready_o = 1'b0;
       if (c / ObufG == 32'(obuf_wr_group_i) && arr_we[c]) obuf_wr_ready_o = 1'b0;
     end
   end
@@ -429,12 +434,12 @@ module bf_array_top #(
     end
   end
   assign obuf_rd_rvalid_o = rd_rvalid_q;
-  for (genvar j = 0; j < ObufG; j++) begin : g_drain
-    logic [31:0] word [ObufBanks / ObufG];
-    for (genvar g = 0; g < ObufBanks / ObufG; g++) begin : g_grp
-      assign word[g] = obuf_rdata[32*(g * ObufG + j) +: 32];
+  for (genvar j = 0; j < DrainG; j++) begin : g_drain
+    logic [31:0] word [ObufBanks / DrainG];
+    for (genvar g = 0; g < ObufBanks / DrainG; g++) begin : g_grp
+      assign word[g] = obuf_rdata[32*(g * DrainG + j) +: 32];
     end
-    if (ObufBanks / ObufG > 1) begin : g_mux
+    if (ObufBanks / DrainG > 1) begin : g_mux
       assign obuf_rd_data_o[32*j +: 32] = word[rd_group_q];
     end else begin : g_one
       assign obuf_rd_data_o[32*j +: 32] = word[0];

@@ -1,7 +1,7 @@
 // bf_ctrl_decode: field split and legality check of one instruction word
 // (docs/isa.md, "Encoding"; the same rules as bf::isa::check).
 //
-//   err_o = 1  illegal opcode (10..15)
+//   err_o = 1  illegal opcode (11..15)
 //   err_o = 2  bad field: a reserved bit set, a stream or target the
 //              opcode does not allow, n_red > 6, a raw setup with
 //              out bits / relu / shift
@@ -60,8 +60,16 @@ module bf_ctrl_decode (
       end
       4'd8: bad = spec[6:1] != 6'd0 || id != 5'd0 || imm != 16'd0;
       4'd9: bad = spec > 7'd6 || id != 5'd0 || imm != 16'd0;
+      bf_pkg::OpRequant: begin
+        unique case (id)
+          bf_pkg::RqMult:  bad = spec[6:1] != 6'd0 || (spec[0] ? imm != 16'd0 : imm == 16'd0);
+          bf_pkg::RqShift: bad = spec != 7'd0 || imm[15:7] != 9'd0 || imm[5:0] > 6'(bf_pkg::RqMaxShift);
+          bf_pkg::RqZero, bf_pkg::RqLo, bf_pkg::RqHi: bad = spec[6:1] != 6'd0;
+          default: bad = 1'b1;
+        endcase
+      end
       default: bad = 1'b0;
     endcase
   end
-  assign err_o = (op >= 4'd10) ? 2'd1 : bad ? 2'd2 : 2'd0;
+  assign err_o = (op >= 4'(bf_pkg::NumOps)) ? 2'd1 : bad ? 2'd2 : 2'd0;
 endmodule

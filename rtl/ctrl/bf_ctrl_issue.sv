@@ -1,7 +1,10 @@
-// bf_ctrl_issue: the tile-command issuer of one step (docs/isa.md,
-// "Running a block", step 3): first the buffer-address check of the
-// step's tile commands, then one command per (group g, activation plane
-// sa, weight plane sw) to the array.
+// bf_ctrl_issue: the tile commands of the steps (docs/isa.md, "Running a
+// block", step 3): the buffer-address check of a step's commands, a queue
+// of checked steps, and the issue engine that turns each queued step into
+// one command per (group g, activation plane sa, weight plane sw) for the
+// array. The queue decouples the sequencer from the array: the sequencer
+// enqueues a step in one cycle and goes on with the next step's loads
+// while the array still runs the commands of earlier steps.
 //
 // Check (check_i while the sequencer is in its check state, go_i when it
 // may proceed): 8 cycles. Cycle ck = 0..5 adds (count_ck - 1) * stride_ck
@@ -12,9 +15,13 @@
 // cycle ahead into registers, so a check cycle is one 16x16 multiply and
 // an add. Only the outer (non-reduction) levels and the group move the
 // OBUF address.
-// Issue (issue_i): cmd_valid_o with the command for (g, sa, sw); on
-// cmd_ready_i the next one (sw fastest, then sa, then g); last_o marks
-// the step's last command, fire_o an accepted one.
+// Queue (enq_i while enq_ready_o): the step's counts, groups, halves and
+// first flag (StepQueue entries). The engine takes the head step and
+// keeps cmd_valid_o with the command for (g, sa, sw); on cmd_ready_i the
+// next one (sw fastest, then sa, then g); after the step's last command
+// the next queued step follows in the next cycle. The block registers the
+// commands read (precisions, strides, bases, n_red) do not change while a
+// block runs.
 //
 //   command: precisions (16-bit operands run as 8-bit planes), signs (the
 //   low plane of a 16-bit operand is unsigned), psum shift sa + sw (x 8),
@@ -25,12 +32,15 @@
 // Parameters:
 //   IbufDepth, WbufDepth, ObufDepth  bank depths in 32-bit words (halves
 //                                    are half of it)
-// Latency: check 8 cycles after go_i rises (held); one command per cycle
-//   the array accepts.
+//   StepQueue  queued steps (power of two >= 2)
+// Latency: check 8 cycles after go_i rises (held); a step queued in cycle
+//   t has its first command valid in t+1 (engine idle); one command per
+//   cycle the array accepts.
 module bf_ctrl_issue `BF_IMPORT #(
   parameter int IbufDepth = 128,
   parameter int WbufDepth = 64,
-  parameter int ObufDepth = 128
+  parameter int ObufDepth = 128,
+  parameter int StepQueue = 2
 ) (
   input  logic                                  clk_i,
   input  logic                                  rst_ni,
@@ -39,9 +49,8 @@ module bf_ctrl_issue `BF_IMPORT #(
   input  logic                                  go_i,       // check may advance this cycle
   output logic                                  check_ok_o,
   output logic                                  check_err_o,
-  input  logic                                  issue_i,    // in the issue state, no unit error
-  output logic                                  fire_o,     // a command is accepted this cycle
-  output logic                                  last_o,     // the current command is the step's last
+  input  logic                                  enq_i,      // queue the checked step
+  output logic                                  enq_ready_o,
   // The step.
   input  `BF_T(setup_t)                         setup_i,
   input  logic [bf_pkg::EngLoops*17-1:0]        eng_count_i,  // e0..e5 at [17l +: 17]
@@ -92,9 +101,6 @@ module bf_ctrl_issue `BF_IMPORT #(
   assign pa_eff = (acode == bf_pkg::Prec16) ? bf_pkg::Prec8 : acode;
   assign pw_eff = (wcode == bf_pkg::Prec16) ? bf_pkg::Prec8 : wcode;
 
-  logic unused;
-  assign unused = ^{rd_plane_i[31:16], setup_i.requant, setup_i.out_prec, setup_i.relu, setup_i.bias,
-                    setup_i.shift};
 
   // ------------------------------------------------------------ check
   logic [2:0]  ck_q, ck_d, ck_nx, ckl;
@@ -155,22 +161,47 @@ module bf_ctrl_issue `BF_IMPORT #(
     end
   end
 
-  // ------------------------------------------------------------ issue
+  // ------------------------------------------------------------ step queue
+  // Entry: e0..e5 counts (16 bits: the array's count field), groups, the
+  // three halves, first.
+  localparam int QW = NE * 16 + 17 + 4;
+  logic [QW-1:0] q_in, q_head;
+  logic          q_full, q_empty, q_pop;
+  logic [$clog2(StepQueue):0] q_used;
+  logic [NE*16-1:0] step_count;
+  for (genvar l = 0; l < NE; l++) begin : g_qcount
+    assign step_count[16*l +: 16] = eng_count[17*l +: 16];
+  end
+  assign q_in        = {step_count, groups_i, hi_i, hw_i, ho_i, first_i};
+  assign enq_ready_o = !q_full;
+  bf_fifo #(.Depth (StepQueue), .Width (QW)) u_steps (
+    .clk_i, .rst_ni, .flush_i (1'b0),
+    .push_i (enq_i && !q_full), .data_i (q_in), .full_o (q_full),
+    .pop_i (q_pop), .data_o (q_head), .empty_o (q_empty), .usage_o (q_used)
+  );
+  logic [NE*16-1:0] count;
+  logic [16:0]      groups;
+  logic             hi, hw, ho, first;
+  assign {count, groups, hi, hw, ho, first} = q_head;
+
+  // ------------------------------------------------------------ engine
+  // Iterates the head step's commands; pops it with its last command.
   logic [16:0] g_q, g_d;
   logic        sa_q, sa_d, sw_q, sw_d;
   logic [15:0] gofsi_q, gofsi_d, gofsw_q, gofsw_d, gofso_q, gofso_d;
-  logic        last_sw, last_sa, last_g;
-  assign last_sw = sw_q || wcode != bf_pkg::Prec16;
-  assign last_sa = sa_q || acode != bf_pkg::Prec16;
-  assign last_g  = g_q + 17'd1 == groups_i;
-  assign last_o  = last_sw && last_sa && last_g;
-  assign fire_o  = issue_i && cmd_ready_i;
+  logic        last_sw, last_sa, last_g, last_cmd, fire;
+  assign last_sw  = sw_q || wcode != bf_pkg::Prec16;
+  assign last_sa  = sa_q || acode != bf_pkg::Prec16;
+  assign last_g   = g_q + 17'd1 == groups;
+  assign last_cmd = last_sw && last_sa && last_g;
+  assign fire     = cmd_valid_o && cmd_ready_i;
+  assign q_pop    = fire && last_cmd;
 
   always_comb begin
     g_d = g_q; sa_d = sa_q; sw_d = sw_q; gofsi_d = gofsi_q; gofsw_d = gofsw_q; gofso_d = gofso_q;
-    if (check_ok_o) begin
+    if (q_pop) begin
       g_d = '0; sa_d = 1'b0; sw_d = 1'b0; gofsi_d = '0; gofsw_d = '0; gofso_d = '0;
-    end else if (fire_o) begin
+    end else if (fire) begin
       if (!last_sw) begin
         sw_d = 1'b1;
       end else begin
@@ -196,26 +227,28 @@ module bf_ctrl_issue `BF_IMPORT #(
   end
 
   // ------------------------------------------------------------ command
-  logic [NE*16-1:0] count, istr, ostr, wstr;
+  logic [NE*16-1:0] istr, ostr, wstr;
   for (genvar l = 0; l < NE; l++) begin : g_lvl
-    assign count[16*l +: 16] = eng_count[17*l +: 16];
-    assign istr[16*l +: 16]  = rd_eng[16*(0*NE + l) +: 16];
-    assign ostr[16*l +: 16]  = rd_eng[16*(1*NE + l) +: 16];
-    assign wstr[16*l +: 16]  = rd_eng[16*(2*NE + l) +: 16];
+    assign istr[16*l +: 16] = rd_eng[16*(0*NE + l) +: 16];
+    assign ostr[16*l +: 16] = rd_eng[16*(1*NE + l) +: 16];
+    assign wstr[16*l +: 16] = rd_eng[16*(2*NE + l) +: 16];
   end
-  assign cmd_valid_o      = issue_i;
+  assign cmd_valid_o      = !q_empty;  // queued steps were checked: they run even after an error
   assign cmd_o.prec_a     = pa_eff;
   assign cmd_o.prec_w     = pw_eff;
   assign cmd_o.a_signed   = asg && (acode != bf_pkg::Prec16 || sa_q);
   assign cmd_o.w_signed   = wsg && (wcode != bf_pkg::Prec16 || sw_q);
   assign cmd_o.psum_shift = 2'(sa_q) + 2'(sw_q);
-  assign cmd_o.obuf_acc   = !(first_i && !sa_q && !sw_q);
+  assign cmd_o.obuf_acc   = !(first && !sa_q && !sw_q);
   assign cmd_o.n_red      = n_red_i;
-  assign cmd_o.ibuf_base  = (hi_i ? 16'(IH << pw_eff) : 16'd0) + base_i + (sa_q ? plane_i : 16'd0) + gofsi_q;
-  assign cmd_o.wbuf_base  = (hw_i ? 16'(WH << pa_eff) : 16'd0) + base_w + (sw_q ? plane_w : 16'd0) + gofsw_q;
-  assign cmd_o.obuf_base  = (ho_i ? 16'(OH) : 16'd0) + base_o + gofso_q;
+  assign cmd_o.ibuf_base  = (hi ? 16'(IH << pw_eff) : 16'd0) + base_i + (sa_q ? plane_i : 16'd0) + gofsi_q;
+  assign cmd_o.wbuf_base  = (hw ? 16'(WH << pa_eff) : 16'd0) + base_w + (sw_q ? plane_w : 16'd0) + gofsw_q;
+  assign cmd_o.obuf_base  = (ho ? 16'(OH) : 16'd0) + base_o + gofso_q;
   assign cmd_o.count       = count;
   assign cmd_o.ibuf_stride = istr;
   assign cmd_o.obuf_stride = ostr;
   assign cmd_o.wbuf_stride = wstr;
+  logic unused;
+  assign unused = ^{q_used, rd_plane_i[31:16], setup_i.requant, setup_i.out_prec, setup_i.relu, setup_i.bias,
+                    setup_i.shift};
 endmodule

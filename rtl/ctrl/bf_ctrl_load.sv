@@ -60,9 +60,12 @@ module bf_ctrl_load `BF_IMPORT #(
   input  logic                    rst_ni,
   input  logic                    abort_i,       // stop issuing, drop data, drain responses
   input  logic [31:0]             mem_words_i,   // DRAM size in words
-  // Load descriptor (start_i while busy_o is low; run a multiple of nb).
+  // Load descriptor (start_i while ready_o is high; run a multiple of nb).
+  // A load may start while the one before it still lands (ready_o: the
+  // run walker is free); busy_o is high until every load has landed.
   input  logic                    start_i,
   input  `BF_T(ld_desc_t)         desc_i,
+  output logic                    ready_o,
   output logic                    busy_o,
   output logic [2:0]              err_o,         // 0, 3 (buffer row) or 4 (DRAM address); held until start_i
   // Memory port (reads).
@@ -140,16 +143,19 @@ module bf_ctrl_load `BF_IMPORT #(
   logic [31:0] beat_q;
   logic [2:0]  err_q;
 
-  // Stream geometry.
-  logic [4:0]  lnb, lg;      // log2 banks, log2 group
+  // Stream geometry: log2 of the bank count and of the write group, the
+  // depth of a half.
+  function automatic logic [4:0] log_banks(input logic [1:0] st);
+    log_banks = (st == bf_pkg::StreamIbuf) ? 5'(LnI) : (st == bf_pkg::StreamWbuf) ? 5'(LnW) : 5'(LnO);
+  endfunction
+  function automatic logic [4:0] log_group(input logic [1:0] st);
+    log_group = (st == bf_pkg::StreamIbuf) ? 5'(LgI) : (st == bf_pkg::StreamWbuf) ? 5'(LgW) : 5'(LgO);
+  endfunction
+  logic [4:0]  lnb;          // of the load being walked
   logic [16:0] hdepth;
-  always_comb begin
-    unique case (stream_q)
-      2'd0:    begin lnb = 5'(LnI); lg = 5'(LgI); hdepth = 17'(IbufDepth / 2); end
-      2'd2:    begin lnb = 5'(LnW); lg = 5'(LgW); hdepth = 17'(WbufDepth / 2); end
-      default: begin lnb = 5'(LnO); lg = 5'(LgO); hdepth = 17'(ObufDepth / 2); end
-    endcase
-  end
+  assign lnb    = log_banks(stream_q);
+  assign hdepth = (stream_q == bf_pkg::StreamIbuf) ? 17'(IbufDepth / 2)
+                : (stream_q == bf_pkg::StreamWbuf) ? 17'(WbufDepth / 2) : 17'(ObufDepth / 2);
 
   // Start: the descriptor's address and strides divided by Words.
   logic [31:0]   st_b [5];
@@ -184,7 +190,9 @@ module bf_ctrl_load `BF_IMPORT #(
   logic [Pw:0]   meta_used, beat_used;
   logic [Ow+Nw-1:0] meta_head;
   logic [DramBits-1:0] hbeat;
-  logic [15:0]   run_row;
+  logic [15:0]   run_row;    // the head run's first physical row, stream and length
+  logic [1:0]    run_stream;
+  logic [16:0]   run_len;
   logic          credit, beat_full, run_empty;
   logic [Pw:0]   run_used;
   assign credit = !meta_full;
@@ -278,10 +286,10 @@ module bf_ctrl_load `BF_IMPORT #(
     .push_i (rsp_take), .data_i (mem_rsp_data_i), .full_o (beat_full),
     .pop_i (beat_take), .data_o (hbeat), .empty_o (beat_empty), .usage_o (beat_used)
   );
-  bf_fifo #(.Depth (Depth), .Width (16)) u_runs (
+  bf_fifo #(.Depth (Depth), .Width (16 + 2 + 17)) u_runs (
     .clk_i, .rst_ni, .flush_i (abort_i),
-    .push_i (grant && first_q), .data_i (row_phys), .full_o (run_full),
-    .pop_i (run_pop), .data_o (run_row), .empty_o (run_empty), .usage_o (run_used)
+    .push_i (grant && first_q), .data_i ({row_phys, stream_q, run_q}), .full_o (run_full),
+    .pop_i (run_pop), .data_o ({run_row, run_stream, run_len}), .empty_o (run_empty), .usage_o (run_used)
   );
 
   // ------------------------------------------------------------ gearbox
@@ -299,10 +307,10 @@ module bf_ctrl_load `BF_IMPORT #(
     assign hw[j] = hbeat[32*j +: 32];
   end
 
-  assign gs         = Fw'(1) << lg;
+  assign gs         = Fw'(1) << lg;  // the head run's write group
   assign head       = !beat_empty;
   assign emit_valid = !abort_i && fill_q >= gs;
-  assign can_emit   = emit_valid && (stream_q != 2'd3 || obuf_wr_ready_i);
+  assign can_emit   = emit_valid && (run_stream != bf_pkg::StreamBias || obuf_wr_ready_i);
   assign base_fill  = fill_q - (can_emit ? gs : Fw'(0));
   assign can_app    = !abort_i && head && 32'(base_fill) + 32'(hn) <= C;
   assign fill_d     = base_fill + (can_app ? Fw'(hn) : Fw'(0));
@@ -318,12 +326,13 @@ module bf_ctrl_load `BF_IMPORT #(
   end
 
   // Chunk position inside the run: group = j mod (nb/G), row = first + j div (nb/G).
-  logic [4:0]  lgr;
+  logic [4:0]  lgr, lg;
   logic [16:0] chunks;
+  assign lg     = log_group(run_stream);
   logic [15:0] wrow;
   logic [16:0] wgrp;
-  assign lgr    = lnb - lg;
-  assign chunks = run_q >> lg;
+  assign lgr    = log_banks(run_stream) - lg;
+  assign chunks = run_len >> lg;
   assign wrow   = run_row + 16'(wj_q >> lgr);
   assign wgrp   = wj_q & ((17'd1 << lgr) - 17'd1);
 
@@ -354,9 +363,9 @@ module bf_ctrl_load `BF_IMPORT #(
   for (genvar j = 0; j < ObufG; j++) begin : g_odata
     assign obuf_wr_data_o[32*j +: 32] = gb_q[j];
   end
-  assign ibuf_wr_valid_o = emit_valid && stream_q == 2'd0;
-  assign wbuf_wr_valid_o = emit_valid && stream_q == 2'd2;
-  assign obuf_wr_valid_o = emit_valid && stream_q == 2'd3;
+  assign ibuf_wr_valid_o = emit_valid && run_stream == bf_pkg::StreamIbuf;
+  assign wbuf_wr_valid_o = emit_valid && run_stream == bf_pkg::StreamWbuf;
+  assign obuf_wr_valid_o = emit_valid && run_stream == bf_pkg::StreamBias;
   assign ibuf_wr_group_o = IGw'(wgrp);
   assign wbuf_wr_group_o = WGw'(wgrp);
   assign obuf_wr_group_o = OGw'(wgrp);
@@ -370,6 +379,7 @@ module bf_ctrl_load `BF_IMPORT #(
   logic unused;
   assign unused = ^{wrow, wgrp, beat_full, run_empty, run_used};
 
-  assign busy_o = walk_q || !meta_empty || fill_q != '0;
+  assign ready_o = !walk_q;
+  assign busy_o  = walk_q || !meta_empty || fill_q != '0;
   assign err_o  = err_q;
 endmodule

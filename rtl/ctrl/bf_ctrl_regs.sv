@@ -6,10 +6,11 @@
 //   block order: `setup` latches its fields and returns every other
 //   register to its reset value; loop, gen-addr-lo/hi, rd-buf, wr-buf write
 //   their register; ld-mem, st-mem, compute fill their body slot;
-//   block-end changes nothing. check_o is the status instr_i would raise
-//   if applied now (a body slot given twice: StatusBadBlock; an ld-mem run
-//   that is not a multiple of its buffer's bank count: StatusBadRun),
-//   StatusDone when it may be applied.
+//   block-end changes nothing; requant writes the output stage (wb_o).
+//   check_o is the status instr_i would raise if applied now (a body slot
+//   given twice, or requant in a raw-output block: StatusBadBlock; an
+//   ld-mem run that is not a multiple of its buffer's bank count:
+//   StatusBadRun), StatusDone when it may be applied.
 //   count_o are the count registers with their edge values applied for
 //   the tile loops' current "last" flags (at_last_i): entry k at
 //   [17k +: 17], e0..e5 = 0..5, groups = CountGroup, stream s dim d =
@@ -30,6 +31,7 @@ module bf_ctrl_regs `BF_IMPORT #(
   input  logic [bf_pkg::TileLoops-1:0]           at_last_i,
   output logic [2:0]                             check_o,
   output `BF_T(setup_t)                          setup_o,
+  output `BF_T(wb_cfg_t)                         wb_o,         // the output stage of the store
   output logic [bf_pkg::TileLoops*17-1:0]        tile_m1_o,    // tile loop t: count - 1 at [17t +: 17]
   output logic [bf_pkg::NumCounts*17-1:0]        count_o,
   output logic [4*32-1:0]                        dram_base_o,  // stream s at [32s +: 32]
@@ -341,6 +343,60 @@ module bf_ctrl_regs `BF_IMPORT #(
   assign compute_o    = compute_q;
   assign n_red_o      = n_red_q;
 
+  // The output stage (requant): setup leaves the plain floor shift.
+  logic [15:0] rq_mult_q, rq_mult_d;
+  logic [5:0]  rq_shift_q, rq_shift_d;
+  logic        rq_round_q, rq_round_d, rq_chan_q, rq_chan_d;
+  logic [16:0] rq_zero_q, rq_zero_d, rq_lo_q, rq_lo_d, rq_hi_q, rq_hi_d;
+  logic [16:0] value17, range_lo, range_hi;
+  logic [4:0]  out_bits;
+  logic        setup_relu;
+  assign value17    = {spec[0], imm};
+  assign out_bits   = 5'd2 << imm[14:13];
+  assign setup_relu = imm[12];
+  // The range of the output width: unsigned with relu, else signed.
+  assign range_lo = setup_relu ? 17'd0 : -(17'd1 << (out_bits - 5'd1));
+  assign range_hi = setup_relu ? (17'd1 << out_bits) - 17'd1 : (17'd1 << (out_bits - 5'd1)) - 17'd1;
+  always_comb begin
+    rq_mult_d = rq_mult_q; rq_shift_d = rq_shift_q; rq_round_d = rq_round_q; rq_chan_d = rq_chan_q;
+    rq_zero_d = rq_zero_q; rq_lo_d = rq_lo_q; rq_hi_d = rq_hi_q;
+    if (do_setup) begin
+      rq_mult_d = 16'd1; rq_shift_d = {1'b0, imm[10:6]}; rq_round_d = 1'b0; rq_chan_d = 1'b0;
+      rq_zero_d = '0; rq_lo_d = range_lo; rq_hi_d = range_hi;
+    end else if (apply_i && op == bf_pkg::OpRequant) begin
+      unique case (id)
+        bf_pkg::RqMult: begin
+          rq_chan_d = spec[0];
+          if (!spec[0]) rq_mult_d = imm;
+        end
+        bf_pkg::RqShift: begin rq_shift_d = imm[5:0]; rq_round_d = imm[6]; end
+        bf_pkg::RqZero:  rq_zero_d = value17;
+        bf_pkg::RqLo:    rq_lo_d = value17;
+        bf_pkg::RqHi:    rq_hi_d = value17;
+        default: ;
+      endcase
+    end
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rq_mult_q <= 16'd1; rq_shift_q <= '0; rq_round_q <= 1'b0; rq_chan_q <= 1'b0;
+      rq_zero_q <= '0; rq_lo_q <= '0; rq_hi_q <= '0;
+    end else begin
+      rq_mult_q <= rq_mult_d; rq_shift_q <= rq_shift_d; rq_round_q <= rq_round_d; rq_chan_q <= rq_chan_d;
+      rq_zero_q <= rq_zero_d; rq_lo_q <= rq_lo_d; rq_hi_q <= rq_hi_d;
+    end
+  end
+  assign wb_o.requant  = setup_q.requant;
+  assign wb_o.out_prec = setup_q.out_prec;
+  assign wb_o.bias     = setup_q.bias;
+  assign wb_o.channel  = rq_chan_q;
+  assign wb_o.mult     = rq_mult_q;
+  assign wb_o.shift    = rq_shift_q;
+  assign wb_o.round    = rq_round_q;
+  assign wb_o.zero     = rq_zero_q;
+  assign wb_o.lo       = rq_lo_q;
+  assign wb_o.hi       = rq_hi_q;
+
   // ------------------------------------------------------------ checks
   // ld-mem run must be a multiple of the target's bank count.
   logic [4:0] ld_lnb;
@@ -353,6 +409,7 @@ module bf_ctrl_regs `BF_IMPORT #(
                                  : bad_run ? bf_pkg::StatusBadRun : bf_pkg::StatusDone;
       bf_pkg::OpStMem:   check_o = st_present_q ? bf_pkg::StatusBadBlock : bf_pkg::StatusDone;
       bf_pkg::OpCompute: check_o = compute_q ? bf_pkg::StatusBadBlock : bf_pkg::StatusDone;
+      bf_pkg::OpRequant: check_o = !setup_q.requant ? bf_pkg::StatusBadBlock : bf_pkg::StatusDone;
       default:           check_o = bf_pkg::StatusDone;
     endcase
   end

@@ -14,12 +14,14 @@
 // Block phase, per step (every index combination of tile loops t0..t7):
 //   SStep   output tile start: the OBUF half flips;
 //   SLoad   the loads ibuf, wbuf, bias that fire at this step, one slot per
-//           cycle; each is dispatched as soon as the load unit is free and
-//           (IBUF/WBUF) no tile command in flight still reads the half it
-//           overwrites;
+//           cycle; each is dispatched as soon as the load unit's walker is
+//           free (the load before it may still be landing) and (IBUF/WBUF)
+//           no tile command in flight still reads the half it overwrites;
 //   SCheck  once the step's loads are in the buffers: the address check
 //           (8 cycles);
-//   SIssue  one tile command per (group, act plane, weight plane);
+//   SIssue  the step goes into bf_ctrl_issue's step queue, whose engine
+//           sends one tile command per (group, act plane, weight plane) to
+//           the array while the sequencer goes on;
 //   SStore  the store, handed to the store unit (which waits for the
 //           step's tile commands by itself) once the previous store is
 //           finished;
@@ -27,10 +29,10 @@
 // The sequencer never waits for the array between steps: step n+1's loads
 // overlap step n's tile commands, and a store overlaps the next output
 // tile. Hazards are tracked by tile-command sequence numbers: the commands
-// issued and done (the array's in-order done_o) are counted; each IBUF /
-// WBUF half has a free flag, cleared when a tile command reads the half
-// and set in the cycle the done count reaches the issue count of its last
-// reader (need). The OBUF half an output tile computes into was last read
+// queued ("issued") and done (the array's in-order done_o) are counted;
+// each IBUF / WBUF half has a free flag, cleared when a step reading the
+// half is queued and set in the cycle the done count reaches the issue
+// count of its last reader (need). The OBUF half an output tile computes into was last read
 // by the store two tiles back, which finished before the previous store
 // could start. Errors abort the units, wait for them to drain (SAbort) and
 // halt with the status.
@@ -40,7 +42,7 @@
 //   IbufDepth, WbufDepth, ObufDepth  bank depths in 32-bit words
 // Latency: 1 cycle per configuration instruction (plus fetch misses);
 //   per step 1 cycle + 1 per load slot + 8 for the check (with a compute)
-//   + 1 per tile command (overlapped with the array) + 1 for the store
+//   + 1 to queue the step (when the step queue has room) + 1 for the store
 //   slot + 1 to advance.
 module bf_ctrl_seq `BF_IMPORT #(
   parameter int Rows      = 2,
@@ -69,7 +71,8 @@ module bf_ctrl_seq `BF_IMPORT #(
   // Load unit.
   output logic                 ld_start_o,
   output `BF_T(ld_desc_t)      ld_desc_o,
-  input  logic                 ld_busy_i,
+  input  logic                 ld_ready_i,  // the load unit takes a new load
+  input  logic                 ld_busy_i,   // a load is still landing
   input  logic [2:0]           ld_err_i,
   // Store unit.
   output logic                 st_start_o,
@@ -112,6 +115,7 @@ module bf_ctrl_seq `BF_IMPORT #(
   logic [2:0]                           apply_check;
   logic [bf_pkg::TileLoops-1:0]         at_last, at_first;
   `BF_T(setup_t)                        setup;
+  `BF_T(wb_cfg_t)                       wb;
   logic [bf_pkg::TileLoops*17-1:0]      tile_m1;
   logic [bf_pkg::NumCounts*17-1:0]      count;
   logic [4*32-1:0]                      dram_base, dram_plane;
@@ -137,7 +141,7 @@ module bf_ctrl_seq `BF_IMPORT #(
 
   bf_ctrl_regs #(.Rows (Rows), .Cols (Cols)) u_regs (
     .clk_i, .rst_ni, .apply_i (apply), .instr_i (f_instr_i), .at_last_i (at_last), .check_o (apply_check),
-    .setup_o (setup), .tile_m1_o (tile_m1), .count_o (count),
+    .setup_o (setup), .wb_o (wb), .tile_m1_o (tile_m1), .count_o (count),
     .dram_base_o (dram_base), .dram_plane_o (dram_plane), .dram_tile_o (dram_tile), .dram_dim_o (dram_dim),
     .rd_eng_o (rd_eng), .rd_grp_o (rd_grp), .rd_plane_o (rd_plane), .rd_base_o (rd_base),
     .wr_dim_o (wr_dim), .wr_grp_o (wr_grp), .wr_base_o (wr_base),
@@ -184,17 +188,22 @@ module bf_ctrl_seq `BF_IMPORT #(
   logic       freew_q [2];
   assign ls      = slot_stream(lsel_q);
   assign ld_fire = ld_present[ls] && bf_pkg::loops_below(at_first, ld_level[5*ls +: 5]);
-  assign ld_ok   = !ld_busy_i && (ls == bf_pkg::StreamIbuf ? freei_q[!hi_q]
+  assign ld_ok   = ld_ready_i && (ls == bf_pkg::StreamIbuf ? freei_q[!hi_q]
                                 : ls == bf_pkg::StreamWbuf ? freew_q[!hw_q] : 1'b1);
   assign st_fire = st_present && bf_pkg::loops_below(at_last, st_level);
 
-  // The tile commands of the step.
-  logic chk_ok, chk_err, issue_fire, issue_last;
+  // The tile commands of the step: checked, then queued (issue_fire) when
+  // the step queue has room; `cmds` of them.
+  logic        chk_ok, chk_err, enq_ready, issue_fire;
+  logic [31:0] cmds;
+  assign issue_fire = state_q == SIssue && unit_err == bf_pkg::StatusDone && enq_ready;
+  assign cmds = 32'(count[17*bf_pkg::CountGroup +: 17]) << ((setup.act_prec == bf_pkg::Prec16 ? 1 : 0) +
+                                                           (setup.wgt_prec == bf_pkg::Prec16 ? 1 : 0));
   bf_ctrl_issue #(.IbufDepth (IbufDepth), .WbufDepth (WbufDepth), .ObufDepth (ObufDepth)) u_issue (
     .clk_i, .rst_ni,
     .check_i (state_q == SCheck), .go_i (unit_err == bf_pkg::StatusDone && !ld_busy_i),
     .check_ok_o (chk_ok), .check_err_o (chk_err),
-    .issue_i (state_q == SIssue && unit_err == bf_pkg::StatusDone), .fire_o (issue_fire), .last_o (issue_last),
+    .enq_i (issue_fire), .enq_ready_o (enq_ready),
     .setup_i (setup), .eng_count_i (count[0 +: bf_pkg::EngLoops*17]),
     .groups_i (count[17*bf_pkg::CountGroup +: 17]), .n_red_i (n_red),
     .rd_eng_i (rd_eng), .rd_grp_i (rd_grp), .rd_plane_i (rd_plane), .rd_base_i (rd_base),
@@ -283,8 +292,8 @@ module bf_ctrl_seq `BF_IMPORT #(
         if (unit_err != bf_pkg::StatusDone) begin
           status_d = unit_err; state_d = SAbort;
         end else if (issue_fire) begin
-          issued_d = issued_q + 32'd1;
-          if (issue_last) state_d = SStore;
+          issued_d = issued_q + cmds;
+          state_d  = SStore;
         end
       end
       SStore: begin
@@ -348,13 +357,13 @@ module bf_ctrl_seq `BF_IMPORT #(
       freei_d = freei_q[h];
       freew_d = freew_q[h];
       if (issue_fire && hi_q == 1'(h)) begin
-        needi_d = issued_q + 32'd1;
+        needi_d = issued_q + cmds;
         freei_d = 1'b0;
       end else if (tile_done_i && tdone_q + 32'd1 == needi_q[h]) begin
         freei_d = 1'b1;
       end
       if (issue_fire && hw_q == 1'(h)) begin
-        needw_d = issued_q + 32'd1;
+        needw_d = issued_q + cmds;
         freew_d = 1'b0;
       end else if (tile_done_i && tdone_q + 32'd1 == needw_q[h]) begin
         freew_d = 1'b1;
@@ -404,12 +413,6 @@ module bf_ctrl_seq `BF_IMPORT #(
   assign ld_desc_o.run  = ld_run[17*ls +: 17];
 
   // ------------------------------------------------------------ store descriptor
-  `BF_T(wb_cfg_t) wb;
-  assign wb.requant = setup.requant;
-  assign wb.out_prec = setup.out_prec;
-  assign wb.relu = setup.relu;
-  assign wb.bias = setup.bias;
-  assign wb.shift = setup.shift;
   assign st_start_o        = state_q == SStore && unit_err == bf_pkg::StatusDone && st_fire && !st_busy_i;
   assign st_desc_o.half    = ho_q;
   assign st_desc_o.dram    = step_addr[32*bf_pkg::StreamObuf +: 32];
@@ -422,7 +425,7 @@ module bf_ctrl_seq `BF_IMPORT #(
   assign st_desc_o.bbase   = wr_base[16*bf_pkg::StreamBias +: 16];
   assign st_desc_o.groups  = count[17*bf_pkg::CountGroup +: 17];
   assign st_desc_o.run     = st_run;
-  assign st_desc_o.need    = issued_q;
+  assign st_desc_o.need    = issued_q;  // every command of the steps queued so far
   assign st_desc_o.wb      = wb;
 
   // ------------------------------------------------------------ outputs

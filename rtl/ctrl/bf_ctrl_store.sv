@@ -1,41 +1,47 @@
 // bf_ctrl_store: the store / write-back unit. Runs one `st-mem` store
 // (docs/isa.md, "Write-back") once the tile commands it depends on are done
-// (done count reaches need_i):
+// (done count reaches the descriptor's need):
 //   for every index vector of the store's dims (i0 innermost), pixel row
-//   pa = pa_i + sum_d i_d * padim[d], DRAM address da = dram_i +
-//   sum_d i_d * ddim[d]; for each plane p: `run` words to da + p*plane_i.
-//   Word w packs channels ch = w*E + e (E = 32/bits, lowest bits first);
-//   channel ch (group g = ch div Cols, column c = ch mod Cols) is
-//   write_back(OBUF[c][pa + g*grp], OBUF[c][bbase + g]) (bf_ctrl_wb), its
-//   byte p for a 16-bit output, and 0 when ch >= groups*Cols.
+//   pa = pa + sum_d i_d * padim[d], DRAM address da = dram + sum_d i_d *
+//   ddim[d]; for each plane p: `run` words to da + p*plane. Word w packs
+//   channels ch = w*E + e (E = 32/bits, lowest bits first); channel ch
+//   (group g = ch div Cols, column c = ch mod Cols) is write_back(OBUF[c]
+//   [pa + g*grp], bias OBUF[c][bbase + g], parameters OBUF[c][bbase +
+//   groups*bias + g]) (bf_ctrl_wb), its byte p for a 16-bit output, and 0
+//   when ch >= groups*Cols.
 // Checks: a run beyond mem_words -> error 4 (before its first word), an
 // OBUF row at or beyond the half -> error 3.
 //
-// Pipeline: the walker reads one OBUF group (ObufG columns, one row) per
-// cycle through the drain port (the array has priority), the bias row
-// first when bias is on; one cycle later (stage B) the write-back units
-// turn the acc row into output values, which are registered; in stage C
-// they are packed as S = min(E, ObufG) channels of the word being built.
-// Finished words go through an 8-entry FIFO to the beat assembler, which
-// fills one memory beat (words at their offsets, per-word write strobe)
-// and sends it when the run ends or the beat is full. The address of a
-// run (da + p*plane) is computed when the previous run ends, so its first
-// cycle only divides it into (beat, offset).
+// Pipeline: the walker reads DrainG OBUF banks (bf_pkg::drain_group: the
+// channels of one word at the narrowest output, so every word needs one
+// accumulator read) per cycle through the drain port (the array has
+// priority): for each chunk of S = min(E, DrainG) channels the bias row
+// (with bias), the parameter row (per-channel requantization), then the
+// accumulator row. One cycle later (stage B) the bias / parameter values
+// are kept per lane and the accumulator row enters the write-back lanes
+// (bf_ctrl_wb, Latency 5 cycles); their outputs are packed into the word
+// being built (stage C). Finished words go through a 16-entry FIFO
+// (bf_fifo) to the beat assembler, which fills one memory beat (words at
+// their offsets, per-word write strobe) and sends it when the run ends or
+// the beat is full. The address of a run (da + p*plane) is computed when
+// the previous run ends, so its first cycle only divides it into (beat,
+// offset).
 //
 // Parameters:
 //   Cols       array columns (OBUF banks)
 //   ObufDepth  OBUF bank depth in 32-bit words
 //   DramBits   memory port width
-// Latency: E/S OBUF reads per output word (twice that with bias) plus one
-//   cycle per run; a word enters the FIFO 3 cycles after its last read;
-//   a beat leaves the cycle after its last word.
+// Latency: E/S accumulator reads per output word (each preceded by a bias
+//   and a parameter read when those are on) plus one cycle per run; a word
+//   enters the FIFO 7 cycles after its last read (B, 5 write-back stages,
+//   C); a beat leaves the cycle after its last word.
 module bf_ctrl_store `BF_IMPORT #(
   parameter int Cols      = 2,
   parameter int ObufDepth = 128,
   parameter int DramBits  = 64,
   localparam int Words    = DramBits / 32,
-  localparam int ObufG    = bf_pkg::bank_group(DramBits, Cols),
-  localparam int OGw      = bf_pkg::index_bits(Cols / ObufG),
+  localparam int DrainG   = bf_pkg::drain_group(Cols),
+  localparam int DGw      = bf_pkg::index_bits(Cols / DrainG),
   localparam int ODw      = $clog2(ObufDepth)
 ) (
   input  logic                  clk_i,
@@ -53,10 +59,10 @@ module bf_ctrl_store `BF_IMPORT #(
   // OBUF drain port of bf_array_top.
   output logic                  rd_valid_o,
   input  logic                  rd_ready_i,
-  output logic [OGw-1:0]        rd_group_o,
+  output logic [DGw-1:0]        rd_group_o,
   output logic [ODw-1:0]        rd_addr_o,
   input  logic                  rd_rvalid_i,
-  input  logic [ObufG*32-1:0]   rd_data_i,
+  input  logic [DrainG*32-1:0]  rd_data_i,
   // Memory port (writes).
   output logic                  mem_req_valid_o,
   input  logic                  mem_req_ready_i,
@@ -65,11 +71,14 @@ module bf_ctrl_store `BF_IMPORT #(
   output logic [Words-1:0]      mem_req_strb_o
 );
   localparam int Ow  = (Words > 1) ? $clog2(Words) : 1;
-  localparam int LgO = $clog2(ObufG);
+  localparam int LgD = $clog2(DrainG);
   localparam int LnO = $clog2(Cols);
   localparam int Cw  = LnO + 1;
   localparam int OH  = ObufDepth / 2;
-  localparam int Lw  = (ObufG > 1) ? $clog2(ObufG) : 1;
+  localparam int Lw  = (DrainG > 1) ? $clog2(DrainG) : 1;
+  localparam int WbLatency = 5;              // bf_ctrl_wb
+  localparam int FD = 16;                    // word FIFO entries
+  localparam int InFlight = WbLatency + 3;   // words between a read and the FIFO (read, B, wb, C)
 
   initial begin
     if (Cols < 1 || (Cols & (Cols - 1)) != 0) $fatal(1, "bf_ctrl_store: Cols must be a power of two");
@@ -77,36 +86,28 @@ module bf_ctrl_store `BF_IMPORT #(
   end
 
   // ------------------------------------------------------------ descriptor
-  `BF_T(wb_cfg_t) wb_i;
-  logic        half_i, requant_i, relu_i, bias_i;
-  logic [31:0] dram_i, plane_i, need_i;
+  `BF_T(wb_cfg_t) wb_i, wb_q;
+  logic [31:0]  dram_i, plane_i, need_i;
   logic [127:0] ddim_i;
-  logic [67:0] cnt_i;
-  logic [15:0] pa_i, grp_i, bbase_i;
-  logic [63:0] padim_i;
-  logic [16:0] groups_i, run_i;
-  logic [1:0]  out_code_i;
-  logic [4:0]  shift_i;
-  assign half_i     = desc_i.half;
-  assign dram_i     = desc_i.dram;
-  assign ddim_i     = desc_i.ddim;
-  assign plane_i    = desc_i.plane;
-  assign cnt_i      = desc_i.cnt;
-  assign pa_i       = desc_i.pa;
-  assign padim_i    = desc_i.padim;
-  assign grp_i      = desc_i.grp;
-  assign bbase_i    = desc_i.bbase;
-  assign groups_i   = desc_i.groups;
-  assign run_i      = desc_i.run;
-  assign need_i     = desc_i.need;
-  assign wb_i       = desc_i.wb;
-  assign requant_i  = wb_i.requant;
-  assign out_code_i = wb_i.out_prec;
-  assign relu_i     = wb_i.relu;
-  assign bias_i     = wb_i.bias;
-  assign shift_i    = wb_i.shift;
+  logic [67:0]  cnt_i;
+  logic [15:0]  pa_i, grp_i, bbase_i;
+  logic [63:0]  padim_i;
+  logic [16:0]  groups_i, run_i;
+  assign dram_i   = desc_i.dram;
+  assign ddim_i   = desc_i.ddim;
+  assign plane_i  = desc_i.plane;
+  assign cnt_i    = desc_i.cnt;
+  assign pa_i     = desc_i.pa;
+  assign padim_i  = desc_i.padim;
+  assign grp_i    = desc_i.grp;
+  assign bbase_i  = desc_i.bbase;
+  assign groups_i = desc_i.groups;
+  assign run_i    = desc_i.run;
+  assign need_i   = desc_i.need;
+  assign wb_i     = desc_i.wb;
 
-  logic        wait_q, walk_q, rfirst_q, half_q, p_q, bphase_q;
+  logic        wait_q, walk_q, rfirst_q, half_q, p_q;
+  logic [1:0]  phase_q;        // reads of the current chunk: 0 bias, 1 parameters, 2 accumulators
   logic [31:0] ddim_q [4];
   logic [31:0] da_q [4];
   logic [15:0] padim_q [4];
@@ -119,79 +120,81 @@ module bf_ctrl_store `BF_IMPORT #(
   logic [Cw-1:0] c0_q;
   logic [4:0]  k_q;
   logic [Ow-1:0] pos_q;
-  logic        requant_q, relu_q, bias_q;
-  logic [1:0]  ocode_q;
-  logic [4:0]  shift_q;
   logic [2:0]  err_q;
 
   // Packing geometry: log2 of the field bits, channels per word, channels
-  // per OBUF read, the field mask; from the descriptor, registered at start.
+  // per read, the field mask; from the descriptor, registered at start.
   logic [2:0]  lpb_q, ls_q, n_lpb, n_le, n_ls;
   logic [4:0]  subs_q, n_subs;
   logic        two_planes_q;
   logic [31:0] pmask_q, n_pmask;
   always_comb begin
-    if (!requant_i)              n_lpb = 3'd5;
-    else if (out_code_i == 2'd3) n_lpb = 3'd3;
-    else                         n_lpb = 3'(out_code_i) + 3'd1;
+    if (!wb_i.requant)                         n_lpb = 3'd5;
+    else if (wb_i.out_prec == bf_pkg::Prec16)  n_lpb = 3'd3;
+    else                                       n_lpb = 3'(wb_i.out_prec) + 3'd1;
     n_le    = 3'd5 - n_lpb;
-    n_ls    = (n_le < 3'(LgO)) ? n_le : 3'(LgO);
+    n_ls    = (n_le < 3'(LgD)) ? n_le : 3'(LgD);
     n_subs  = 5'd1 << (n_le - n_ls);
     n_pmask = (n_lpb == 3'd5) ? 32'hffff_ffff : ((32'd1 << (32'd1 << n_lpb)) - 32'd1);
   end
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      lpb_q <= 3'd5; ls_q <= '0; subs_q <= 5'd1; two_planes_q <= 1'b0; pmask_q <= '1;
+      lpb_q <= 3'd5; ls_q <= '0; subs_q <= 5'd1; two_planes_q <= 1'b0; pmask_q <= '1; wb_q <= '0;
     end else if (start_i) begin
-      lpb_q <= n_lpb; ls_q <= n_ls; subs_q <= n_subs; pmask_q <= n_pmask;
-      two_planes_q <= requant_i && out_code_i == 2'd3;
+      lpb_q <= n_lpb; ls_q <= n_ls; subs_q <= n_subs; pmask_q <= n_pmask; wb_q <= wb_i;
+      two_planes_q <= wb_i.requant && wb_i.out_prec == bf_pkg::Prec16;
     end
   end
+  logic bias_q, chan_q;
+  assign bias_q = wb_q.bias;
+  assign chan_q = wb_q.requant && wb_q.channel;
 
   logic [31:0] nch;
   assign nch = 32'(groups_q) << LnO;
 
   // The run's address is set when the previous run ends (dp_q), so the
   // run-first cycle only divides it by Words.
-  logic [31:0] dp, beat0;
+  logic [31:0] beat0;
   logic [Ow-1:0] pos0;
-  assign dp = dp_q;
-  bf_ctrl_divw #(.Words(Words)) u_div (.addr_i (dp), .beat_o (beat0), .off_o (pos0));
+  bf_ctrl_divw #(.Words(Words)) u_div (.addr_i (dp_q), .beat_o (beat0), .off_o (pos0));
 
   logic computes_done;
   assign computes_done = (issued_i - need_q) >= (issued_i - done_i);
 
   // ------------------------------------------------------------ walker
-  logic [3:0]  fifo_used;  // words in the word FIFO
-  logic        in_range, e_dram, e_buf, is_bias_rd, room, accept, last_sub, last_word;
-  logic [32:0] oa, ba;
-  assign in_range   = ch_q < nch;
-  assign oa         = {1'b0, pa_q[0]} + {1'b0, gofs_q};
-  assign ba         = {17'b0, bbase_q} + {1'b0, g_q};
-  assign e_dram     = walk_q && rfirst_q && ({1'b0, dp} + 33'(run_q) > {1'b0, mem_words_i});
-  assign e_buf      = walk_q && !rfirst_q && in_range &&
-                      (oa >= 33'(OH) || (bias_q && ba >= 33'(OH)));
-  assign is_bias_rd = bias_q && !bphase_q;
-  assign room       = fifo_used <= 4'd5;
-  assign rd_valid_o = walk_q && !rfirst_q && !abort_i && in_range && room && !e_buf;
-  assign rd_group_o = OGw'(c0_q >> LgO);
-  assign rd_addr_o  = ODw'((half_q ? 33'(OH) : 33'd0) + (is_bias_rd ? ba : oa));
-  assign accept     = walk_q && !rfirst_q && !abort_i && room && !e_buf && (!in_range || rd_ready_i);
-  assign last_sub   = k_q + 5'd1 == subs_q;
-  assign last_word  = w_q + 17'd1 == run_q;
+  logic [$clog2(FD):0] fifo_used;  // words in the word FIFO
+  logic        in_range, e_dram, e_buf, room, accept, acc_phase, last_sub, last_word;
+  logic [1:0]  first_phase, next_phase;
+  logic [32:0] oa, ba, pra, ra;
+  assign in_range    = ch_q < nch;
+  assign oa          = {1'b0, pa_q[0]} + {1'b0, gofs_q};
+  assign ba          = {17'b0, bbase_q} + {1'b0, g_q};
+  assign pra         = ba + (bias_q ? 33'(groups_q) : 33'd0);
+  assign first_phase = bias_q ? 2'd0 : chan_q ? 2'd1 : 2'd2;
+  assign next_phase  = (phase_q == 2'd0 && chan_q) ? 2'd1 : 2'd2;
+  assign acc_phase   = !in_range || phase_q == 2'd2;
+  assign ra          = (phase_q == 2'd0) ? ba : (phase_q == 2'd1) ? pra : oa;
+  assign e_dram      = walk_q && rfirst_q && ({1'b0, dp_q} + 33'(run_q) > {1'b0, mem_words_i});
+  assign e_buf       = walk_q && !rfirst_q && in_range && ra >= 33'(OH);
+  assign room        = 32'(fifo_used) + InFlight <= FD;
+  assign rd_valid_o  = walk_q && !rfirst_q && !abort_i && in_range && room && !e_buf;
+  assign rd_group_o  = DGw'(c0_q >> LgD);
+  assign rd_addr_o   = ODw'((half_q ? 33'(OH) : 33'd0) + ra);
+  assign accept      = walk_q && !rfirst_q && !abort_i && room && !e_buf && (!in_range || rd_ready_i);
+  assign last_sub    = k_q + 5'd1 == subs_q;
+  assign last_word   = w_q + 17'd1 == run_q;
 
   // Index vector of the run (d0 innermost); it moves when a run's last
   // word is read (of its last plane).
   logic        found, run_end;
   logic [1:0]  adv;
-  assign run_end = !wait_q && accept && !(in_range && is_bias_rd) && last_sub && last_word &&
-                   !(two_planes_q && !p_q);
+  assign run_end = !wait_q && accept && acc_phase && last_sub && last_word && !(two_planes_q && !p_q);
   bf_ctrl_dims u_dims (
     .clk_i, .rst_ni, .start_i, .cnt_i, .step_i (run_end), .found_o (found), .adv_o (adv)
   );
 
-  // Stage B tag.
-  logic          t_valid_q, t_bias_q, t_acc_q, t_last_sub_q, t_last_run_q, t_p_q;
+  // Stage B tag: what the read of the previous cycle brings.
+  logic          t_valid_q, t_bias_q, t_param_q, t_acc_q, t_last_sub_q, t_last_run_q, t_p_q;
   logic [4:0]    t_k_q;
   logic [Lw-1:0] t_lane_q;
   logic [31:0]   t_beat_q;
@@ -199,23 +202,21 @@ module bf_ctrl_store `BF_IMPORT #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      wait_q <= 1'b0; walk_q <= 1'b0; rfirst_q <= 1'b0; half_q <= 1'b0; p_q <= 1'b0; bphase_q <= 1'b0;
+      wait_q <= 1'b0; walk_q <= 1'b0; rfirst_q <= 1'b0; half_q <= 1'b0; p_q <= 1'b0; phase_q <= 2'd0;
       plane_q <= '0; grp_q <= '0; bbase_q <= '0; groups_q <= '0; run_q <= '0; w_q <= '0;
       need_q <= '0; ch_q <= '0; g_q <= '0; gofs_q <= '0; beat_q <= '0; c0_q <= '0; k_q <= '0; pos_q <= '0;
-      dp_q <= '0;
-      requant_q <= 1'b0; relu_q <= 1'b0; bias_q <= 1'b0; ocode_q <= 2'd0; shift_q <= '0; err_q <= 3'd0;
+      dp_q <= '0; err_q <= 3'd0;
       for (int d = 0; d < 4; d++) begin
         ddim_q[d] <= '0; da_q[d] <= '0; padim_q[d] <= '0; pa_q[d] <= '0;
       end
-      t_valid_q <= 1'b0; t_bias_q <= 1'b0; t_acc_q <= 1'b0; t_last_sub_q <= 1'b0; t_last_run_q <= 1'b0;
-      t_p_q <= 1'b0; t_k_q <= '0; t_lane_q <= '0; t_beat_q <= '0; t_pos_q <= '0;
+      t_valid_q <= 1'b0; t_bias_q <= 1'b0; t_param_q <= 1'b0; t_acc_q <= 1'b0; t_last_sub_q <= 1'b0;
+      t_last_run_q <= 1'b0; t_p_q <= 1'b0; t_k_q <= '0; t_lane_q <= '0; t_beat_q <= '0; t_pos_q <= '0;
     end else begin
       t_valid_q <= 1'b0;
       if (start_i) begin
-        wait_q <= 1'b1; walk_q <= 1'b0; rfirst_q <= 1'b1; half_q <= half_i; p_q <= 1'b0; bphase_q <= 1'b0;
+        wait_q <= 1'b1; walk_q <= 1'b0; rfirst_q <= 1'b1; half_q <= desc_i.half; p_q <= 1'b0;
         plane_q <= plane_i; grp_q <= grp_i; bbase_q <= bbase_i; groups_q <= groups_i; run_q <= run_i;
-        need_q <= need_i; requant_q <= requant_i; relu_q <= relu_i; bias_q <= bias_i; ocode_q <= out_code_i;
-        shift_q <= shift_i; err_q <= 3'd0; dp_q <= dram_i;
+        need_q <= need_i; err_q <= 3'd0; dp_q <= dram_i;
         for (int d = 0; d < 4; d++) begin
           ddim_q[d] <= ddim_i[32*d +: 32]; da_q[d] <= dram_i;
           padim_q[d] <= padim_i[16*d +: 16]; pa_q[d] <= 32'(pa_i);
@@ -230,31 +231,32 @@ module bf_ctrl_store `BF_IMPORT #(
         end
       end else if (e_dram) begin
         walk_q <= 1'b0;
-        err_q  <= 3'd4;
+        err_q  <= bf_pkg::StatusDramAddress;
       end else if (e_buf) begin
         walk_q <= 1'b0;
-        err_q  <= 3'd3;
+        err_q  <= bf_pkg::StatusBufferAddress;
       end else if (walk_q && rfirst_q) begin
         rfirst_q <= 1'b0;
         beat_q   <= beat0;
         pos_q    <= pos0;
-        ch_q <= '0; c0_q <= '0; g_q <= '0; gofs_q <= '0; w_q <= '0; k_q <= '0; bphase_q <= 1'b0;
+        ch_q <= '0; c0_q <= '0; g_q <= '0; gofs_q <= '0; w_q <= '0; k_q <= '0; phase_q <= first_phase;
       end else if (accept) begin
         t_valid_q    <= 1'b1;
-        t_bias_q     <= in_range && is_bias_rd;
-        t_acc_q      <= in_range && !is_bias_rd;
-        t_last_sub_q <= last_sub && !(in_range && is_bias_rd);
-        t_last_run_q <= last_sub && last_word && !(in_range && is_bias_rd);
+        t_bias_q     <= in_range && phase_q == 2'd0;
+        t_param_q    <= in_range && phase_q == 2'd1;
+        t_acc_q      <= in_range && phase_q == 2'd2;
+        t_last_sub_q <= last_sub && acc_phase;
+        t_last_run_q <= last_sub && last_word && acc_phase;
         t_p_q        <= p_q;
         t_k_q        <= k_q;
-        t_lane_q     <= Lw'(c0_q & Cw'(ObufG - 1));
+        t_lane_q     <= Lw'(c0_q & Cw'(DrainG - 1));
         t_beat_q     <= beat_q;
         t_pos_q      <= pos_q;
-        if (in_range && is_bias_rd) begin
-          bphase_q <= 1'b1;
+        if (!acc_phase) begin
+          phase_q <= next_phase;
         end else begin
           // Next sub-chunk of channels.
-          bphase_q <= 1'b0;
+          phase_q <= first_phase;
           ch_q <= ch_q + (32'd1 << ls_q);
           if (32'(c0_q) + (32'd1 << ls_q) >= 32'(Cols)) begin
             c0_q   <= '0;
@@ -301,76 +303,83 @@ module bf_ctrl_store `BF_IMPORT #(
   end
 
   // ------------------------------------------------------------ stage B
-  // The OBUF row arrives; the write-back units turn it into output values
-  // (bias row: kept in biasw_q for the accumulator rows that follow).
-  logic [ObufG*32-1:0] biasw_q;
-  logic [31:0]         wbv [ObufG];
-
-  for (genvar j = 0; j < ObufG; j++) begin : g_wb
+  // The OBUF row arrives: bias and parameter rows are kept per lane for the
+  // accumulator row of the same chunk, which enters the write-back lanes.
+  logic [DrainG*32-1:0] biasw_q, paramw_q;
+  logic [31:0]          wbv [DrainG];
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      biasw_q <= '0; paramw_q <= '0;
+    end else begin
+      if (t_valid_q && t_bias_q && rd_rvalid_i) biasw_q <= rd_data_i;
+      if (t_valid_q && t_param_q && rd_rvalid_i) paramw_q <= rd_data_i;
+    end
+  end
+  for (genvar j = 0; j < DrainG; j++) begin : g_wb
     bf_ctrl_wb u_wb (
-      .acc_i (rd_data_i[32*j +: 32]), .bias_i (biasw_q[32*j +: 32]), .bias_en_i (bias_q),
-      .requant_i (requant_q), .out_code_i (ocode_q), .relu_i (relu_q), .shift_i (shift_q),
-      .out_o (wbv[j])
+      .clk_i, .acc_i (rd_data_i[32*j +: 32]), .bias_i (biasw_q[32*j +: 32]), .param_i (paramw_q[32*j +: 32]),
+      .cfg_i (wb_q), .out_o (wbv[j])
     );
   end
 
+  // Tags of the accumulator rows, delayed by the write-back latency.
+  localparam int TagW = 1 + 1 + 1 + 1 + 1 + 5 + Lw + 32 + Ow;
+  logic [TagW-1:0] tag_b, tag_c;
+  logic [TagW-1:0] tag_pipe_q [WbLatency];
+  assign tag_b = {t_valid_q && !t_bias_q && !t_param_q && !abort_i, t_acc_q, t_last_sub_q, t_last_run_q, t_p_q,
+                  t_k_q, t_lane_q, t_beat_q, t_pos_q};
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int i = 0; i < WbLatency; i++) tag_pipe_q[i] <= '0;
+    end else begin
+      tag_pipe_q[0] <= tag_b;
+      for (int i = 1; i < WbLatency; i++) tag_pipe_q[i] <= abort_i ? '0 : tag_pipe_q[i-1];
+      if (abort_i) tag_pipe_q[0] <= '0;
+    end
+  end
+  assign tag_c = tag_pipe_q[WbLatency-1];
+
   // ------------------------------------------------------------ stage C
-  // The values (registered) are packed into the word being built.
-  logic          c_valid_q, c_acc_q, c_last_sub_q, c_last_run_q, c_p_q;
-  logic [4:0]    c_k_q;
-  logic [Lw-1:0] c_lane_q;
-  logic [31:0]   c_beat_q;
-  logic [Ow-1:0] c_pos_q;
-  logic [31:0]   wbv_q [ObufG];
+  // The write-back values of the lanes are packed into the word being built.
+  logic          c_valid, c_acc, c_last_sub, c_last_run, c_p;
+  logic [4:0]    c_k;
+  logic [Lw-1:0] c_lane;
+  logic [31:0]   c_beat;
+  logic [Ow-1:0] c_pos;
   logic [31:0]   word_q, fields, word_d;
+  assign {c_valid, c_acc, c_last_sub, c_last_run, c_p, c_k, c_lane, c_beat, c_pos} = tag_c;
 
   always_comb begin
     fields = '0;
-    for (int j = 0; j < ObufG; j++) begin
-      if (j >= 32'(c_lane_q) && j < 32'(c_lane_q) + (32'd1 << ls_q)) begin
-        fields = fields | ((((c_p_q ? wbv_q[j] >> 8 : wbv_q[j]) & pmask_q))
-                 << (((32'(c_k_q) << ls_q) + 32'(j) - 32'(c_lane_q)) << lpb_q));
+    for (int j = 0; j < DrainG; j++) begin
+      if (j >= 32'(c_lane) && j < 32'(c_lane) + (32'd1 << ls_q)) begin
+        fields = fields | ((((c_p ? wbv[j] >> 8 : wbv[j]) & pmask_q))
+                 << (((32'(c_k) << ls_q) + 32'(j) - 32'(c_lane)) << lpb_q));
       end
     end
-    word_d = word_q | (c_acc_q ? fields : 32'd0);
+    word_d = word_q | (c_acc ? fields : 32'd0);
   end
 
   // Word FIFO: {word, beat, pos, last of run}. The walker reads only while
-  // the FIFO has room for every word in flight (stages B and C and the
-  // one it reads now).
-  localparam int FD = 8;
+  // the FIFO has room for every word in flight.
   localparam int FW = 32 + 32 + Ow + 1;
   logic          push, pop, fifo_full, fifo_empty;
   logic [FW-1:0] fifo_head;
   logic [31:0]   f_word, f_beat;
   logic [Ow-1:0] f_pos;
   logic          f_last;
-  assign push = c_valid_q && c_last_sub_q && !abort_i;
+  assign push = c_valid && c_last_sub && !abort_i;
   bf_fifo #(.Depth (FD), .Width (FW)) u_words (
     .clk_i, .rst_ni, .flush_i (abort_i),
-    .push_i (push), .data_i ({word_d, c_beat_q, c_pos_q, c_last_run_q}), .full_o (fifo_full),
+    .push_i (push), .data_i ({word_d, c_beat, c_pos, c_last_run}), .full_o (fifo_full),
     .pop_i (pop), .data_o (fifo_head), .empty_o (fifo_empty), .usage_o (fifo_used)
   );
   assign {f_word, f_beat, f_pos, f_last} = fifo_head;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      biasw_q <= '0;
-      word_q  <= '0;
-      c_valid_q <= 1'b0; c_acc_q <= 1'b0; c_last_sub_q <= 1'b0; c_last_run_q <= 1'b0; c_p_q <= 1'b0;
-      c_k_q <= '0; c_lane_q <= '0; c_beat_q <= '0; c_pos_q <= '0;
-      for (int j = 0; j < ObufG; j++) wbv_q[j] <= '0;
-    end else begin
-      if (t_valid_q && t_bias_q && rd_rvalid_i) biasw_q <= rd_data_i;
-      c_valid_q <= t_valid_q && !abort_i;
-      if (t_valid_q) begin
-        c_acc_q <= t_acc_q; c_last_sub_q <= t_last_sub_q; c_last_run_q <= t_last_run_q;
-        c_p_q <= t_p_q; c_k_q <= t_k_q; c_lane_q <= t_lane_q; c_beat_q <= t_beat_q; c_pos_q <= t_pos_q;
-        for (int j = 0; j < ObufG; j++) wbv_q[j] <= wbv[j];
-      end
-      if (abort_i)        word_q <= '0;
-      else if (c_valid_q) word_q <= c_last_sub_q ? 32'd0 : word_d;
-    end
+    if (!rst_ni)        word_q <= '0;
+    else if (abort_i)   word_q <= '0;
+    else if (c_valid)   word_q <= c_last_sub ? 32'd0 : word_d;
   end
 
   // ------------------------------------------------------------ beat assembler
@@ -391,9 +400,9 @@ module bf_ctrl_store `BF_IMPORT #(
       end else if (abort_i && !send_q) begin
         astrb_q <= '0;
       end else if (pop) begin
-        abeat_q         <= f_beat;
-        adata_q[f_pos]  <= f_word;
-        astrb_q[f_pos]  <= 1'b1;
+        abeat_q        <= f_beat;
+        adata_q[f_pos] <= f_word;
+        astrb_q[f_pos] <= 1'b1;
         if (32'(f_pos) == Words - 1 || f_last) send_q <= 1'b1;
       end
     end
@@ -405,9 +414,15 @@ module bf_ctrl_store `BF_IMPORT #(
     assign mem_req_data_o[32*i +: 32] = adata_q[i];
   end
 
+  logic in_pipe;
+  always_comb begin
+    in_pipe = t_valid_q;
+    for (int i = 0; i < WbLatency; i++) in_pipe = in_pipe | tag_pipe_q[i][TagW-1];
+  end
+
   logic unused;
   assign unused = fifo_full;  // the walker's room check keeps the FIFO from filling
 
-  assign busy_o = wait_q || walk_q || t_valid_q || c_valid_q || !fifo_empty || send_q || astrb_q != '0;
+  assign busy_o = wait_q || walk_q || in_pipe || !fifo_empty || send_q || astrb_q != '0;
   assign err_o  = err_q;
 endmodule

@@ -1,60 +1,122 @@
-// bf_ctrl_wb: the write-back function of one output channel
-// (docs/isa.md, "Write-back"; bf::write_back):
+// bf_ctrl_wb: the write-back function of one output channel, the RTL of
+// golden/requant.hpp (bf::write_back), as a pipeline:
 //
-//   sum = acc + (bias_en ? bias : 0)                   (32-bit wrap)
+//   sum = acc + (bias ? bias_i : 0)                            (32-bit wrap)
 //   raw:      out = sum
-//   requant:  s = sum >>> shift                        (arithmetic)
-//             relu: out = clamp(max(s, 0), 0, 2^bits - 1)
-//             else: out = clamp(s, -2^(bits-1), 2^(bits-1) - 1)
-// with bits = 2 << out_code (2, 4, 8, 16). out_o is the 32-bit two's
-// complement value; the caller keeps the bits it packs.
+//   requant:  p   = sum * mult                                 (48-bit signed)
+//             s   = round ? (p + 2^(shift-1)) >>> shift : p >>> shift
+//             out = clamp(zero + s, lo, hi)
 //
-// Implementation: the clamp needs no comparator on the shifted value. With
-// k = bits (relu) or bits - 1 (signed) and m = shift + k, s lies in the
-// range [-2^k, 2^k - 1] exactly when bits m..31 of sum all equal its sign
-// bit; so the overflow tests are OR-reductions of sum under a mask that
-// depends only on the configuration, computed beside the adder, and the
-// barrel shift runs in parallel with them. The 32-bit add, one reduction
-// and one multiplexer are the critical path.
+// mult (16 bits), shift (0..47) and round come from the layer's requant
+// registers, or, with `channel`, from this channel's parameter word
+// param_i ([15:0] mult, [21:16] shift, [22] round). zero, lo and hi are
+// 17-bit signed values (-65536..65535). out_o is the 32-bit two's
+// complement value; the store unit packs its low bits.
+//
+// Stages (one register each, no stall: every stage moves every cycle):
+//   1  sum, and the multiplier / shift / rounding of the channel
+//   2  the two 32x8 partial products of sum * mult
+//   3  their sum plus the rounding constant (48 bits)
+//   4  the arithmetic shift, saturated to 18 bits (beyond the clamp range)
+//   5  + zero point, clamp
 //
 // Parameters: none.
-// Latency: combinational.
-module bf_ctrl_wb (
-  input  logic [31:0] acc_i,
-  input  logic [31:0] bias_i,
-  input  logic        bias_en_i,
-  input  logic        requant_i,
-  input  logic [1:0]  out_code_i,
-  input  logic        relu_i,
-  input  logic [4:0]  shift_i,
-  output logic [31:0] out_o
+// Latency: out_o holds the result of the inputs of cycle t in cycle
+//   t + Latency (5).
+module bf_ctrl_wb `BF_IMPORT (
+  input  logic           clk_i,
+  input  logic [31:0]    acc_i,
+  input  logic [31:0]    bias_i,
+  input  logic [31:0]    param_i,
+  input  `BF_T(wb_cfg_t) cfg_i,
+  output logic [31:0]    out_o
 );
-  logic        [31:0] sum, sh, hi, lo, mask;
-  logic        [4:0]  k;
-  logic        [5:0]  m;
-  logic               neg, over_hi, over_lo;
+  localparam int Latency = 5;
 
-  assign sum = acc_i + (bias_en_i ? bias_i : 32'd0);
-  assign sh  = 32'($signed(sum) >>> shift_i);
-  assign neg = sum[31];
+  logic        requant, bias_en, channel, round;
+  logic [15:0] mult;
+  logic [5:0]  shift;
+  logic [16:0] zero, lo, hi;
+  assign requant = cfg_i.requant;
+  assign bias_en = cfg_i.bias;
+  assign channel = cfg_i.channel;
+  assign mult    = cfg_i.mult;
+  assign shift   = cfg_i.shift;
+  assign round   = cfg_i.round;
+  assign zero    = cfg_i.zero;
+  assign lo      = cfg_i.lo;
+  assign hi      = cfg_i.hi;
 
-  // Configuration-only terms (off the data path).
-  always_comb begin
-    unique case (out_code_i)
-      2'd0:    begin hi = relu_i ? 32'd3     : 32'd1;     lo = relu_i ? 32'd0 : 32'hFFFF_FFFE; end
-      2'd1:    begin hi = relu_i ? 32'd15    : 32'd7;     lo = relu_i ? 32'd0 : 32'hFFFF_FFF8; end
-      2'd2:    begin hi = relu_i ? 32'd255   : 32'd127;   lo = relu_i ? 32'd0 : 32'hFFFF_FF80; end
-      default: begin hi = relu_i ? 32'd65535 : 32'd32767; lo = relu_i ? 32'd0 : 32'hFFFF_8000; end
-    endcase
+  logic unused;
+  assign unused = ^{cfg_i.out_prec, param_i[31:23], Latency[0]};
+
+  // ---------------------------------------------------------- stage 1
+  logic [31:0] sum_q;
+  logic [15:0] m1_q;
+  logic [5:0]  sh1_q;
+  logic        rnd1_q, req1_q;
+  always_ff @(posedge clk_i) begin
+    sum_q  <= acc_i + (bias_en ? bias_i : 32'd0);
+    m1_q   <= channel ? param_i[15:0] : mult;
+    sh1_q  <= channel ? ((param_i[21:16] > 6'd47) ? 6'd47 : param_i[21:16]) : shift;
+    rnd1_q <= channel ? param_i[22] : round;
+    req1_q <= requant;
   end
-  assign k    = (5'd2 << out_code_i) - (relu_i ? 5'd0 : 5'd1);
-  assign m    = 6'(shift_i) + 6'(k);
-  assign mask = m[5] ? 32'd0 : 32'hFFFF_FFFF << m[4:0];
 
-  // s > hi: s >= 0 with a set bit at or above k; s < lo: s < 0 and (relu,
-  // or a clear bit at or above k).
-  assign over_hi = !neg && |(sum & mask);
-  assign over_lo = neg && (relu_i || |(~sum & mask));
+  // ---------------------------------------------------------- stage 2
+  logic signed [40:0] plo_q, phi_q;
+  logic [31:0] sum2_q;
+  logic [5:0]  sh2_q;
+  logic        rnd2_q, req2_q;
+  always_ff @(posedge clk_i) begin
+    plo_q  <= 41'($signed(sum_q)) * $signed({1'b0, m1_q[7:0]});
+    phi_q  <= 41'($signed(sum_q)) * $signed({1'b0, m1_q[15:8]});
+    sum2_q <= sum_q;
+    sh2_q  <= sh1_q;
+    rnd2_q <= rnd1_q;
+    req2_q <= req1_q;
+  end
 
-  assign out_o = !requant_i ? sum : over_hi ? hi : over_lo ? lo : sh;
+  // ---------------------------------------------------------- stage 3
+  logic signed [48:0] p_q;
+  logic signed [48:0] rconst;
+  logic [31:0] sum3_q;
+  logic [5:0]  sh3_q;
+  logic        req3_q;
+  assign rconst = (rnd2_q && sh2_q != 6'd0) ? 49'sd1 <<< (sh2_q - 6'd1) : 49'sd0;
+  always_ff @(posedge clk_i) begin
+    p_q    <= 49'(plo_q) + (49'(phi_q) <<< 8) + rconst;
+    sum3_q <= sum2_q;
+    sh3_q  <= sh2_q;
+    req3_q <= req2_q;
+  end
+
+  // ---------------------------------------------------------- stage 4
+  // s = p >>> shift, saturated to [-2^17, 2^17 - 1]: the clamp range is
+  // 17 bits, so a larger magnitude clamps the same way.
+  logic signed [48:0] s_full;
+  logic               s_hi, s_lo;
+  logic signed [17:0] s_q;
+  logic [31:0] sum4_q;
+  logic        req4_q;
+  assign s_full = p_q >>> sh3_q;
+  assign s_hi   = !s_full[48] && |s_full[47:17];
+  assign s_lo   = s_full[48] && !(&s_full[47:17]);
+  always_ff @(posedge clk_i) begin
+    s_q    <= s_hi ? 18'sh1ffff : s_lo ? -18'sh20000 : s_full[17:0];
+    sum4_q <= sum3_q;
+    req4_q <= req3_q;
+  end
+
+  // ---------------------------------------------------------- stage 5
+  logic signed [18:0] v;
+  logic [31:0] out_q;
+  assign v = 19'(s_q) + 19'($signed(zero));
+  always_ff @(posedge clk_i) begin
+    if (!req4_q)                    out_q <= sum4_q;
+    else if (v < 19'($signed(lo)))  out_q <= 32'($signed(lo));
+    else if (v > 19'($signed(hi)))  out_q <= 32'($signed(hi));
+    else                            out_q <= 32'(v);
+  end
+  assign out_o = out_q;
 endmodule

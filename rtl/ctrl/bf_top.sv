@@ -100,6 +100,8 @@ module bf_top `BF_IMPORT #(
   localparam int IGw       = bf_pkg::index_bits(Rows / IbufG);
   localparam int WGw       = bf_pkg::index_bits(Rows * Cols / WbufG);
   localparam int OGw       = bf_pkg::index_bits(Cols / ObufG);
+  localparam int DrainG    = bf_pkg::drain_group(Cols);
+  localparam int DGw       = bf_pkg::index_bits(Cols / DrainG);
   localparam int IDw       = $clog2(IbufDepth);
   localparam int WDw       = $clog2(WbufDepth);
   localparam int ODw       = $clog2(ObufDepth);
@@ -125,7 +127,7 @@ module bf_top `BF_IMPORT #(
   );
 
   // ------------------------------------------------------------ sequencer
-  logic                ld_start, ld_busy, st_start, st_busy, abort, arr_busy;
+  logic                ld_start, ld_ready, ld_busy, st_start, st_busy, abort, arr_busy;
   `BF_T(ld_desc_t)     ld_desc;
   `BF_T(st_desc_t)     st_desc;
   `BF_T(tile_cmd_t)    cmd;
@@ -141,7 +143,8 @@ module bf_top `BF_IMPORT #(
     .busy_o, .done_o, .status_o, .err_pc_o, .cycles_o, .tiles_o, .state_o (state),
     .f_req_o (f_req), .f_take_o (f_take), .f_valid_i (f_valid), .f_instr_i (f_instr), .f_pc_i (f_pc),
     .f_end_i (f_end),
-    .ld_start_o (ld_start), .ld_desc_o (ld_desc), .ld_busy_i (ld_busy), .ld_err_i (ld_err),
+    .ld_start_o (ld_start), .ld_desc_o (ld_desc), .ld_ready_i (ld_ready), .ld_busy_i (ld_busy),
+    .ld_err_i (ld_err),
     .st_start_o (st_start), .st_desc_o (st_desc), .st_busy_i (st_busy), .st_err_i (st_err),
     .abort_o (abort), .issued_o (issued), .tdone_o (tdone),
     .cmd_valid_o (cmd_valid), .cmd_ready_i (cmd_ready), .cmd_o (cmd), .tile_done_i (tile_done)
@@ -169,7 +172,7 @@ module bf_top `BF_IMPORT #(
     .DramBits (DramBits), .Depth (RspDepth)
   ) u_load (
     .clk_i, .rst_ni, .abort_i (abort), .mem_words_i,
-    .start_i (ld_start), .desc_i (ld_desc), .busy_o (ld_busy), .err_o (ld_err),
+    .start_i (ld_start), .desc_i (ld_desc), .ready_o (ld_ready), .busy_o (ld_busy), .err_o (ld_err),
     .mem_req_valid_o (l_mvalid), .mem_req_ready_i (l_mready), .mem_req_addr_o (l_maddr),
     .mem_rsp_valid_i, .mem_rsp_data_i (mem_rsp_rdata_i),
     .ibuf_wr_valid_o (ibuf_wv), .ibuf_wr_group_o (ibuf_wg), .ibuf_wr_addr_o (ibuf_wa),
@@ -185,10 +188,10 @@ module bf_top `BF_IMPORT #(
   logic [31:0]         s_maddr;
   logic [DramBits-1:0] s_mdata;
   logic [Words-1:0]    s_mstrb;
-  logic                obuf_rv, obuf_rready, obuf_rvalid;
-  logic [OGw-1:0]      obuf_rg;
-  logic [ODw-1:0]      obuf_ra;
-  logic [ObufG*32-1:0] obuf_rd;
+  logic                 obuf_rv, obuf_rready, obuf_rvalid;
+  logic [DGw-1:0]       obuf_rg;
+  logic [ODw-1:0]       obuf_ra;
+  logic [DrainG*32-1:0] obuf_rd;
 
   bf_ctrl_store #(.Cols (Cols), .ObufDepth (ObufDepth), .DramBits (DramBits)) u_store (
     .clk_i, .rst_ni, .abort_i (abort), .mem_words_i,

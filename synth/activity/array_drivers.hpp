@@ -230,7 +230,7 @@ TileCounts run_array4x4(Runner& r, const Workload& wl, uint64_t cycles) {
   const auto want = gemm_ref(am, wl.mode.act(), wm, wl.mode.wgt());
   for (int ct = 0; ct < CT; ++ct)
     for (int p = 0; p < P; ++p)
-      for (int gr = 0; gr < M / g.go; ++gr) {
+      for (int gr = 0; gr < M / g.gd; ++gr) {
         idle();
         r->obuf_rd_valid_i = 1;
         r->obuf_rd_group_i = gr;
@@ -240,8 +240,8 @@ TileCounts run_array4x4(Runner& r, const Workload& wl, uint64_t cycles) {
         r.tick();
         idle();
         if (!r->obuf_rd_rvalid_o) throw std::runtime_error("array4x4: no OBUF read data");
-        for (int j = 0; j < g.go; ++j) {
-          const int c = ct * M + gr * g.go + j;
+        for (int j = 0; j < g.gd; ++j) {
+          const int c = ct * M + gr * g.gd + j;
           const uint32_t got = tb::get_word(r->obuf_rd_data_o, j);
           const uint32_t exp = static_cast<uint32_t>(R) * static_cast<uint32_t>(want[p * C + c]);
           if (got != exp)

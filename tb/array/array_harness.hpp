@@ -32,6 +32,7 @@ struct ArrayGeom {
   int rows = 0, cols = 0;
   int ibuf_depth = 0, wbuf_depth = 0, obuf_depth = 0;  // 32-bit words per bank
   int gi = 1, gw = 1, go = 1;                          // banks per write group
+  int gd = 1;                                          // OBUF banks per drain read (bf_pkg::drain_group)
 
   static ArrayGeom from(const ArrayConfig& c) {
     ArrayGeom g;
@@ -45,6 +46,7 @@ struct ArrayGeom {
     g.gi = std::min(dg, c.rows);
     g.gw = std::min(dg, c.rows * c.cols);
     g.go = std::min(dg, c.cols);
+    g.gd = std::min(16, c.cols);
     return g;
   }
   // Tile latency (docs/array.md): accept -> done = steps + rows + cols + 3.
@@ -175,8 +177,8 @@ class ArrayHarness {
       }
       if (dut_->obuf_rd_rvalid_o) {
         const Job& j = jobs[di];
-        for (int k = 0; k < geom_.go; ++k) {
-          const int64_t dst = j.drain_dest[dgot * geom_.go + k];
+        for (int k = 0; k < geom_.gd; ++k) {
+          const int64_t dst = j.drain_dest[dgot * geom_.gd + k];
           if (dst >= 0) out.at(static_cast<size_t>(dst)) = get_word(dut_->obuf_rd_data_o, k);
         }
         ++dgot;

@@ -91,10 +91,10 @@ inline GemmPlan plan_conv(const ArrayGeom& g, const ConvShape& s, const std::vec
     cmd.loops[5] = {static_cast<uint32_t>(icc), 1, 1, 0};
     plan.steps += cmd.steps();
     for (int p = 0; p < OH * OW; ++p)
-      for (int gr = 0; gr < M / g.go && c0 + gr * g.go < s.c_out; ++gr) {
+      for (int gr = 0; gr < M / g.gd && c0 + gr * g.gd < s.c_out; ++gr) {
         j.drains.push_back({gr, half * g.obuf_depth / 2 + p});
-        for (int jj = 0; jj < g.go; ++jj) {
-          const int c = c0 + gr * g.go + jj;
+        for (int jj = 0; jj < g.gd; ++jj) {
+          const int c = c0 + gr * g.gd + jj;
           j.drain_dest.push_back(c < s.c_out ? static_cast<int64_t>(p) * s.c_out + c : -1);
         }
       }

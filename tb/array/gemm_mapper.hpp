@@ -185,11 +185,11 @@ inline GemmPlan plan_gemm(const ArrayGeom& g, const Matrix& a, const Operand& at
       // Drain the block after its last job.
       Job& last = plan.jobs.back();
       for (int p = 0; p < pn; ++p)
-        for (int gr = 0; gr < M / g.go; ++gr) {
-          if (c0 + gr * g.go >= C) break;
+        for (int gr = 0; gr < M / g.gd; ++gr) {
+          if (c0 + gr * g.gd >= C) break;
           last.drains.push_back({gr, ohalf * g.obuf_depth / 2 + p});
-          for (int jj = 0; jj < g.go; ++jj) {
-            const int c = c0 + gr * g.go + jj;
+          for (int jj = 0; jj < g.gd; ++jj) {
+            const int c = c0 + gr * g.gd + jj;
             last.drain_dest.push_back(c < C ? static_cast<int64_t>(p0 + p) * C + c : -1);
           }
         }
@@ -292,10 +292,10 @@ inline GemmPlan plan_gemm_resident(const ArrayGeom& g, const Matrix& a, const Op
     Job& last = plan.jobs.back();
     for (int ct = 0; ct < CT; ++ct)
       for (int p = 0; p < pn; ++p)
-        for (int gr = 0; gr < M / g.go && ct * M + gr * g.go < C; ++gr) {
+        for (int gr = 0; gr < M / g.gd && ct * M + gr * g.gd < C; ++gr) {
           last.drains.push_back({gr, half * g.obuf_depth / 2 + ct * pn + p});
-          for (int jj = 0; jj < g.go; ++jj) {
-            const int c = ct * M + gr * g.go + jj;
+          for (int jj = 0; jj < g.gd; ++jj) {
+            const int c = ct * M + gr * g.gd + jj;
             last.drain_dest.push_back(c < C ? static_cast<int64_t>(p0 + p) * C + c : -1);
           }
         }

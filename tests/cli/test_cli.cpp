@@ -2,6 +2,7 @@
 // direct golden layer (golden/layer_ref), errors checked for a one-line
 // message naming the problem and a non-zero exit, never a crash.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -22,8 +23,10 @@ struct Result {
   std::string out, err;
 };
 
+// One folder per test process: CTest runs the tests of this file in
+// parallel processes, which must not share their files.
 const std::string& dir() {
-  static const std::string d = ::testing::TempDir() + "bf_cli/";
+  static const std::string d = ::testing::TempDir() + "bf_cli_" + std::to_string(::getpid()) + "/";
   static const int made = std::system(("mkdir -p " + d).c_str());
   (void)made;
   return d;

@@ -35,7 +35,8 @@ struct Outcome {
   std::vector<int64_t> want, got;
 };
 
-Outcome run_both(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937& rng, const CompileOptions& opt = {}) {
+Outcome run_both(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937& rng, const CompileOptions& opt = {},
+                 const std::vector<RequantParams>& ch = {}) {
   Outcome o{compile(l, cfg, opt), {}, {}, {}, {}, {}, {}};
   const auto in = random_values(rng, size_t(l.batch) * l.in_c * l.in_h * l.in_w, l.act);
   const auto w = random_values(rng, size_t(l.out_c) * l.in_c * l.kernel_h * l.kernel_w, l.wgt);
@@ -48,6 +49,7 @@ Outcome run_both(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937& rng, 
   put_input(o.c, in, img);
   put_weights(o.c, w, img);
   if (l.bias) put_bias(o.c, bias, img);
+  if (l.channel_requant) put_requant(o.c, ch, img);
   Machine m(cfg, o.c.dram_words);
   m.dram() = img;
   o.m = m.run(o.c.program());
@@ -58,7 +60,7 @@ Outcome run_both(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937& rng, 
                                o.m.stats.instructions + 8 * o.m.stats.steps + 4 * o.m.stats.tile_cmds);
   if (const char* t = std::getenv("BF_TRACE")) dopt.trace = t;
   o.d = tb::run_device(cfg, o.c.program(), o.ddram, dopt);
-  o.want = direct_conv(l, in, w, bias);
+  o.want = direct_conv(l, in, w, bias, ch);
   o.got = get_output(o.c, o.ddram);
   return o;
 }
@@ -96,6 +98,7 @@ void random_layers(const char* cfgname, uint32_t seed, int per_pair) {
       for (int k = 0; k < per_pair; ++k) {
         auto U = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
         LayerDesc l = test_util::random_layer(rng, ab, wb, {40, 24, 9, 12});
+        const auto ch = test_util::random_requant(rng, l);
         CompileOptions opt;
         if (U(0, 1)) {
           opt.toh = U(1, l.out_h());
@@ -104,7 +107,7 @@ void random_layers(const char* cfgname, uint32_t seed, int per_pair) {
         SCOPED_TRACE(std::string(cfgname) + " seed " + std::to_string(seed) + " layer " + describe_layer(l));
         Outcome o;
         try {
-          o = run_both(l, cfg, rng, opt);
+          o = run_both(l, cfg, rng, opt, ch);
         } catch (const std::runtime_error& e) {
           ++skipped;  // the smallest tile does not fit the tiny buffers
           continue;
@@ -212,9 +215,12 @@ struct ErrCase {
 };
 
 const ErrCase kErrCases[] = {
-    {"illegal opcode", 1, "setup a=s8 w=s8 out=raw bias=0\n.word 0xa0000000\nblock-end last\n"},
+    {"illegal opcode", 1, "setup a=s8 w=s8 out=raw bias=0\n.word 0xb0000000\nblock-end last\n"},
     {"bad field (setup reserved bit)", 2, ".word 0x00200000\n"},
     {"bad field (compute n_red 7)", 2, "setup a=s8 w=s8 out=raw bias=0\n.word 0x90e00000\nblock-end last\n"},
+    {"bad field (requant mult 0)", 2, "setup a=s8 w=s8 out=8\n.word 0xa0000000\nblock-end last\n"},
+    {"bad field (requant shift 48)", 2, "setup a=s8 w=s8 out=8\n.word 0xa0010030\nblock-end last\n"},
+    {"bad block (requant in a raw block)", 5, "setup a=s8 w=s8 out=raw bias=0\nrequant zp 3\nblock-end last\n"},
     {"bad block (no setup)", 5, "loop t0 2\nblock-end last\n"},
     {"bad block (setup twice)", 5, "setup a=s8 w=s8 out=raw bias=0\nsetup a=s8 w=s8 out=raw bias=0\n"},
     {"bad block (compute twice)", 5, "setup a=s8 w=s8 out=raw bias=0\ncompute red=0\ncompute red=0\n"},

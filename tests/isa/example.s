@@ -4,21 +4,13 @@
 setup a=s8 w=s8 out=8 relu=1 shift=4 bias=1
 loop t0 2
 gen-addr-lo ibuf t0 64
-gen-addr-lo ibuf d0 2
-wr-buf ibuf d0 1
-loop ibuf.d1 8
-gen-addr-lo ibuf d1 2
-wr-buf ibuf d1 1
-loop ibuf.d2 6
-loop ibuf.d2 4 last=t0
-gen-addr-lo ibuf d2 16
-wr-buf ibuf d2 8
-gen-addr-lo ibuf d3 128
-wr-buf ibuf d3 48
+loop ibuf.d0 6
+loop ibuf.d0 4 last=t0
+gen-addr-lo ibuf d0 16
+wr-buf ibuf d0 8
+gen-addr-lo ibuf d1 128
+wr-buf ibuf d1 48
 gen-addr-lo wbuf base 128
-loop wbuf.d0 18
-gen-addr-lo wbuf d0 4
-wr-buf wbuf d0 1
 gen-addr-lo bias base 256
 wr-buf bias base 48
 gen-addr-lo obuf base 320
@@ -54,8 +46,8 @@ rd-buf obuf e0 24
 rd-buf obuf e1 6
 rd-buf obuf e2 1
 rd-buf obuf grp 24
-ld-mem ibuf t0 2
-ld-mem wbuf block 4
+ld-mem ibuf t0 16
+ld-mem wbuf block 72
 ld-mem bias t0 4
 compute red=3
 st-mem obuf t0 1

@@ -27,7 +27,8 @@ struct RunOut {
   std::vector<int64_t> got, want;
 };
 
-RunOut run_layer(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937& rng, const CompileOptions& opt = {}) {
+RunOut run_layer(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937& rng, const CompileOptions& opt = {},
+                 const std::vector<RequantParams>& ch = {}) {
   RunOut o{compile(l, cfg, opt), {}, {}, {}};
   const auto in = random_values(rng, size_t(l.batch) * l.in_c * l.in_h * l.in_w, l.act);
   const auto w = random_values(rng, size_t(l.out_c) * l.in_c * l.kernel_h * l.kernel_w, l.wgt);
@@ -40,9 +41,10 @@ RunOut run_layer(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937& rng, 
   put_input(o.c, in, m.dram());
   put_weights(o.c, w, m.dram());
   if (l.bias) put_bias(o.c, bias, m.dram());
+  if (l.channel_requant) put_requant(o.c, ch, m.dram());
   o.r = m.run(o.c.program());
   o.got = get_output(o.c, m.dram());
-  o.want = direct_conv(l, in, w, bias);
+  o.want = direct_conv(l, in, w, bias, ch);
   return o;
 }
 
@@ -58,6 +60,7 @@ void random_layers(const char* cfgname, uint32_t seed, int per_pair, bool force_
       for (int k = 0; k < per_pair; ++k) {
         auto U = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
         LayerDesc l = test_util::random_layer(rng, ab, wb, {70, 40, 11, 20});
+        const auto ch = test_util::random_requant(rng, l);
         CompileOptions opt;
         if (force_tiles && U(0, 1)) {
           opt.tb = U(1, l.batch);
@@ -68,7 +71,7 @@ void random_layers(const char* cfgname, uint32_t seed, int per_pair, bool force_
         SCOPED_TRACE(std::string(cfgname) + " seed " + std::to_string(seed) + " layer " + describe_layer(l));
         RunOut o;
         try {
-          o = run_layer(l, cfg, rng, opt);
+          o = run_layer(l, cfg, rng, opt, ch);
         } catch (const std::runtime_error& e) {
           const std::string m = e.what();
           ASSERT_TRUE(m.find("does not fit") != std::string::npos || m.find("no tiling fits") != std::string::npos) << m;

@@ -51,6 +51,14 @@ TEST(Isa, EveryOpcodeDisassemblesToItsDocumentedText) {
       {word(8, 0, 0, 0), "block-end"},
       {word(8, 1, 0, 0), "block-end last"},
       {word(9, 3, 0, 0), "compute red=3"},
+      {word(10, 0, 0, 23170), "requant mult 23170"},
+      {word(10, 1, 0, 0), "requant mult channel"},
+      {word(10, 0, 1, 20), "requant shift 20"},
+      {word(10, 0, 1, 0x40 | 47), "requant shift 47 round"},
+      {word(10, 1, 2, 0xfffb), "requant zp -5"},
+      {word(10, 0, 3, 0), "requant lo 0"},
+      {word(10, 0, 4, 0xffff), "requant hi 65535"},
+      {word(10, 1, 4, 0), "requant hi -65536"},
   };
   bool seen[kNumOps] = {};
   for (const auto& c : cases) {
@@ -86,7 +94,7 @@ TEST(Isa, RandomLegalWordsRoundTrip) {
     const std::string text = disassemble(i);
     ASSERT_EQ(assemble_line(text).encode(), w) << text;
   }
-  // Every opcode (0..9) must have been exercised; 10..15 never legal.
+  // Every opcode (0..10) must have been exercised; 11..15 never legal.
   for (int k = 0; k < 16; ++k) {
     if (k < kNumOps) EXPECT_GT(per_op[k], 0) << "opcode " << k;
     else EXPECT_EQ(per_op[k], 0) << "opcode " << k;
@@ -233,6 +241,8 @@ TEST(Machine, ErrorStatuses) {
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\ncompute red=0\ncompute red=0").status, MachineStatus::BadBlock);
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nld-mem ibuf block 3").status, MachineStatus::BadRun);
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw").status, MachineStatus::ProgramEnd);
+  EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nrequant zp 3\nblock-end last").status, MachineStatus::BadBlock);
+  EXPECT_EQ(run("setup a=s8 w=s8 out=8\nrequant zp 3\nblock-end last").status, MachineStatus::Done);
   // DRAM: 1024 words; a 2-word load at 1023 overruns.
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\ngen-addr-lo ibuf base 1023\nld-mem ibuf block 2\nblock-end last").status,
             MachineStatus::DramAddress);
@@ -270,4 +280,29 @@ TEST(Machine, WriteBackRequantizes) {
   EXPECT_EQ(write_back(0x7fffffffu, 1, s), int32_t(0x80000000u));  // raw: 32-bit wrap
   s.bias = false;
   EXPECT_EQ(write_back(5, 1000, s), 5);
+}
+
+// The fixed-point output stage (golden/requant.hpp) through the block
+// registers a requant block sets, against hand-computed values.
+TEST(Machine, WriteBackFixedPointStage) {
+  BlockRegs b;
+  SetupFields s;
+  s.requant = true, s.out_bits = 8, s.relu = false, s.bias = true;
+  b.reset(s);
+  b.apply(make_requant_mult(3));
+  b.apply(make_requant_shift(2, true));
+  b.apply(make_requant_value(kRqZero, 10));
+  // (acc + bias) * 3 = 99 -> (99 + 2) >> 2 = 25 -> + 10 = 35
+  EXPECT_EQ(write_back(30, 3, 0, b), 35);
+  // -99: (-99 + 2) >> 2 = -25 (arithmetic, rounding half up) -> -15
+  EXPECT_EQ(write_back(uint32_t(-36), 3, 0, b), -15);
+  b.apply(make_requant_value(kRqHi, 20));
+  EXPECT_EQ(write_back(30, 3, 0, b), 20);                 // clamped at hi
+  EXPECT_EQ(write_back(uint32_t(-4000), 0, 0, b), -128);  // clamped at the s8 range
+  // Per-channel words: mult 5, shift 1, no rounding.
+  b.apply(make_requant_value(kRqHi, 127));
+  b.apply(make_requant_channel());
+  EXPECT_EQ(write_back(7, 0, requant_param_word(5, 1, false), b), 10 + 17);  // 35 >> 1 = 17, zp 10
+  b.apply(make_requant_value(kRqLo, -65536));
+  EXPECT_EQ(b.rq_lo, -65536);
 }

@@ -3,7 +3,7 @@
 // golden/machine.hpp): the opcodes, status codes, stream ids, id-field
 // values, precision codes and the bank-group rule cannot drift apart.
 module bf_pkg_probe (
-  output logic [10*4-1:0] ops_o,       // opcode k at [4k +: 4], OpSetup .. OpCompute
+  output logic [11*4-1:0] ops_o,       // opcode k at [4k +: 4], OpSetup .. OpRequant
   output logic [8*3-1:0]  status_o,    // status k at [3k +: 3], Done .. ProgramEnd
   output logic [4*2-1:0]  streams_o,   // Ibuf, Obuf, Wbuf, Bias
   output logic [4*2-1:0]  precs_o,     // Prec2, Prec4, Prec8, Prec16
@@ -12,9 +12,11 @@ module bf_pkg_probe (
   output logic [7:0]      eng_loops_o,
   output logic [7:0]      dims_o,
   output logic [7:0]      num_ops_o,
-  output logic [5*8-1:0]  groups_o     // dram_group(32, 64, 128, 192, 4096)
+  output logic [5*8-1:0]  groups_o,    // dram_group(32, 64, 128, 192, 4096)
+  output logic [4*8-1:0]  drain_o,     // drain_group(2, 8, 32, 256)
+  output logic [5*5-1:0]  rq_o         // RqMult .. RqHi
 );
-  assign ops_o = {bf_pkg::OpCompute, bf_pkg::OpBlockEnd, bf_pkg::OpLoop, bf_pkg::OpGenAddrLo,
+  assign ops_o = {bf_pkg::OpRequant, bf_pkg::OpCompute, bf_pkg::OpBlockEnd, bf_pkg::OpLoop, bf_pkg::OpGenAddrLo,
                   bf_pkg::OpGenAddrHi, bf_pkg::OpWrBuf, bf_pkg::OpRdBuf, bf_pkg::OpStMem,
                   bf_pkg::OpLdMem, bf_pkg::OpSetup};
   assign status_o = {bf_pkg::StatusProgramEnd, bf_pkg::StatusBadRun, bf_pkg::StatusBadBlock,
@@ -29,4 +31,7 @@ module bf_pkg_probe (
   assign num_ops_o    = 8'(bf_pkg::NumOps);
   assign groups_o = {8'(bf_pkg::dram_group(4096)), 8'(bf_pkg::dram_group(192)), 8'(bf_pkg::dram_group(128)),
                      8'(bf_pkg::dram_group(64)), 8'(bf_pkg::dram_group(32))};
+  assign drain_o = {8'(bf_pkg::drain_group(256)), 8'(bf_pkg::drain_group(32)), 8'(bf_pkg::drain_group(8)),
+                    8'(bf_pkg::drain_group(2))};
+  assign rq_o = {bf_pkg::RqHi, bf_pkg::RqLo, bf_pkg::RqZero, bf_pkg::RqShift, bf_pkg::RqMult};
 endmodule

@@ -28,8 +28,12 @@ TEST(Pkg, OpcodesMatchIsaOp) {
   const uint64_t ops = p.m->ops_o;
   const bf::isa::Op cpp[] = {bf::isa::Op::Setup, bf::isa::Op::LdMem, bf::isa::Op::StMem, bf::isa::Op::RdBuf,
                              bf::isa::Op::WrBuf, bf::isa::Op::GenAddrHi, bf::isa::Op::GenAddrLo,
-                             bf::isa::Op::Loop, bf::isa::Op::BlockEnd, bf::isa::Op::Compute};
-  for (int k = 0; k < 10; ++k) EXPECT_EQ(uint32_t((ops >> (4 * k)) & 15), uint32_t(cpp[k])) << "opcode " << k;
+                             bf::isa::Op::Loop, bf::isa::Op::BlockEnd, bf::isa::Op::Compute,
+                             bf::isa::Op::Requant};
+  for (int k = 0; k < 11; ++k) EXPECT_EQ(uint32_t((ops >> (4 * k)) & 15), uint32_t(cpp[k])) << "opcode " << k;
+  const bf::isa::RequantTarget rq[] = {bf::isa::kRqMult, bf::isa::kRqShift, bf::isa::kRqZero, bf::isa::kRqLo,
+                                       bf::isa::kRqHi};
+  for (int k = 0; k < 5; ++k) EXPECT_EQ(field(p.m->rq_o, k, 5), uint32_t(rq[k])) << "requant target " << k;
   EXPECT_EQ(int(p.m->num_ops_o), bf::isa::kNumOps);
 }
 
@@ -68,6 +72,9 @@ TEST(Pkg, BankGroupRuleMatchesBufferGeometry) {
     const uint64_t v = p.m->groups_o;
     EXPECT_EQ(int((v >> (8 * k)) & 255), bf::BufferGeometry::dram_group(dram_bits[k])) << dram_bits[k] << " bits";
   }
+  const int cols[] = {2, 8, 32, 256};
+  for (int k = 0; k < 4; ++k)
+    EXPECT_EQ(int(field(p.m->drain_o, k, 8)), bf::BufferGeometry::drain_group(cols[k])) << cols[k] << " columns";
 }
 
 }  // namespace
