@@ -522,7 +522,6 @@ void Importer::run() {
   net_.opset = opset;
   net_.producer = m_.producer_name() + (m_.producer_version().empty() ? "" : " " + m_.producer_version());
   const auto& g = m_.graph();
-  if (g.node_size() == 0) fail("the graph has no nodes");
 
   // initializers
   std::set<std::string> init_names;
@@ -571,6 +570,8 @@ void Importer::run() {
     p->in = {net_.input};
     vals_[vi.name()] = pending_value(p);
   }
+
+  if (g.node_size() == 0) fail("the graph has no nodes");
 
   // topological order
   std::set<std::string> known;
@@ -1781,6 +1782,22 @@ void Importer::prune() {
   net_.output = remap[size_t(net_.output)];
 }
 
+// One printable line: names from a damaged file may hold any bytes.
+std::string printable(const std::string& m) {
+  std::string o;
+  for (unsigned char c : m) {
+    if (c >= 0x20 && c < 0x7f) {
+      o += char(c);
+    } else {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\x%02x", c);
+      o += b;
+    }
+    if (o.size() > 600) return o + "...";
+  }
+  return o;
+}
+
 }  // namespace
 
 QNet import_onnx_bytes(const std::string& bytes, const std::string& source) {
@@ -1793,7 +1810,7 @@ QNet import_onnx_bytes(const std::string& bytes, const std::string& source) {
     if (!m.has_graph()) fail("not an ONNX model (no graph)");
     Importer(m, net).run();
   } catch (const ImportError& e) {
-    throw std::runtime_error(source + ": " + e.what());
+    throw std::runtime_error(printable(source + ": " + e.what()));
   }
   return net;
 }
