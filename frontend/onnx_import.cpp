@@ -284,6 +284,8 @@ class Importer {
   QNet& net_;
   std::map<std::string, VP> vals_;
   std::map<std::string, int> consumers_;
+  std::map<const Value*, std::vector<std::string>> names_;
+  std::map<const Value*, int> alias_edges_;
   const onnx::NodeProto* node_ = nullptr;
   std::set<std::string> tensor_names_;
 
@@ -309,7 +311,16 @@ class Importer {
   }
   void set_out(int k, VP v) {
     if (k >= node_->output_size() || node_->output(k).empty()) return;
+    auto& names = names_[v.get()];
+    if (!names.empty()) ++alias_edges_[v.get()];  // Identity / Cast: another name for the same value
+    names.push_back(node_->output(k));
     vals_[node_->output(k)] = std::move(v);
+  }
+  // Nodes reading a value under any of its names, alias edges excluded.
+  int real_consumers(const Value* v) {
+    int n = 0;
+    for (const auto& name : names_[v]) n += consumers_[name];
+    return n - alias_edges_[v];
   }
   void need_inputs(int lo, int hi) const {
     if (node_->input_size() < lo || node_->input_size() > hi)
@@ -1012,7 +1023,7 @@ void Importer::do_relu_clip(bool relu) {
       if (relu) nfail("Relu of integers is not supported");
       const int64_t ilo = lo == -kInf ? INT64_MIN : int64_t(std::ceil(lo));
       const int64_t ihi = hi == kInf ? INT64_MAX : int64_t(std::floor(hi));
-      if (x->kind == Value::kQLazy && x->cached < 0 && consumers_[node_->input(0)] == 1) {
+      if (x->kind == Value::kQLazy && x->cached < 0 && real_consumers(x.get()) == 1) {
         auto v = std::make_shared<Value>(*x);
         v->lo = std::max(v->lo, ilo);
         v->hi = std::min(v->hi, ihi);

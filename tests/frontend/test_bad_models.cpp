@@ -164,6 +164,25 @@ TEST(FrontendBad, DynamicShape) {
   expect_error(g.bytes(), {"has no shape"});
 }
 
+// Shape -> Gather(batch) -> Cast(float): the symbolic batch reaches arithmetic.
+TEST(FrontendBad, DynamicShapeInArithmetic) {
+  GraphBuilder g;
+  g.input("x", {-1, 4});
+  const std::string x = g.fq_act("x", 0.1, 0, U8);
+  const std::string sh = g.op("Shape", {x});
+  const std::string n0 = g.op("Gather", {sh, g.constant(I64, {1}, {0})});
+  g.op("Cast", {n0}, "to_float");
+  GraphBuilder::attr_i(g.last(), "to", F32);
+  g.output(x);
+  expect_error(g.bytes(), {"node 'to_float' (Cast)", "dynamic shape"});
+  GraphBuilder h;
+  h.input("x", {-1, 4});
+  const std::string y = h.fq_act("x", 0.1, 0, U8);
+  h.op("Reshape", {y, h.op("Relu", {y})}, "rs");
+  h.output(y);
+  expect_error(h.bytes(), {"node 'rs' (Reshape)", "is not a constant"});
+}
+
 TEST(FrontendBad, OpsetTooOld) {
   Base b;
   b.opset = 10;

@@ -428,6 +428,59 @@ TEST(FrontendWidths, IntegerClipBetweenQAndDq) {
   }
 }
 
+// Q -> Cast -> Clip(int) -> DQ narrows the QuantizeLinear itself; when the
+// unclipped integers are read elsewhere too, the Clip becomes a clamp op.
+TEST(FrontendWidths, IntegerClipWithCastAndFanOut) {
+  for (bool fan_out : {false, true}) {
+    GraphBuilder g;
+    g.input("x", {1, 1, 3, 3});
+    const std::string s = g.scalar(F32, 1.0 / 127), z = g.scalar(U8, 0);
+    const std::string q = g.op("QuantizeLinear", {"x", s, z});
+    std::string c = g.op("Cast", {q});
+    GraphBuilder::attr_i(g.last(), "to", U8);
+    c = g.op("Clip", {c, "", g.scalar(U8, 3)});
+    std::string a = g.op("DequantizeLinear", {c, s, z});
+    a = g.conv(a, g.fq_weight("w", {1, 1, 1, 1}, {0.5}, {0.25}, {0}, I8), "", {1, 1});
+    if (fan_out) {
+      const std::string b = g.op("DequantizeLinear", {q, s, z});
+      a = g.op("Add", {g.fq_act(a, 0.01, 0, U8), b});
+      a = g.fq_act(a, 0.02, 0, U8);
+    }
+    g.output(a);
+    const QNet n = import(g);
+    const Tensor& t = out_of(n, nth(n, OpKind::Quantize));
+    EXPECT_EQ(t.q.qmax, fan_out ? 255 : 3);
+    int rq = 0;
+    for (const auto& op : n.ops) rq += op.kind == OpKind::Requantize;
+    EXPECT_EQ(rq, fan_out ? 1 : 0);
+    EXPECT_EQ(operand_str(nth(n, OpKind::Conv).dev.act), "u2");
+    float_check(g.model(), n, {0, 0.01f, 0.02f, 0.03f, 0.5f, 0.9f, 1.0f, 1.5f, -1.0f}, 1);
+  }
+}
+
+// A raw conv output (no QuantizeLinear after it) with a Relu: the host
+// dequantizes with s_in * s_w[c] and applies the Relu in float.
+TEST(FrontendConv, RawOutputWithRelu) {
+  ConvSpec s;
+  s.raw = true;
+  s.relu = true;
+  s.w_scales = {0.01, 0.02, 0.03};
+  s.w_zps = {0, 0, 0};
+  const FloatCheck fc = check_conv_spec(s);
+  const QNet n = import(s.build());
+  const Op& dq = n.ops.back();
+  ASSERT_EQ(dq.kind, OpKind::Dequantize);
+  EXPECT_TRUE(dq.has_float_clamp);
+  EXPECT_EQ(dq.float_lo, 0.0);
+  const Tensor& raw = n.tensors[size_t(dq.inputs[0])];
+  EXPECT_EQ(raw.q.type.bits, 32);
+  ASSERT_EQ(raw.q.scale.size(), 3u);
+  for (int c = 0; c < 3; ++c) EXPECT_DOUBLE_EQ(raw.q.scale[size_t(c)], double(float(s.s_in)) * double(float(s.sw(c))));
+  int negative = 0;
+  for (float v : fc.ref.output) negative += v < 0;
+  EXPECT_EQ(negative, 0);
+}
+
 // -------------------------------------------------------------- host ops
 
 // Two branches with their own scales -> Add -> Relu -> Q (residual).
