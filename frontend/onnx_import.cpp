@@ -234,6 +234,10 @@ struct Pending {
   std::vector<double> bias_f;       // a float bias, or
   std::vector<int64_t> bias_q;      // an integer bias (q_b - z_b) with its scales
   std::vector<double> bias_s;
+  // Per-channel affine ops on the float output before any Relu / Clip
+  // (Mul, Div, Add, Sub by constants, BatchNormalization):
+  // y[c] = out[c] * post_mul[c] + post_add[c]; empty: identity.
+  std::vector<double> post_mul, post_add;
   // AvgPool / Gap
   Pool pool;
 };
@@ -485,6 +489,10 @@ class Importer {
   void do_conv();
   void do_gemm(bool matmul);
   void do_add();
+  void do_mul_div_sub(const std::string& op);
+  void do_batchnorm();
+  std::vector<double> channel_values(const Value& c, const Pending& p, const std::string& what);
+  bool fold_affine(const VP& a, const VP& b, double sign_b, bool mul);
   void do_maxpool();
   void do_avgpool(bool global);
   void do_concat();
@@ -640,6 +648,8 @@ void Importer::run_node() {
   if (op == "Gemm") return do_gemm(false);
   if (op == "MatMul") return do_gemm(true);
   if (op == "Add") return do_add();
+  if (op == "Sub" || op == "Mul" || op == "Div") return do_mul_div_sub(op);
+  if (op == "BatchNormalization") return do_batchnorm();
   if (op == "MaxPool") return do_maxpool();
   if (op == "AveragePool") return do_avgpool(false);
   if (op == "GlobalAveragePool") return do_avgpool(true);
@@ -1233,21 +1243,8 @@ void Importer::do_add() {
     }
     return set_out(0, make_const(std::move(c)));
   }
-  // MatMul + Add(bias)
-  for (int k = 0; k < 2; ++k) {
-    VP pv = k == 0 ? a : b, cv = k == 0 ? b : a;
-    if (pv->kind == Value::kPending && pv->p->kind == Pending::Fc && !pv->p->has_bias && pv->p->flo == -kInf &&
-        pv->p->fhi == kInf && (cv->kind == Value::kConst || cv->kind == Value::kDQConst)) {
-      const auto& d = cv->c.dims;
-      if (d.empty() || d.back() != pv->p->g.out_c || int64_t(cv->c.size()) != pv->p->g.out_c)
-        nfail("bias shape " + dims_str(d) + " does not match " + std::to_string(pv->p->g.out_c) + " outputs");
-      auto p = std::make_shared<Pending>(*pv->p);
-      const onnx::NodeProto* save = node_;
-      bias_in(k == 0 ? 1 : 0, *p);
-      node_ = save;
-      return set_out(0, pending_value(p));
-    }
-  }
+  // MatMul + Add(bias), or an Add of a per-channel constant to a conv / fc output
+  if (fold_affine(a, b, 1.0, false)) return;
   for (int k = 0; k < 2; ++k) {
     VP v = k == 0 ? a : b;
     if (v->kind != Value::kDQ) dq_input(k, shape_of(*v).size());  // throws the "not quantized" message
@@ -1257,6 +1254,131 @@ void Importer::do_add() {
   auto p = new_pending(Pending::Add, sa);
   p->in = {a->tensor, b->tensor};
   set_out(0, pending_value(p));
+}
+
+// The per-channel values of a constant operand of an affine op on the
+// output of conv / fc `p`: a scalar, or out_c values along the channel
+// axis (NCHW: (C,1,1), (1,C,1,1); (N, C): (C), (1,C)).
+std::vector<double> Importer::channel_values(const Value& v, const Pending& p, const std::string& what) {
+  std::vector<double> vals;
+  if (v.kind == Value::kConst) {
+    for (size_t k = 0; k < v.c.size(); ++k) {
+      if (v.c.is_int() && v.c.i[k] == kBatchSym) nfail("a dynamic shape (the symbolic batch) is not supported here");
+      vals.push_back(v.c.at(k));
+    }
+  } else {  // DequantizeLinear of integers
+    for (size_t k = 0; k < v.c.size(); ++k) {
+      const size_t j = v.scale.size() > 1 ? axis_index(v.c.dims, v.axis, k) : 0;
+      vals.push_back(double(float(double(v.c.i[k] - v.zp[j]) * v.scale[j])));
+    }
+  }
+  const int oc = p.g.out_c;
+  if (vals.size() == 1) return std::vector<double>(size_t(oc), vals[0]);
+  const auto& d = v.c.dims;
+  const size_t rank = p.kind == Pending::Conv ? 4 : 2;
+  const int caxis = int(d.size()) - int(rank) + 1;  // the channel axis, dims aligned to the right
+  bool ok = int64_t(vals.size()) == oc && d.size() <= rank && caxis >= 0;
+  for (size_t k = 0; ok && k < d.size(); ++k) ok = int(k) == caxis || d[k] == 1;
+  if (!ok)
+    nfail(what + " of shape " + dims_str(d) + " is not one value per output channel of node '" + p.name + "' (" +
+          std::to_string(oc) + " channels)");
+  return vals;
+}
+
+// y = a + sign_b * b (mul: y = a * b, or a / b with sign_b -1) where one
+// side is a pending conv / fc output (no Relu / Clip yet) and the other a
+// per-channel constant: folded into the layer (post_mul / post_add).
+bool Importer::fold_affine(const VP& a, const VP& b, double sign_b, bool mul) {
+  for (int k = 0; k < 2; ++k) {
+    const VP& pv = k == 0 ? a : b;
+    const VP& cv = k == 0 ? b : a;
+    if (pv->kind != Value::kPending || (pv->p->kind != Pending::Conv && pv->p->kind != Pending::Fc)) continue;
+    if (cv->kind != Value::kConst && cv->kind != Value::kDQConst) continue;
+    if (pv->p->flo != -kInf || pv->p->fhi != kInf)
+      nfail("a per-channel " + node_->op_type() + " after a Relu / Clip of node '" + pv->p->name + "' is not supported");
+    if (mul && sign_b < 0 && k == 1) nfail("division by the output of node '" + pv->p->name + "' is not supported");
+    std::vector<double> c = channel_values(*cv, *pv->p, "constant '" + node_->input(k == 0 ? 1 : 0) + "'");
+    auto p = std::make_shared<Pending>(*pv->p);
+    const size_t oc = size_t(p->g.out_c);
+    if (p->post_mul.empty()) p->post_mul.assign(oc, 1.0);
+    if (p->post_add.empty()) p->post_add.assign(oc, 0.0);
+    for (size_t ch = 0; ch < oc; ++ch) {
+      if (mul) {
+        const double f = sign_b < 0 ? 1.0 / c[ch] : c[ch];
+        p->post_mul[ch] *= f;
+        p->post_add[ch] *= f;
+      } else if (k == 0) {  // pending + s * const
+        p->post_add[ch] += sign_b * c[ch];
+      } else {  // const + s * pending
+        p->post_mul[ch] *= sign_b;
+        p->post_add[ch] = sign_b * p->post_add[ch] + c[ch];
+      }
+    }
+    set_out(0, pending_value(p));
+    return true;
+  }
+  return false;
+}
+
+void Importer::do_mul_div_sub(const std::string& op) {
+  allow_attrs({});
+  need_inputs(2, 2);
+  single_output();
+  VP a = in(0), b = in(1);
+  if (a->kind == Value::kConst && b->kind == Value::kConst && !a->c.is_int() && !b->c.is_int() &&
+      (a->c.size() == b->c.size() || a->c.size() == 1 || b->c.size() == 1)) {
+    const Const& big = a->c.size() >= b->c.size() ? a->c : b->c;
+    Const c;
+    c.dtype = big.dtype, c.dims = big.dims;
+    for (size_t k = 0; k < big.size(); ++k) {
+      const double x = a->c.f[a->c.size() == 1 ? 0 : k], y = b->c.f[b->c.size() == 1 ? 0 : k];
+      const double r = op == "Mul" ? x * y : op == "Div" ? x / y : x - y;
+      c.f.push_back(c.dtype == kFloat ? double(float(r)) : r);
+    }
+    return set_out(0, make_const(std::move(c)));
+  }
+  if (fold_affine(a, b, op == "Div" ? -1.0 : op == "Sub" ? -1.0 : 1.0, op != "Sub")) return;
+  nfail("only a per-channel constant applied to the output of a Conv / Gemm / MatMul before its Relu / "
+        "QuantizeLinear is supported");
+}
+
+void Importer::do_batchnorm() {
+  allow_attrs({"epsilon", "momentum", "training_mode"});
+  need_inputs(5, 5);
+  single_output();
+  if (attr_i("training_mode", 0) != 0) nfail("training mode is not supported");
+  const double eps = attr_f("epsilon", 1e-5);
+  VP x = in(0);
+  if (x->kind != Value::kPending || (x->p->kind != Pending::Conv && x->p->kind != Pending::Fc))
+    nfail("only a BatchNormalization of a Conv / Gemm / MatMul output before its Relu / QuantizeLinear is supported");
+  std::vector<std::vector<double>> prm;
+  const char* names[] = {"scale", "B", "mean", "var"};
+  const int64_t oc = x->p->g.out_c;
+  for (int k = 1; k <= 4; ++k) {
+    VP v = in(k);
+    if (v->kind != Value::kConst && v->kind != Value::kDQConst) nfail(std::string(names[k - 1]) + " is not a constant");
+    if (v->c.dims.size() != 1 || v->c.dims[0] != oc)
+      nfail(std::string(names[k - 1]) + " has shape " + dims_str(v->c.dims) + " for " + std::to_string(oc) + " channels");
+    Value t = *v;  // 1-D (C): as a per-channel constant of the layer's output
+    t.c.dims = x->p->kind == Pending::Conv ? std::vector<int64_t>{oc, 1, 1} : std::vector<int64_t>{oc};
+    prm.push_back(channel_values(t, *x->p, names[k - 1]));
+  }
+  // y = (x - mean) / sqrt(var + eps) * scale + B = x * a + (B - mean * a)
+  Const a, c;
+  a.dims = c.dims = {int64_t(prm[0].size())};
+  for (size_t ch = 0; ch < prm[0].size(); ++ch) {
+    const double f = prm[0][ch] / std::sqrt(prm[3][ch] + eps);
+    a.f.push_back(f);
+    c.f.push_back(prm[1][ch] - prm[2][ch] * f);
+  }
+  VP av = make_const(a), cv = make_const(c);
+  std::vector<int64_t> dims = x->p->kind == Pending::Conv ? std::vector<int64_t>{int64_t(prm[0].size()), 1, 1}
+                                                          : std::vector<int64_t>{int64_t(prm[0].size())};
+  av->c.dims = cv->c.dims = dims;
+  if (x->p->flo != -kInf || x->p->fhi != kInf)
+    nfail("a BatchNormalization after a Relu / Clip of node '" + x->p->name + "' is not supported");
+  fold_affine(x, av, 1.0, true);
+  fold_affine(vals_[node_->output(0)], cv, 1.0, false);
 }
 
 void Importer::do_maxpool() {
@@ -1553,33 +1675,49 @@ int Importer::emit_device(const Pending& p, const Quant* outq, const std::string
   d.weights = p.w;
   const int oc = d.g.out_c;
   const int64_t ks = d.g.kernel_size();
+  // The effective weight scale of channel c with the affine ops folded in;
+  // a negative one negates the channel's weights.
+  std::vector<double> sw(static_cast<size_t>(oc));
+  for (int c = 0; c < oc; ++c) {
+    const double mul = p.post_mul.empty() ? 1.0 : p.post_mul[size_t(c)];
+    double v = p.sw[p.sw.size() == 1 ? 0 : size_t(c)] * mul;
+    if (!(v != 0) || !std::isfinite(v))
+      fail(nm + ": the scale " + fmt(mul) + " folded into output channel " + std::to_string(c) + " is zero or not finite");
+    if (v < 0) {
+      v = -v;
+      for (int64_t k = 0; k < ks; ++k) d.weights[size_t(c * ks + k)] = -d.weights[size_t(c * ks + k)];
+    }
+    sw[size_t(c)] = v;
+  }
   int64_t wmin = 0, wmax = 0;
-  for (size_t i = 0; i < p.w.size(); ++i) {
-    wmin = i ? std::min(wmin, p.w[i]) : p.w[i];
-    wmax = i ? std::max(wmax, p.w[i]) : p.w[i];
+  for (size_t i = 0; i < d.weights.size(); ++i) {
+    wmin = i ? std::min(wmin, d.weights[i]) : d.weights[i];
+    wmax = i ? std::max(wmax, d.weights[i]) : d.weights[i];
   }
   d.wgt = narrowest_operand(wmin, wmax);
   if (d.wgt.bits > 16) fail(nm + ": weights span [" + std::to_string(wmin) + ", " + std::to_string(wmax) + "], wider than 16 bits");
   d.weight_sums.assign(size_t(oc), 0);
   for (int c = 0; c < oc; ++c)
-    for (int64_t k = 0; k < ks; ++k) d.weight_sums[size_t(c)] += p.w[size_t(c * ks + k)];
+    for (int64_t k = 0; k < ks; ++k) d.weight_sums[size_t(c)] += d.weights[size_t(c * ks + k)];
   std::vector<double> prod(static_cast<size_t>(oc));
-  for (int c = 0; c < oc; ++c) prod[size_t(c)] = s_in * p.sw[p.sw.size() == 1 ? 0 : size_t(c)];
+  for (int c = 0; c < oc; ++c) prod[size_t(c)] = s_in * sw[size_t(c)];
   d.bias.assign(size_t(oc), 0);
-  if (p.has_bias) {
+  const bool affine = !p.post_mul.empty() || !p.post_add.empty();
+  if (p.has_bias || affine) {
     for (int c = 0; c < oc; ++c) {
-      double b;
       const double pc = prod[size_t(c)];
-      if (!p.bias_q.empty()) {
+      if (!p.bias_q.empty() && !affine) {
         const double sb = p.bias_s[size_t(c)];
         if (std::fabs(sb / pc - 1.0) <= 1e-6) {  // the exporter's int32 bias on the grid s_in * s_w: exact
           d.bias[size_t(c)] = p.bias_q[size_t(c)];
           continue;
         }
-        b = double(p.bias_q[size_t(c)]) * sb / pc;
-      } else {
-        b = p.bias_f[size_t(c)] / pc;
       }
+      double real = !p.has_bias ? 0.0 : !p.bias_q.empty() ? double(p.bias_q[size_t(c)]) * p.bias_s[size_t(c)] : p.bias_f[size_t(c)];
+      if (affine) {
+        real = real * (p.post_mul.empty() ? 1.0 : p.post_mul[size_t(c)]) + (p.post_add.empty() ? 0.0 : p.post_add[size_t(c)]);
+      }
+      const double b = real / pc;
       if (!(std::fabs(b) < 2147483647.0))
         fail(nm + ": bias " + fmt(b) + " of output channel " + std::to_string(c) + " (in units of s_in * s_w) does not fit int32");
       d.bias[size_t(c)] = int64_t(std::nearbyint(b));
@@ -1612,7 +1750,7 @@ int Importer::emit_device(const Pending& p, const Quant* outq, const std::string
         d.requant.push_back(quantize_multiplier(m));
       } catch (const std::range_error&) {
         fail(nm + ": requantization scale " + fmt(m) + " (s_in * s_w / s_out = " + fmt(s_in) + " * " +
-             fmt(p.sw[p.sw.size() == 1 ? 0 : size_t(c)]) + " / " + fmt(s_out) +
+             fmt(sw[size_t(c)]) + " / " + fmt(s_out) +
              ") is outside what a 16-bit multiplier and a shift up to 47 represent");
       }
     }

@@ -7,6 +7,9 @@
                   per-channel weights; x.view(x.size(0), -1) with a dynamic batch
                   (Shape -> Gather -> Unsqueeze -> Concat -> Reshape); a raw fc
                   output (no output quantization)
+  qat_prepared.onnx  the fake-quant export of an eager-mode QAT model before
+                  `convert` (Conv + BatchNorm (+ ReLU) fused for QAT: Conv -> Div
+                  -> Add -> BatchNormalization, (0, 127) activations)
   qat_small.onnx  eager-mode QAT `convert` export: integer weights as Constant ->
                   DequantizeLinear (4-bit weight observer, per-channel), int32
                   biases, fused conv-relu, residual add_relu, cat, max / avg
@@ -79,6 +82,26 @@ class Qat(nn.Module):
         return self.dq(self.fc(d))
 
 
+class Prepared(nn.Module):
+    """Eager-mode QAT, prepared (not converted): Conv+BN+ReLU fused for QAT."""
+
+    def __init__(self):
+        super().__init__()
+        self.q = tq.QuantStub()
+        self.dq = tq.DeQuantStub()
+        self.c1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.b1 = nn.BatchNorm2d(4)
+        self.r1 = nn.ReLU()
+        self.c2 = nn.Conv2d(4, 4, 3, stride=2, padding=1)
+        self.b2 = nn.BatchNorm2d(4)
+        self.fc = nn.Linear(4 * 4 * 4, 5)
+
+    def forward(self, x):
+        x = self.r1(self.b1(self.c1(self.q(x))))
+        x = self.b2(self.c2(x))
+        return self.dq(self.fc(torch.flatten(x, 1)))
+
+
 def save(name, model, x, dynamic):
     model.eval()
     with torch.no_grad():
@@ -110,6 +133,20 @@ def main():
         m(torch.rand(8, 1, 8, 8))
     qm = tq.convert(m.eval())
     save("qat_small", qm, x, dynamic=False)
+
+    # The fake-quant export of a prepared QAT model (FakeQuantize modules,
+    # version-0 qconfig: the fused observer does not export), observers off:
+    # scales as initializers, (0, 127) activations as QuantizeLinear -> Clip
+    # -> DequantizeLinear, Conv -> Div -> Add -> BatchNormalization -> Relu.
+    torch.manual_seed(9)
+    p = Prepared()
+    p.qconfig = tq.get_default_qat_qconfig("fbgemm", version=0)
+    tq.fuse_modules_qat(p.train(), [["c1", "b1", "r1"], ["c2", "b2"]], inplace=True)
+    tq.prepare_qat(p, inplace=True)
+    for _ in range(4):
+        p(torch.rand(8, 1, 8, 8))
+    p.apply(tq.disable_observer)
+    save("qat_prepared", p, x, dynamic=True)
     # The batch-1 export of a batch-3 input: the model fixes batch 1, the
     # reference runs each image alone.
     return 0

@@ -261,12 +261,43 @@ class QdqEval {
         }
       return set(n, y);
     }
-    if (op == "Add") {
+    if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {  // numpy broadcasting
       const FT &a = in(n, 0), &b = in(n, 1);
-      const FT& big = a.v.size() >= b.v.size() ? a : b;
-      const FT& sm = a.v.size() >= b.v.size() ? b : a;
-      FT y = big;
-      for (size_t i = 0; i < y.v.size(); ++i) y.v[i] = f32(big.v[i] + sm.v[i % sm.v.size()]);  // same shape or trailing broadcast
+      const size_t r = std::max(a.dims.size(), b.dims.size());
+      auto dim = [r](const FT& t, size_t k) { return k + t.dims.size() < r ? int64_t(1) : t.dims[k + t.dims.size() - r]; };
+      FT y;
+      y.dtype = a.dtype;
+      for (size_t k = 0; k < r; ++k) y.dims.push_back(std::max(dim(a, k), dim(b, k)));
+      std::vector<int64_t> idx(r, 0);
+      for (int64_t i = 0; i < y.numel(); ++i) {
+        int64_t ia = 0, ib = 0;
+        for (size_t k = 0; k < r; ++k) {
+          ia = ia * dim(a, k) + (dim(a, k) == 1 ? 0 : idx[k]);
+          ib = ib * dim(b, k) + (dim(b, k) == 1 ? 0 : idx[k]);
+        }
+        const double x = a.v[size_t(ia)], z = b.v[size_t(ib)];
+        const double v = op == "Add" ? x + z : op == "Sub" ? x - z : op == "Mul" ? x * z : x / z;
+        y.v.push_back(a.dtype == 1 ? f32(v) : v);
+        for (size_t k = r; k-- > 0;) {
+          if (++idx[k] < y.dims[k]) break;
+          idx[k] = 0;
+        }
+      }
+      return set(n, y);
+    }
+    if (op == "BatchNormalization") {  // inference: (x - mean) / sqrt(var + eps) * scale + B per channel
+      const FT& x = in(n, 0);
+      const auto* e = attr(n, "epsilon");
+      const double eps = e ? e->f() : 1e-5;
+      FT y = x;
+      const int64_t C = x.dims[1];
+      int64_t inner = 1;
+      for (size_t k = 2; k < x.dims.size(); ++k) inner *= x.dims[k];
+      for (size_t i = 0; i < y.v.size(); ++i) {
+        const size_t c = size_t((int64_t(i) / inner) % C);
+        const double sd = std::sqrt(double(float(in(n, 4).v[c] + eps)));
+        y.v[i] = f32((x.v[i] - in(n, 3).v[c]) / sd * in(n, 1).v[c] + in(n, 2).v[c]);
+      }
       return set(n, y);
     }
     if (op == "MaxPool") {

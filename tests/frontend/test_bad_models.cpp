@@ -183,6 +183,26 @@ TEST(FrontendBad, DynamicShapeInArithmetic) {
   expect_error(h.bytes(), {"node 'rs' (Reshape)", "is not a constant"});
 }
 
+TEST(FrontendBad, AffineOpsThatDoNotFold) {
+  GraphBuilder g;  // Relu then Mul: the scale no longer folds into the layer
+  g.input("x", {1, 1, 3, 3});
+  std::string y = g.conv(g.fq_act("x", 0.1, 0, U8), g.fq_weight("w", {2, 1, 1, 1}, {0.5, 0.25}, {0.25}, {0}, I8), "", {1, 1});
+  y = g.op("Mul", {g.op("Relu", {y}), g.init("k", F32, {1, 2, 1, 1}, {2, 3})}, "mul");
+  g.output(g.fq_act(y, 0.1, 0, U8));
+  expect_error(g.bytes(), {"node 'mul' (Mul)", "after a Relu / Clip"});
+  GraphBuilder h;  // Mul of two activations
+  h.input("x", {1, 4});
+  const std::string a = h.fq_act("x", 0.1, 0, U8);
+  h.output(h.fq_act(h.op("Mul", {a, a}, "sq"), 0.1, 0, U8));
+  expect_error(h.bytes(), {"node 'sq' (Mul)", "only a per-channel constant"});
+  GraphBuilder k;  // a constant that is not per channel
+  k.input("x", {1, 1, 3, 3});
+  std::string z = k.conv(k.fq_act("x", 0.1, 0, U8), k.fq_weight("w", {2, 1, 1, 1}, {0.5, 0.25}, {0.25}, {0}, I8), "", {1, 1});
+  z = k.op("Add", {z, k.init("c", F32, {1, 1, 3, 3}, std::vector<double>(9, 0.5))}, "add");
+  k.output(k.fq_act(z, 0.1, 0, U8));
+  expect_error(k.bytes(), {"node 'add' (Add)", "not one value per output channel"});
+}
+
 TEST(FrontendBad, OpsetTooOld) {
   Base b;
   b.opset = 10;

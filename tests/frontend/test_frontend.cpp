@@ -693,6 +693,51 @@ TEST(FrontendQat, CastChainAndExactBias) {
   float_check(g.model(), n, to_float(uniform(32, -0.5, 2.5, rng)), 1);
 }
 
+// Conv -> Div -> Add -> BatchNormalization (one negative scale) -> Relu ->
+// Q, and Mul / Sub forms: per-channel affine ops fold into the layer's
+// effective weight scale and bias; a negative factor negates the channel.
+TEST(FrontendConv, AffineOpsAndBatchNormFold) {
+  for (int form = 0; form < 3; ++form) {
+    SCOPED_TRACE(form);
+    GraphBuilder g;
+    std::mt19937 rng(31 + form);
+    g.input("x", {-1, 2, 5, 5});
+    const std::string x = g.fq_act("x", 1.0 / 255, 0, U8, false, 0.0, 1.0);
+    const std::vector<double> w = uniform(3 * 2 * 9, -0.4, 0.4, rng);
+    std::string y = g.conv(x, g.fq_weight("w", {3, 2, 3, 3}, w, {0.05}, {0}, I8), g.init("b", F32, {3}, {0.1, -0.2, 0.05}),
+                           {3, 3}, {1, 1, 1, 1});
+    const std::vector<double> gamma = {1.5, -0.7, 0.9}, beta = {0.1, 0.2, -0.1}, mean = {0.05, -0.1, 0.2},
+                              var = {0.5, 2.0, 1.0};
+    if (form == 0) {
+      y = g.op("Div", {y, g.init("d", F32, {1, 3, 1, 1}, {2.0, 0.5, 1.25})});
+      y = g.op("Add", {y, g.init("a", F32, {1, 3, 1, 1}, {0.01, 0.02, -0.03})});
+      y = g.op("BatchNormalization", {y, g.init("g", F32, {3}, gamma), g.init("be", F32, {3}, beta),
+                                      g.init("m", F32, {3}, mean), g.init("v", F32, {3}, var)});
+      GraphBuilder::attr_f(g.last(), "epsilon", 1e-5f);
+    } else if (form == 1) {
+      y = g.op("Mul", {g.init("k", F32, {3, 1, 1}, {0.5, 2.0, -1.0}), y});
+      y = g.op("Sub", {y, g.init("c", F32, {}, {0.05})});
+    } else {
+      y = g.op("Sub", {g.init("c", F32, {1, 3, 1, 1}, {0.3, 0.0, -0.2}), y});  // const - conv: all channels negated
+    }
+    y = g.fq_act(y, 0.02, 0, U8, true);
+    g.output(y);
+    const QNet n = import(g);
+    EXPECT_EQ(kinds(n), (std::vector<OpKind>{OpKind::Quantize, OpKind::Conv, OpKind::Dequantize}));
+    const DeviceLayer& d = nth(n, OpKind::Conv).dev;
+    EXPECT_TRUE(d.per_channel || form == 2);
+    // the weights of a channel with a negative factor are negated
+    const size_t kk = 18;
+    for (int c = 0; c < 3; ++c) {
+      const bool neg = (form == 0 && c == 1) || (form == 1 && c == 2) || form == 2;
+      for (size_t k = 0; k < kk; ++k)
+        EXPECT_EQ(d.weights[size_t(c) * kk + k], (neg ? -1 : 1) * std::clamp<int64_t>(qround(w[size_t(c) * kk + k], 0.05), -128, 127));
+    }
+    std::mt19937 r2(5);
+    float_check(g.model(), n, to_float(uniform(2 * 50, -0.1, 1.1, r2)), 2);
+  }
+}
+
 // ----------------------------------------------------------- executor
 
 TEST(FrontendRef, InputQuantizationRoundsHalfToEven) {
@@ -789,6 +834,30 @@ TEST(FrontendFixture, FakeQuantExport) {
   const FloatCheck loose = float_check(f.model, n, f.input, f.batch, true);
   ASSERT_EQ(f.output.size(), loose.float_out.v.size());
   for (size_t i = 0; i < f.output.size(); ++i) EXPECT_NEAR(loose.float_out.v[i], f.output[i], 1e-6) << i;
+  std::printf("executor vs PyTorch: %lld of %lld activations differ, by at most %lld\n",
+              static_cast<long long>(loose.differing), static_cast<long long>(loose.compared),
+              static_cast<long long>(loose.max_diff));
+  EXPECT_LE(loose.differing, loose.compared / 20);
+  EXPECT_LE(loose.max_diff, 3);
+}
+
+TEST(FrontendFixture, QatPreparedExport) {
+  Fixture f = load_fixture("qat_prepared");
+  const QNet& n = f.net;
+  EXPECT_EQ(kinds(n), (std::vector<OpKind>{OpKind::Quantize, OpKind::Conv, OpKind::Conv, OpKind::Reshape, OpKind::Fc,
+                                           OpKind::Dequantize}));
+  // (0, 127) activations: QuantizeLinear -> Clip(127) -> DequantizeLinear
+  for (const auto& op : n.ops) {
+    if (!out_of(n, op).is_float) {
+      EXPECT_EQ(out_of(n, op).q.qmax, 127) << op.name;
+    }
+  }
+  const FloatCheck fc = float_check(f.model, n, f.input, f.batch);
+  EXPECT_GT(fc.tensors, 3);
+  EXPECT_LE(fc.ties, fc.compared / 50);
+  const FloatCheck loose = float_check(f.model, n, f.input, f.batch, true);
+  ASSERT_EQ(f.output.size(), loose.float_out.v.size());
+  for (size_t i = 0; i < f.output.size(); ++i) EXPECT_NEAR(loose.float_out.v[i], f.output[i], 1e-5) << i;
   std::printf("executor vs PyTorch: %lld of %lld activations differ, by at most %lld\n",
               static_cast<long long>(loose.differing), static_cast<long long>(loose.compared),
               static_cast<long long>(loose.max_diff));
