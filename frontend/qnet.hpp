@@ -85,7 +85,8 @@ struct DeviceLayer {
   int64_t in_zero_point = 0;
   std::vector<int64_t> weights;         // OIHW, q_w - z_w (fc: (out, in))
   std::vector<int64_t> weight_sums;     // sum_k w[c][k], out_c values
-  std::vector<int64_t> bias;            // round(b[c] / (s_in * s_w[c])), out_c values (0 without bias)
+  std::vector<int64_t> bias;            // round(b[c] / (s_in * s_w[c])), out_c values (0 without bias); s_w and b
+                                        // are effective: with per-channel Mul / Add / BatchNormalization folded in
   std::vector<int64_t> bias_dev;        // bias[c] - in_zero_point * weight_sums[c] (fits int32)
   bool raw = false;                     // no output quantization: out = sum (int32), scale s_in * s_w[c]
   bool per_channel = false;             // requant has out_c entries (else one)
