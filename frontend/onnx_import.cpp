@@ -43,6 +43,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr int64_t kBatchSym = std::numeric_limits<int64_t>::min() / 2 + 12345;
 constexpr int kMinOpset = 13;
 constexpr int64_t kMaxElements = int64_t{1} << 31;
+constexpr int64_t kMaxImageElements = int64_t{1} << 28;  // per image, any IR tensor
 
 struct ImportError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -386,6 +387,12 @@ class Importer {
 
   // -- IR construction
   int add_tensor(std::string name, std::vector<int64_t> shape, Quant q, bool is_float = false) {
+    int64_t per = 1;
+    for (size_t d = 1; d < shape.size(); ++d) {
+      if (shape[d] < 1 || per > kMaxImageElements / shape[d])
+        fail("tensor '" + name + "' of shape " + dims_str(shape) + " is empty or has more than 2^28 values per image");
+      per *= shape[d];
+    }
     if (!is_float && q.type.bits != 32) {
       q.type = narrowest_operand(std::min(q.qmin, q.zero_point), std::max(q.qmax, q.zero_point));
     }
@@ -850,6 +857,7 @@ void Importer::do_constant_of_shape() {
     c.dims.push_back(d);
   }
   const int64_t n = numel(c.dims, where());
+  if (n > (int64_t{1} << 24)) nfail("a constant of " + std::to_string(n) + " values is too large");
   if (c.is_int()) c.i.assign(size_t(n), int64_t(val));
   else c.f.assign(size_t(n), val);
   set_out(0, make_const(std::move(c)));
@@ -1960,6 +1968,10 @@ QNet import_onnx_bytes(const std::string& bytes, const std::string& source) {
     Importer(m, net).run();
   } catch (const ImportError& e) {
     throw std::runtime_error(printable(source + ": " + e.what()));
+  } catch (const std::bad_alloc&) {
+    throw std::runtime_error(printable(source + ": out of memory (a tensor of the model is too large)"));
+  } catch (const std::length_error&) {
+    throw std::runtime_error(printable(source + ": out of memory (a tensor of the model is too large)"));
   }
   return net;
 }
