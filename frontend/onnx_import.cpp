@@ -241,6 +241,17 @@ struct Pending {
   std::vector<double> post_mul, post_add;
   // AvgPool / Gap
   Pool pool;
+  // Conv / Fc: MaxPools of the float output before its QuantizeLinear
+  // (Conv -> Relu -> MaxPool -> Clip -> QuantizeLinear). Quantization is
+  // monotone, so they run exactly on the integer output instead: `shape`
+  // is then the pooled shape and `dev_shape` the device output's.
+  struct PostPool {
+    Pool pool;
+    std::string name;
+    std::vector<int64_t> shape;  // after this pool
+  };
+  std::vector<PostPool> pools;
+  std::vector<int64_t> dev_shape;
 };
 
 struct Value {
@@ -1304,6 +1315,8 @@ bool Importer::fold_affine(const VP& a, const VP& b, double sign_b, bool mul) {
     if (cv->kind != Value::kConst && cv->kind != Value::kDQConst) continue;
     if (pv->p->flo != -kInf || pv->p->fhi != kInf)
       nfail("a per-channel " + node_->op_type() + " after a Relu / Clip of node '" + pv->p->name + "' is not supported");
+    if (!pv->p->pools.empty())
+      nfail("a per-channel " + node_->op_type() + " after a MaxPool of node '" + pv->p->name + "' is not supported");
     if (mul && sign_b < 0 && k == 1) nfail("division by the output of node '" + pv->p->name + "' is not supported");
     std::vector<double> c = channel_values(*cv, *pv->p, "constant '" + node_->input(k == 0 ? 1 : 0) + "'");
     auto p = std::make_shared<Pending>(*pv->p);
@@ -1357,7 +1370,8 @@ void Importer::do_batchnorm() {
   if (attr_i("training_mode", 0) != 0) nfail("training mode is not supported");
   const double eps = attr_f("epsilon", 1e-5);
   VP x = in(0);
-  if (x->kind != Value::kPending || (x->p->kind != Pending::Conv && x->p->kind != Pending::Fc))
+  if (x->kind != Value::kPending || (x->p->kind != Pending::Conv && x->p->kind != Pending::Fc) ||
+      !x->p->pools.empty())
     nfail("only a BatchNormalization of a Conv / Gemm / MatMul output before its Relu / QuantizeLinear is supported");
   std::vector<std::vector<double>> prm;
   const char* names[] = {"scale", "B", "mean", "var"};
@@ -1397,20 +1411,32 @@ void Importer::do_maxpool() {
   if (attr_i("storage_order", 0) != 0) nfail("storage_order 1 is not supported");
   for (int64_t d : attr_ints("dilations", {1, 1}))
     if (d != 1) nfail("dilation " + std::to_string(d) + " is not supported");
-  const int tin = dq_input(0, 4);
-  const Tensor in_t = tensor(tin);
+  // The float output of a conv (before its QuantizeLinear): the pool is
+  // recorded on the pending layer and runs on its integer output.
+  VP x = in(0);
+  const bool on_pending = x->kind == Value::kPending && x->p->kind == Pending::Conv;
+  const int tin = on_pending ? -1 : dq_input(0, 4);
+  const std::vector<int64_t> ishape = on_pending ? x->p->shape : tensor(tin).shape;
   const auto k = attr_ints("kernel_shape", {});
   if (k.size() != 2 || k[0] < 1 || k[1] < 1) nfail("kernel_shape must be 2 positive values");
   const auto s = attr_ints("strides", {1, 1});
   if (s.size() != 2 || s[0] < 1 || s[1] < 1) nfail("strides must be 2 positive values");
-  const auto pads = pool_pads(k, s, {in_t.shape[2], in_t.shape[3]});
+  const auto pads = pool_pads(k, s, {ishape[2], ishape[3]});
   if (pads[0] >= k[0] || pads[2] >= k[0] || pads[1] >= k[1] || pads[3] >= k[1]) nfail("pads must be smaller than the kernel");
   Pool pl;
   pl.kernel_h = int(k[0]), pl.kernel_w = int(k[1]), pl.stride_h = int(s[0]), pl.stride_w = int(s[1]);
   pl.pad_top = pads[0], pl.pad_left = pads[1], pl.pad_bottom = pads[2], pl.pad_right = pads[3];
-  const int64_t oh = (in_t.shape[2] + pads[0] + pads[2] - k[0]) / s[0] + 1;
-  const int64_t ow = (in_t.shape[3] + pads[1] + pads[3] - k[1]) / s[1] + 1;
+  const int64_t oh = (ishape[2] + pads[0] + pads[2] - k[0]) / s[0] + 1;
+  const int64_t ow = (ishape[3] + pads[1] + pads[3] - k[1]) / s[1] + 1;
   if (oh < 1 || ow < 1) nfail("the kernel is larger than the padded input");
+  if (on_pending) {
+    auto p = std::make_shared<Pending>(*x->p);
+    if (p->pools.empty()) p->dev_shape = p->shape;
+    p->shape = {ishape[0], ishape[1], oh, ow};
+    p->pools.push_back({pl, node_name(*node_), p->shape});
+    return set_out(0, pending_value(p));
+  }
+  const Tensor in_t = tensor(tin);
   const int t = add_tensor(node_->output(0), {in_t.shape[0], in_t.shape[1], oh, ow}, in_t.q);
   add_op(OpKind::MaxPool, node_name(*node_), {tin}, t).pool = pl;
   set_out(0, dq_value(t));
@@ -1675,8 +1701,9 @@ int Importer::emit_device(const Pending& p, const Quant* outq, const std::string
   const int64_t z_in = in_t.q.zero_point;
   DeviceLayer d;
   d.g = p.g;
+  const std::vector<int64_t>& dev_shape = p.pools.empty() ? p.shape : p.dev_shape;
   if (p.kind == Pending::Conv) {
-    d.g.out_h = int(p.shape[2]), d.g.out_w = int(p.shape[3]);
+    d.g.out_h = int(dev_shape[2]), d.g.out_w = int(dev_shape[3]);
   }
   d.act = in_t.q.type;
   d.in_zero_point = z_in;
@@ -1769,9 +1796,17 @@ int Importer::emit_device(const Pending& p, const Quant* outq, const std::string
     if (!d.per_channel) d.requant.resize(1);
     d.out_zero_point = q.zero_point, d.out_lo = q.qmin, d.out_hi = q.qmax;
   }
-  const int t = add_tensor(tname, p.shape, q);
+  // With MaxPools recorded after it: the device output, then the pools on
+  // its integers (same grid and range), the last one named `tname`.
+  int t = add_tensor(p.pools.empty() ? tname : tname + ":" + p.name, dev_shape, q);
   Op& op = add_op(p.kind == Pending::Conv ? OpKind::Conv : OpKind::Fc, p.name, {p.in[0]}, t);
   op.dev = std::move(d);
+  for (size_t i = 0; i < p.pools.size(); ++i) {
+    const auto& pp = p.pools[i];
+    const int o = add_tensor(i + 1 == p.pools.size() ? tname : tname + ":" + pp.name, pp.shape, q);
+    add_op(OpKind::MaxPool, pp.name, {t}, o).pool = pp.pool;
+    t = o;
+  }
   return t;
 }
 

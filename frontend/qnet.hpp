@@ -155,4 +155,11 @@ int64_t operand_min(const Operand& o);
 int64_t operand_max(const Operand& o);
 std::string operand_str(const Operand& o);  // "u2", "s8", "i32"
 
+// Printing (bitfusion import / run --onnx): the op with its window, e.g.
+// "conv 5x5 p2", "maxpool 2x2/2"; a tensor's type ("u2", "f32"); the
+// operand widths, "u2 x s2" (device) or "u2 -> u2" (host).
+std::string op_text(const Op& op);
+std::string type_text(const Tensor& t);
+std::string widths_text(const QNet& n, const Op& op);
+
 }  // namespace bf::fe

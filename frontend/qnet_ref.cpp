@@ -218,7 +218,7 @@ void run_op(const QNet& net, const Op& op, RefResult& st) {
 
 namespace {
 
-RefResult start(const QNet& net, int batch) {
+RefResult start_impl(const QNet& net, int batch) {
   if (batch < 1) throw std::runtime_error("run_reference: batch must be positive");
   RefResult st;
   st.batch = batch;
@@ -227,7 +227,7 @@ RefResult start(const QNet& net, int batch) {
   return st;
 }
 
-void finish(const QNet& net, RefResult& st) {
+void finish_impl(const QNet& net, RefResult& st) {
   const Tensor& o = T(net, net.output);
   st.output_shape = o.shape;
   st.output_shape[0] = st.batch;
@@ -241,17 +241,20 @@ void finish(const QNet& net, RefResult& st) {
 
 }  // namespace
 
+RefResult start_run(const QNet& net, int batch) { return start_impl(net, batch); }
+void finish_run(const QNet& net, RefResult& st) { finish_impl(net, st); }
+
 RefResult run_reference(const QNet& net, const std::vector<float>& input, int batch) {
-  RefResult st = start(net, batch);
+  RefResult st = start_run(net, batch);
   check_size(input.size(), size_t(batch * T(net, net.input).per_image()), "run_reference: input");
   st.f[size_t(net.input)] = input;
   for (const Op& op : net.ops) run_op(net, op, st);
-  finish(net, st);
+  finish_run(net, st);
   return st;
 }
 
 RefResult run_reference_quantized(const QNet& net, const std::vector<int64_t>& q_input, int batch) {
-  RefResult st = start(net, batch);
+  RefResult st = start_run(net, batch);
   const Op* first = nullptr;
   for (const Op& op : net.ops)
     if (op.kind == OpKind::Quantize) {
@@ -268,7 +271,7 @@ RefResult run_reference_quantized(const QNet& net, const std::vector<int64_t>& q
   st.q[size_t(first->output)] = q_input;
   for (const Op& op : net.ops)
     if (&op != first) run_op(net, op, st);
-  finish(net, st);
+  finish_run(net, st);
   return st;
 }
 

@@ -27,6 +27,12 @@ RefResult run_reference(const QNet& net, const std::vector<float>& input, int ba
 // Quantize op, integers in that tensor's range.
 RefResult run_reference_quantized(const QNet& net, const std::vector<int64_t>& q_input, int batch);
 
+// Op by op, as a device runner does: start_run sizes the state for
+// `batch` images (set state.f[net.input] before running the ops),
+// finish_run fills output / output_shape.
+RefResult start_run(const QNet& net, int batch);
+void finish_run(const QNet& net, RefResult& state);
+
 // One op on the tensors already in `state` (state.batch set, the op's
 // inputs computed); writes its output into state.q / state.f.
 void run_op(const QNet& net, const Op& op, RefResult& state);

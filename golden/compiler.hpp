@@ -131,7 +131,10 @@ LoweredLayer compile_lowered(const LayerDesc& layer, const ArrayConfig& cfg, Low
 
 // Host helpers. `dram` must hold at least c.dram_words words.
 // NCHW input (values in the act range), OIHW weights, bias per channel.
-void put_input(const CompiledLayer& c, const std::vector<int64_t>& nchw, std::vector<uint32_t>& dram);
+// The input's halo (the layer's padding) holds `pad_value` (the input's
+// zero point of an imported layer; 0 for plain zero padding).
+void put_input(const CompiledLayer& c, const std::vector<int64_t>& nchw, std::vector<uint32_t>& dram,
+               int64_t pad_value = 0);
 void put_weights(const CompiledLayer& c, const std::vector<int64_t>& oihw, std::vector<uint32_t>& dram);
 void put_bias(const CompiledLayer& c, const std::vector<int64_t>& bias, std::vector<uint32_t>& dram);
 // Per-channel output stages (a layer with channel_requant), one per output channel.
@@ -140,7 +143,10 @@ void put_requant(const CompiledLayer& c, const std::vector<RequantParams>& param
 std::vector<int64_t> get_output(const CompiledLayer& c, const std::vector<uint32_t>& dram);
 
 // Generic image helpers for an ActLayout (NCHW order, interior only).
-void put_image(const ActLayout& l, const std::vector<int64_t>& nchw, std::vector<uint32_t>& dram);
+// put_image writes the whole stored image: the interior from `nchw`, the
+// halo (real channels) with `pad_value`.
+void put_image(const ActLayout& l, const std::vector<int64_t>& nchw, std::vector<uint32_t>& dram,
+               int64_t pad_value = 0);
 std::vector<int64_t> get_image(const ActLayout& l, const std::vector<uint32_t>& dram);
 
 }  // namespace bf

@@ -34,7 +34,7 @@ struct OutputStage {
   int zero_point = 0;
   bool clamp = false;
   int clamp_lo = 0, clamp_hi = 0;
-  std::vector<RequantParams> channel;  // per output channel (empty: mult/shift/round)
+  std::vector<RequantParams> channel{};  // per output channel (empty: mult/shift/round)
 };
 
 int64_t requantize(int64_t acc_plus_bias_wrapped, const OutputStage& o, int channel = 0);

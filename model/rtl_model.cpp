@@ -305,19 +305,30 @@ RtlLayerPlan rtl_plan(const LayerDesc& d, const ArrayConfig& cfg) {
 }
 
 RtlNetworkResult rtl_run(const ArrayConfig& cfg, const Network& net, int batch, const RtlModelOptions& opt) {
+  std::vector<LayerDesc> descs;
+  for (size_t i = 0; i < net.layers.size(); ++i)
+    if (net.layers[i].is_compute()) descs.push_back(rtl_layer_desc(net, i, batch));
+  return rtl_run(cfg, net, descs, opt);
+}
+
+RtlNetworkResult rtl_run(const ArrayConfig& cfg, const Network& net, const std::vector<LayerDesc>& descs,
+                         const RtlModelOptions& opt) {
   RtlNetworkResult r;
   r.network = net.name;
-  r.batch = batch;
+  r.batch = descs.empty() ? 0 : descs[0].batch;
   const Design d = bitfusion_design(cfg);
-  // Identical layers (same description and output) are modelled once.
-  using Key = std::tuple<int, int, int, int, int, int, int, int, int, int, int, bool, int, bool>;
+  // Identical layers (same description and output stage) are modelled once.
+  using Key = std::tuple<int, int, int, int, int, int, int, int, int, int, int, bool, int, bool, bool, bool>;
   std::map<Key, std::pair<RtlLayerPlan, RtlLayerStats>> cache;
+  size_t k = 0;
   for (size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& l = net.layers[i];
     if (!l.is_compute()) continue;
-    const LayerDesc ld = rtl_layer_desc(net, i, batch);
+    if (k >= descs.size()) throw std::runtime_error("rtl_run: fewer layer descriptions than conv/fc layers");
+    const LayerDesc& ld = descs[k++];
     const Key key{ld.batch, ld.in_c, ld.out_c, ld.in_h, ld.in_w, ld.kernel_h, ld.stride, ld.pad,
-                  ld.act.bits, ld.wgt.bits, ld.out_bits, ld.relu, ld.kernel_w, ld.act.is_signed};
+                  ld.act.bits, ld.wgt.bits, ld.out_bits, ld.relu, ld.kernel_w, ld.act.is_signed,
+                  ld.bias, ld.channel_requant};
     auto it = cache.find(key);
     if (it == cache.end()) {
       RtlLayerPlan plan = rtl_plan(ld, cfg);
@@ -329,8 +340,8 @@ RtlNetworkResult rtl_run(const ArrayConfig& cfg, const Network& net, int batch, 
     lr.plan = it->second.first;
     lr.rtl = it->second.second;
     lr.stats = lr.rtl.as_layer_stats();
-    lr.macs = l.macs() * batch;
-    lr.ideal_cycles = double(lr.macs) / d.peak_macs(l.act_bits, l.wgt_bits);
+    lr.macs = int64_t(ld.macs());
+    lr.ideal_cycles = double(lr.macs) / d.peak_macs(ld.act.bits, ld.wgt.bits);
     r.total += lr.stats;
     r.macs += lr.macs;
     r.ideal_cycles += lr.ideal_cycles;

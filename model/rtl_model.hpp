@@ -94,5 +94,10 @@ struct RtlNetworkResult {
 // (identical layers are compiled and modelled once).
 RtlNetworkResult rtl_run(const ArrayConfig& cfg, const Network& net, int batch,
                          const RtlModelOptions& opt = {});
+// The same with the device layers given: descs[k] is how the k-th conv /
+// fc layer of `net` runs (an imported network's layers, with their own
+// output stages; frontend/device_map.hpp).
+RtlNetworkResult rtl_run(const ArrayConfig& cfg, const Network& net, const std::vector<LayerDesc>& descs,
+                         const RtlModelOptions& opt = {});
 
 }  // namespace bf::model

@@ -32,12 +32,9 @@ double peak_macs_per_cycle(const CompiledLayer& c) {
 
 namespace {
 
-LayerRun run_golden(const CompiledLayer& c, const std::vector<int64_t>& x,
-                    const std::vector<int64_t>& w, const std::vector<int64_t>& bias) {
+LayerRun run_golden(const CompiledLayer& c, const LayerOperands& in) {
   Machine m(c.cfg, c.dram_words);
-  put_input(c, x, m.dram());
-  put_weights(c, w, m.dram());
-  if (c.layer.bias) put_bias(c, bias, m.dram());
+  put_operands(c, in, m.dram());
   const MachineResult r = m.run(c.program());
   if (!r.ok())
     throw std::runtime_error(std::string("golden machine stopped with ") + status_name(r.status) +
@@ -54,13 +51,22 @@ LayerRun run_golden(const CompiledLayer& c, const std::vector<int64_t>& x,
 }  // namespace
 
 // Defined in sim/backend_rtl.cpp (the Verilated controller and array).
-LayerRun run_rtl(const CompiledLayer& c, const std::vector<int64_t>& x,
-                 const std::vector<int64_t>& w, const std::vector<int64_t>& bias,
-                 const TraceOptions& trace, const std::function<void(uint64_t)>& progress);
+LayerRun run_rtl(const CompiledLayer& c, const LayerOperands& in, const TraceOptions& trace,
+                 const std::function<void(uint64_t)>& progress);
 
-std::vector<int64_t> im2col_nchw(const LayerDesc& l, const std::vector<int64_t>& x) {
+void put_operands(const CompiledLayer& c, const LayerOperands& in, std::vector<uint32_t>& dram) {
+  put_input(c, in.x, dram, in.pad_value);
+  put_weights(c, in.w, dram);
+  if (c.layer.bias) put_bias(c, in.bias, dram);
+  if (c.layer.channel_requant) {
+    if (!in.requant) throw std::runtime_error("layer '" + c.layer.name + "' needs per-channel output stages");
+    put_requant(c, *in.requant, dram);
+  }
+}
+
+std::vector<int64_t> im2col_nchw(const LayerDesc& l, const std::vector<int64_t>& x, int64_t pad_value) {
   const int oh = l.out_h(), ow = l.out_w(), kk = l.kernel_h * l.kernel_w;
-  std::vector<int64_t> out(size_t(l.batch) * l.in_c * kk * oh * ow, 0);
+  std::vector<int64_t> out(size_t(l.batch) * l.in_c * kk * oh * ow, pad_value);
   size_t idx = 0;
   for (int b = 0; b < l.batch; ++b)
     for (int ic = 0; ic < l.in_c; ++ic)
@@ -79,6 +85,12 @@ LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector
                    const std::vector<int64_t>& w, const std::vector<int64_t>& bias, Backend backend,
                    Lowering lowering, const TraceOptions& trace,
                    const std::function<void(uint64_t)>& progress) {
+  return run_layer(l, cfg, LayerOperands{x, w, bias}, backend, lowering, trace, progress);
+}
+
+LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const LayerOperands& in, Backend backend,
+                   Lowering lowering, const TraceOptions& trace,
+                   const std::function<void(uint64_t)>& progress) {
   if (backend == Backend::Golden && !trace.fst.empty())
     throw UserError("--trace needs --backend rtl (the golden backend has no waveform)");
   LoweredLayer plan;
@@ -91,10 +103,9 @@ LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector
   const CompiledLayer& c = plan.compiled;
 
   const auto t0 = std::chrono::steady_clock::now();
-  const std::vector<int64_t> xin = use_im2col ? im2col_nchw(l, x) : std::vector<int64_t>();
-  const std::vector<int64_t>& xr = use_im2col ? xin : x;
-  LayerRun r = backend == Backend::Golden ? run_golden(c, xr, w, bias)
-                                          : run_rtl(c, xr, w, bias, trace, progress);
+  const std::vector<int64_t> xin = use_im2col ? im2col_nchw(l, in.x, in.pad_value) : std::vector<int64_t>();
+  const LayerOperands ops{use_im2col ? xin : in.x, in.w, in.bias, in.requant, in.pad_value};
+  LayerRun r = backend == Backend::Golden ? run_golden(c, ops) : run_rtl(c, ops, trace, progress);
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.im2col = use_im2col;
   r.summary = (use_im2col ? "host im2col; " : "") + c.summary();

@@ -41,6 +41,15 @@ double peak_macs_per_cycle(const CompiledLayer& c);
 
 using bf::Lowering;  // golden/compiler.hpp: compile_lowered chooses the program
 
+// What the host writes into DRAM for one layer.
+struct LayerOperands {
+  const std::vector<int64_t>& x;     // NCHW input (the layer's act range)
+  const std::vector<int64_t>& w;     // OIHW weights
+  const std::vector<int64_t>& bias;  // per output channel (used when the layer has a bias)
+  const std::vector<RequantParams>* requant = nullptr;  // per output channel (channel_requant layers)
+  int64_t pad_value = 0;             // the value of the padding (the input's zero point)
+};
+
 // Compiles `l` for `cfg` (with the lowering) and runs it. Throws UserError
 // when the layer cannot be compiled. `progress(cycles)` is called now and
 // then on long RTL runs.
@@ -48,8 +57,15 @@ LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector
                    const std::vector<int64_t>& w_oihw, const std::vector<int64_t>& bias,
                    Backend backend, Lowering lowering = Lowering::Auto, const TraceOptions& trace = {},
                    const std::function<void(uint64_t)>& progress = {});
+LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const LayerOperands& in, Backend backend,
+                   Lowering lowering = Lowering::Auto, const TraceOptions& trace = {},
+                   const std::function<void(uint64_t)>& progress = {});
 
-// Host im2col (NCHW): out[b][(ic*KH+ky)*KW+kx][oy][ox] = padded in[b][ic][oy*s+ky][ox*s+kx].
-std::vector<int64_t> im2col_nchw(const LayerDesc& l, const std::vector<int64_t>& x);
+// Host im2col (NCHW): out[b][(ic*KH+ky)*KW+kx][oy][ox] = padded in[b][ic][oy*s+ky][ox*s+kx],
+// the padding being `pad_value`.
+std::vector<int64_t> im2col_nchw(const LayerDesc& l, const std::vector<int64_t>& x, int64_t pad_value = 0);
+
+// Writes a compiled layer's operands into its DRAM image.
+void put_operands(const CompiledLayer& c, const LayerOperands& in, std::vector<uint32_t>& dram);
 
 }  // namespace bf::cli

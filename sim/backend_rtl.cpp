@@ -16,15 +16,12 @@ namespace bf::cli {
 
 #ifdef BF_HAVE_DEVICE
 
-LayerRun run_rtl(const CompiledLayer& c, const std::vector<int64_t>& x, const std::vector<int64_t>& w,
-                 const std::vector<int64_t>& bias, const TraceOptions& trace,
+LayerRun run_rtl(const CompiledLayer& c, const LayerOperands& in, const TraceOptions& trace,
                  const std::function<void(uint64_t)>& progress) {
   if (const std::string why = tb::device_mismatch(c.cfg); !why.empty())
     throw UserError(why + " (or use --backend golden)");
   std::vector<uint32_t> dram(c.dram_words, 0);
-  put_input(c, x, dram);
-  put_weights(c, w, dram);
-  if (c.layer.bias) put_bias(c, bias, dram);
+  put_operands(c, in, dram);
 
   tb::DeviceOptions opt;
   opt.dram_latency = c.cfg.dram_latency;
@@ -60,8 +57,8 @@ LayerRun run_rtl(const CompiledLayer& c, const std::vector<int64_t>& x, const st
 
 #else
 
-LayerRun run_rtl(const CompiledLayer&, const std::vector<int64_t>&, const std::vector<int64_t>&,
-                 const std::vector<int64_t>&, const TraceOptions&, const std::function<void(uint64_t)>&) {
+LayerRun run_rtl(const CompiledLayer&, const LayerOperands&, const TraceOptions&,
+                 const std::function<void(uint64_t)>&) {
   throw UserError("the rtl backend is not available in this build (configured with -DBF_RTL_CTRL=OFF); "
                   "use --backend golden");
 }

@@ -26,35 +26,6 @@ std::string fmt(double v) {
   return b;
 }
 
-std::string op_text(const Op& op) {
-  std::string s = op_kind_name(op.kind);
-  auto window = [](int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr) {
-    std::string w = " " + std::to_string(kh) + "x" + std::to_string(kw);
-    if (sh != 1 || sw != 1) w += "/" + (sh == sw ? std::to_string(sh) : std::to_string(sh) + "," + std::to_string(sw));
-    if (pt || pl || pb || pr)
-      w += (pt == pl && pl == pb && pb == pr)
-               ? " p" + std::to_string(pt)
-               : " p" + std::to_string(pt) + "," + std::to_string(pl) + "," + std::to_string(pb) + "," + std::to_string(pr);
-    return w;
-  };
-  const auto& g = op.dev.g;
-  const auto& p = op.pool;
-  if (op.kind == OpKind::Conv)
-    s += window(g.kernel_h, g.kernel_w, g.stride_h, g.stride_w, g.pad_top, g.pad_left, g.pad_bottom, g.pad_right);
-  if (op.kind == OpKind::MaxPool || op.kind == OpKind::AveragePool)
-    s += window(p.kernel_h, p.kernel_w, p.stride_h, p.stride_w, p.pad_top, p.pad_left, p.pad_bottom, p.pad_right);
-  return s;
-}
-
-std::string type_text(const Tensor& t) { return t.is_float ? "f32" : operand_str(t.q.type); }
-
-std::string widths_text(const QNet& n, const Op& op) {
-  if (op.on_device()) return operand_str(op.dev.act) + " x " + operand_str(op.dev.wgt);
-  std::string s;
-  for (size_t k = 0; k < op.inputs.size(); ++k) s += (k ? "," : "") + type_text(n.tensors[size_t(op.inputs[k])]);
-  return s + " -> " + type_text(n.tensors[size_t(op.output)]);
-}
-
 std::string rq_text(const bf::RequantParams& r) {
   return std::to_string(r.mult) + ">>" + std::to_string(r.shift);
 }

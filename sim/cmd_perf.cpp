@@ -6,22 +6,88 @@
 #include <string>
 #include <vector>
 
+#include "frontend/device_map.hpp"
+#include "frontend/onnx_import.hpp"
 #include "golden/config.hpp"
 #include "model/network.hpp"
 #include "model/paper_model.hpp"
 #include "model/rtl_model.hpp"
 #include "sim/commands.hpp"
+#include "sim/options.hpp"
 
 namespace {
 
 using namespace bf::model;
 
 struct Options {
-  std::string net, config = "bf16x32", mode = "rtl";
+  std::string net, onnx, config = "bf16x32", mode = "rtl";
   std::vector<std::string> sets;
   int batch = 0;
+  int as_bits = 0;  // --as-bits: every device layer at this operand width (a fixed-width baseline)
   bool csv = false;
 };
+
+// An imported network as the model's network (its conv / fc layers, in
+// order) and the device layers they run as (frontend/device_map.hpp).
+struct Imported {
+  Network net;
+  std::vector<bf::LayerDesc> descs;
+};
+
+Imported from_onnx(const Options& o, int batch) {
+  bf::fe::QNet q;
+  try {
+    q = bf::fe::import_onnx_file(o.onnx);
+  } catch (const std::runtime_error& e) {
+    throw bf::cli::UserError(e.what());
+  }
+  Imported im;
+  const std::string file = o.onnx.substr(o.onnx.rfind('/') + 1);
+  im.net.name = file.substr(0, file.rfind('.'));
+  im.net.file = o.onnx;
+  const auto& in = q.tensors.at(size_t(q.input)).shape;
+  im.net.input = {int(in.size() > 1 ? in[1] : 1), int(in.size() > 2 ? in[2] : 1), int(in.size() > 3 ? in[3] : 1)};
+  im.net.batch = batch;
+  int quantized_input = -1;
+  for (const auto& op : q.ops)
+    if (op.kind == bf::fe::OpKind::Quantize) quantized_input = op.output;
+  for (const auto& op : q.ops) {
+    if (!op.on_device()) continue;
+    bf::fe::DeviceMapping m;
+    try {
+      m = bf::fe::map_device_op(op, batch);
+    } catch (const std::runtime_error& e) {
+      throw bf::cli::UserError(o.onnx + ": " + e.what());
+    }
+    bf::LayerDesc d = m.desc;
+    if (o.as_bits) {
+      d.act.bits = d.wgt.bits = o.as_bits;
+      if (d.out_bits) {
+        d.out_bits = o.as_bits;
+        d.clamp = false, d.zero_point = 0;
+      }
+    }
+    const auto& g = op.dev.g;
+    Layer l;
+    l.name = op.name;
+    l.type = op.kind == bf::fe::OpKind::Fc ? LayerType::Fc : LayerType::Conv;
+    l.act_bits = d.act.bits, l.wgt_bits = d.wgt.bits;
+    l.act_signed = d.act.is_signed, l.wgt_signed = d.wgt.is_signed;
+    l.relu = d.relu;
+    l.in = {g.in_c, g.in_h, g.in_w};
+    l.out = {g.out_c, g.out_h, g.out_w};
+    l.out_channels = l.out_features = g.out_c;
+    l.kernel = g.kernel_h, l.stride = g.stride_h;
+    l.pad_mode = PadMode::Explicit, l.pad = g.pad_top;
+    l.reads_input = op.inputs.at(0) == quantized_input;
+    if (o.mode == "paper" && g.kernel_h != g.kernel_w)
+      throw bf::cli::UserError(o.onnx + ": node '" + op.name + "' has a " + std::to_string(g.kernel_h) + "x" +
+                               std::to_string(g.kernel_w) + " kernel; the paper model needs square kernels");
+    im.net.layers.push_back(l);
+    im.descs.push_back(d);
+  }
+  return im;
+}
 
 // One printed row: a conv/fc layer (or the total) in either mode.
 struct Row {
@@ -134,14 +200,19 @@ void run(const Options& o) {
   bf::ArrayConfig cfg = bf::load_config(o.config);
   for (const auto& s : o.sets) bf::set_config_value(cfg, s);
   bf::validate(cfg);
-  const Network net = load_network(o.net);
+  if (o.net.empty() == o.onnx.empty()) throw bf::cli::UserError("perf needs --net NAME or --onnx MODEL.onnx");
+  if (o.as_bits && o.onnx.empty()) throw bf::cli::UserError("--as-bits needs --onnx");
+  if (o.as_bits) bf::cli::check_bits("--as-bits", o.as_bits);
+  Imported im;
+  if (!o.onnx.empty()) im = from_onnx(o, o.batch > 0 ? o.batch : 1);
+  const Network net = o.onnx.empty() ? load_network(o.net) : im.net;
   const int batch = o.batch > 0 ? o.batch : net.batch;
   const Design d = bitfusion_design(cfg);
   const bool rtl = o.mode == "rtl";
   Result r;
   if (rtl) {
     try {
-      r = from_rtl(rtl_run(cfg, net, batch));
+      r = from_rtl(o.onnx.empty() ? rtl_run(cfg, net, batch) : rtl_run(cfg, net, im.descs));
     } catch (const std::runtime_error& e) {
       throw bf::cli::UserError(net.name + ": " + e.what());
     }
@@ -156,12 +227,16 @@ void run(const Options& o) {
 const bf::cli::CommandRegistrar reg(40, [](CLI::App& app) {
   auto o = std::make_shared<Options>();
   auto* sub = app.add_subcommand("perf", "Performance and energy model of a network, per layer and in total");
-  sub->add_option("--net", o->net, "Network name (networks/NAME.json) or file")->required();
+  auto* net = sub->add_option("--net", o->net, "Network name (networks/NAME.json) or file");
+  auto* onnx = sub->add_option("--onnx", o->onnx, "A quantized ONNX model: its conv / fc layers at their own widths");
+  net->excludes(onnx);
+  sub->add_option("--as-bits", o->as_bits, "--onnx: model every device layer at this operand width instead "
+                                           "(the fixed-width baseline, e.g. 8)");
   sub->add_option("--config", o->config, "Configuration name or file")->capture_default_str();
   sub->add_option("--set", o->sets, "Override a configuration key: key=value (repeatable)");
   sub->add_option("--mode", o->mode, "rtl (this project's compiler and RTL) or paper (the authors' model)")
       ->capture_default_str();
-  sub->add_option("--batch", o->batch, "Batch size (default: the network file's)")->check(CLI::Range(1, 1 << 20));
+  sub->add_option("--batch", o->batch, "Batch size (default: the network file's; 1 with --onnx)")->check(CLI::Range(1, 1 << 20));
   sub->add_flag("--csv", o->csv, "CSV: a header line, then one row per layer");
   sub->callback([o] { run(*o); });
 });

@@ -1,6 +1,8 @@
 // `bitfusion run`: a whole network, every conv/fc layer on the device
 // (RTL or golden machine) through the compiler, pooling on the host, each
-// layer checked against the direct golden layer.
+// layer checked against the direct golden layer. --net runs a network file
+// on random data; --onnx an imported quantized model on its own images
+// (sim/cmd_run_onnx.cpp).
 #include <unistd.h>
 
 #include <chrono>
@@ -17,6 +19,7 @@
 #include "golden/layer_ref.hpp"
 #include "model/network.hpp"
 #include "sim/backend.hpp"
+#include "sim/cmd_run_onnx.hpp"
 #include "sim/commands.hpp"
 #include "sim/options.hpp"
 
@@ -25,7 +28,11 @@ namespace {
 
 struct RunOptions {
   std::string net, backend = default_backend_name(), report;
-  int batch = 1;
+  int batch = 0;  // 0: 1 with --net, 16 with --onnx
+  // --onnx: an imported quantized model on its own data (sim/cmd_run_onnx.hpp)
+  std::string onnx, input, labels, out, dump;
+  int images = 0;
+  bool no_check = false;
   uint32_t seed = 1;
   ConfigOptions config;
   bool quiet = false;
@@ -59,6 +66,9 @@ int run(const RunOptions& o) {
   const Backend backend = parse_backend(o.backend);
   const ArrayConfig cfg = o.config.load();
   if (o.batch < 1 || o.batch > 1024) throw UserError("--batch must be in 1..1024");
+  for (const auto& [flag, v] : {std::pair<const char*, const std::string*>{"--input", &o.input}, {"--labels", &o.labels},
+                                {"--out", &o.out}, {"--dump", &o.dump}})
+    if (!v->empty()) throw UserError(std::string(flag) + " needs --onnx (a --net network runs on random data)");
   model::Network net;
   try {
     net = model::load_network(o.net);
@@ -183,14 +193,33 @@ int run(const RunOptions& o) {
 const CommandRegistrar reg(30, [](CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
   auto* s = app.add_subcommand("run", "Run a whole network layer by layer on the device, checked against golden");
-  s->add_option("--net", o->net, "Network name (networks/) or .json file")->required();
-  s->add_option("--batch", o->batch, "Images per batch")->capture_default_str();
-  s->add_option("--seed", o->seed, "Seed of the random weights and inputs")->capture_default_str();
+  auto* net = s->add_option("--net", o->net, "Network name (networks/) or .json file: random weights and inputs");
+  auto* onnx = s->add_option("--onnx", o->onnx, "A quantized ONNX model (QDQ, opset 13) on the images of --input");
+  net->excludes(onnx);
+  s->add_option("--input", o->input, "--onnx: float32 input images, NCHW .npy (N, C, H, W) or (N, features)");
+  s->add_option("--labels", o->labels, "--onnx: int labels .npy, shape (N,): print the top-1 accuracy");
+  s->add_option("--out", o->out, "--onnx: write the network's float32 output (N, classes) as .npy");
+  s->add_option("--dump", o->dump, "--onnx: write every integer tensor as DIR/<tensor>.npy with DIR/index.json");
+  s->add_option("--images", o->images, "--onnx: run only the first N images of --input");
+  s->add_flag("--no-check", o->no_check, "--onnx: skip the per-layer comparison with the integer reference");
+  auto* batch = s->add_option("--batch", o->batch, "Images per device run (default: 1 with --net, 16 with --onnx)");
+  s->add_option("--seed", o->seed, "--net: seed of the random weights and inputs")->capture_default_str();
   s->add_option("--backend", o->backend, "rtl (Verilated RTL) or golden (functional machine)")->capture_default_str();
   add_config_options(*s, o->config);
   s->add_option("--report", o->report, "Write the figures as JSON");
   s->add_flag("--quiet", o->quiet, "No progress lines");
-  s->callback([o] {
+  s->callback([o, batch] {
+    if (batch->count() && o->batch < 1) throw UserError("--batch must be at least 1");
+    if (o->net.empty() && o->onnx.empty()) throw UserError("run needs --net NAME or --onnx MODEL.onnx");
+    if (!o->onnx.empty()) {
+      if (o->input.empty()) throw UserError("--onnx needs --input X.npy (the float32 images)");
+      OnnxCliOptions c{o->onnx, o->input, o->labels, o->out, o->report, o->dump, o->backend, o->config,
+                       o->batch ? o->batch : 16, o->images, o->quiet, o->no_check};
+      const int rc = run_onnx_cli(c);
+      if (rc) throw CLI::RuntimeError(rc);
+      return;
+    }
+    if (!o->batch) o->batch = 1;
     const int rc = run(*o);
     if (rc) throw CLI::RuntimeError(rc);
   });

@@ -21,10 +21,18 @@ uint64_t pixel_of(const ActLayout& l, int b, int y, int x) {
 }
 }  // namespace
 
-void put_image(const ActLayout& l, const std::vector<int64_t>& v, std::vector<uint32_t>& dram) {
+void put_image(const ActLayout& l, const std::vector<int64_t>& v, std::vector<uint32_t>& dram, int64_t pad_value) {
   const int H = l.height - 2 * l.halo, W = l.width - 2 * l.halo, C = l.channels;
   if (v.size() != size_t(l.batch) * C * H * W) throw std::runtime_error("put_image: wrong element count");
   const Operand op{l.bits, l.is_signed};
+  if (l.bits != 32 && !fits(pad_value, op))
+    throw std::runtime_error("put_image: pad value " + std::to_string(pad_value) + " outside " + describe(op));
+  const int E = l.per_word(), pb = 32 / E;
+  auto put = [&](uint64_t stored_pixel, int c, int64_t e) {
+    const uint64_t px = l.base + stored_pixel * l.pixel_words();
+    for (int p = 0; p < l.planes(); ++p)
+      set_field(dram, px + p * l.plane_words() + c / E, (c % E) * pb, pb, uint64_t(e) >> (8 * p));
+  };
   for (int b = 0; b < l.batch; ++b)
     for (int c = 0; c < C; ++c)
       for (int y = 0; y < H; ++y)
@@ -32,10 +40,16 @@ void put_image(const ActLayout& l, const std::vector<int64_t>& v, std::vector<ui
           const int64_t e = v[((size_t(b) * C + c) * H + y) * W + x];
           if (l.bits != 32 && !fits(e, op))
             throw std::runtime_error("put_image: value " + std::to_string(e) + " outside " + describe(op));
-          const uint64_t px = l.base + pixel_of(l, b, y, x) * l.pixel_words();
-          const int E = l.per_word(), pb = 32 / E;
-          for (int p = 0; p < l.planes(); ++p)
-            set_field(dram, px + p * l.plane_words() + c / E, (c % E) * pb, pb, uint64_t(e) >> (8 * p));
+          put(pixel_of(l, b, y, x), c, e);
+        }
+  // The halo of the real channels holds the pad value (padded channels
+  // meet zero weights; their value does not matter).
+  if (l.halo > 0)
+    for (int b = 0; b < l.batch; ++b)
+      for (int y = 0; y < l.height; ++y)
+        for (int x = 0; x < l.width; ++x) {
+          if (y >= l.halo && y < l.height - l.halo && x >= l.halo && x < l.width - l.halo) continue;
+          for (int c = 0; c < C; ++c) put((uint64_t(b) * l.height + y) * l.width + x, c, pad_value);
         }
 }
 
@@ -58,8 +72,9 @@ std::vector<int64_t> get_image(const ActLayout& l, const std::vector<uint32_t>& 
   return v;
 }
 
-void put_input(const CompiledLayer& c, const std::vector<int64_t>& nchw, std::vector<uint32_t>& dram) {
-  put_image(c.input, nchw, dram);
+void put_input(const CompiledLayer& c, const std::vector<int64_t>& nchw, std::vector<uint32_t>& dram,
+               int64_t pad_value) {
+  put_image(c.input, nchw, dram, pad_value);
 }
 
 std::vector<int64_t> get_output(const CompiledLayer& c, const std::vector<uint32_t>& dram) {

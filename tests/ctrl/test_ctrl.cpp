@@ -333,7 +333,9 @@ TEST(Ctrl, TraceGroupsResolveAgainstTheModelAndTimeIsReal) {
   while (std::getline(g, line)) {
     if (line.rfind("-load unit", 0) == 0) load_group = true;
     if (line.rfind("-store unit", 0) == 0) store_group = true;
-    if (line.rfind("[timestart] ", 0) == 0) EXPECT_EQ(std::stoull(line.substr(12)), 10 * period);
+    if (line.rfind("[timestart] ", 0) == 0) {
+      EXPECT_EQ(std::stoull(line.substr(12)), 10 * period);
+    }
     if (line.rfind("TOP.", 0) != 0) continue;
     ++signals;
     std::string name = line;

@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 
+#include "conv_spec.hpp"
 #include "float_check.hpp"
 #include "frontend/onnx_import.hpp"
 #include "frontend/qnet_ref.hpp"
@@ -26,20 +27,6 @@ namespace {
 
 QNet import(const GraphBuilder& b) { return import_onnx_bytes(b.bytes(), "test"); }
 
-std::vector<double> uniform(size_t n, double lo, double hi, std::mt19937& rng) {
-  std::uniform_real_distribution<double> d(lo, hi);
-  std::vector<double> v(n);
-  for (auto& x : v) x = double(float(d(rng)));
-  return v;
-}
-std::vector<double> uniform_int(size_t n, int64_t lo, int64_t hi, std::mt19937& rng) {
-  std::uniform_int_distribution<int64_t> d(lo, hi);
-  std::vector<double> v(n);
-  for (auto& x : v) x = double(d(rng));
-  return v;
-}
-std::vector<float> to_float(const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); }
-
 std::vector<OpKind> kinds(const QNet& n) {
   std::vector<OpKind> k;
   for (const auto& op : n.ops) k.push_back(op.kind);
@@ -52,96 +39,6 @@ const Op& nth(const QNet& n, OpKind k, int i = 0) {
 }
 const Tensor& out_of(const QNet& n, const Op& op) { return n.tensors[size_t(op.output)]; }
 
-int64_t qround(double x, double s) { return int64_t(std::nearbyint(double(float(x) / float(s)))); }
-
-// ---------------------------------------------------------------- a conv net
-
-// input -> [Clip] -> Q -> DQ -> Conv -> [Relu] [Clip] -> Q -> DQ -> output, or a raw conv output.
-struct ConvSpec {
-  std::vector<int64_t> in_shape = {-1, 2, 6, 6};
-  double s_in = 1.0 / 255;
-  int64_t z_in = 0;
-  int in_type = U8;
-  double in_lo = 0, in_hi = 1;  // input Clip (NaN: none)
-  int out_c = 3;
-  std::vector<int64_t> k = {3, 3}, pads = {1, 1, 1, 1}, strides = {1, 1};
-  std::vector<double> w_scales = {0.05};
-  std::vector<int64_t> w_zps = {0};
-  int w_type = I8;
-  bool qat = false;            // int Constant weights + int32 bias, or float weights (-> Clip) -> Q -> DQ
-  double w_lo = -0.3, w_hi = 0.3;  // fake-quant: the float weight range, also the Clip
-  int64_t wq_lo = -7, wq_hi = 7;   // QAT: the integer weight range
-  bool bias = true;
-  bool raw = false;
-  double s_out = 0.1;
-  int64_t z_out = 0;
-  int out_type = U8;
-  bool relu = true;
-  double clip_hi = NAN;        // Clip(0 or -inf, clip_hi) before the output Q
-  uint32_t seed = 1;
-
-  // filled by build()
-  std::vector<double> w, b;           // float weights / bias (fake-quant) or integers (QAT)
-  std::vector<int64_t> w_int;         // expected q_w - z_w
-  std::vector<int64_t> bias_int;      // expected round(b / (s_in s_w))
-  size_t ic() const { return size_t(in_shape[1]); }
-  double sw(int c) const { return w_scales.size() == 1 ? w_scales[0] : w_scales[size_t(c)]; }
-  int64_t zw(int c) const { return w_zps.size() == 1 ? w_zps[0] : w_zps[size_t(c)]; }
-
-  GraphBuilder build() {
-    std::mt19937 rng(seed);
-    GraphBuilder g;
-    g.input("x", in_shape);
-    const size_t kk = ic() * size_t(k[0] * k[1]);
-    const std::vector<int64_t> wd = {out_c, int64_t(ic()), k[0], k[1]};
-    std::string x = g.fq_act("x", s_in, z_in, in_type, false, in_lo, in_hi);
-    std::string wn, bn;
-    int64_t clo = -128, chi = 127;
-    if (w_type == U8) clo = 0, chi = 255;
-    w_int.clear();
-    bias_int.clear();
-    if (qat) {
-      w = uniform_int(size_t(out_c) * kk, wq_lo, wq_hi, rng);
-      for (size_t i = 0; i < w.size(); ++i) {
-        w[i] += double(zw(int(i / kk)));
-        w_int.push_back(int64_t(w[i]) - zw(int(i / kk)));
-      }
-      wn = g.qat_weight(wd, w, w_type, w_scales, w_zps, 0);
-      if (bias) {
-        std::vector<double> q, s;
-        b = uniform_int(size_t(out_c), -3000, 3000, rng);
-        for (int c = 0; c < out_c; ++c) s.push_back(double(float(s_in * sw(c)))), bias_int.push_back(int64_t(b[size_t(c)]));
-        bn = g.qat_bias(b, s);
-      }
-    } else {
-      w = uniform(size_t(out_c) * kk, w_lo * 1.3, w_hi * 1.3, rng);  // beyond the Clip
-      for (size_t i = 0; i < w.size(); ++i) {
-        const int c = int(i / kk);
-        const double cl = std::min(std::max(w[i], w_lo), w_hi);
-        w_int.push_back(std::clamp(qround(cl, sw(c)) + zw(c), clo, chi) - zw(c));
-      }
-      wn = g.fq_weight("w", wd, w, w_scales, w_zps, w_type, 0, w_lo, w_hi);
-      if (bias) {
-        b = uniform(size_t(out_c), -0.5, 0.5, rng);
-        bn = g.init("b", F32, {out_c}, b);
-        for (int c = 0; c < out_c; ++c) bias_int.push_back(int64_t(std::nearbyint(b[size_t(c)] / (s_in * sw(c)))));
-      }
-    }
-    if (!bias) bias_int.assign(size_t(out_c), 0);
-    std::string y = g.conv(x, wn, bn, k, pads, strides, "conv");
-    if (!raw) y = g.fq_act(y, s_out, z_out, out_type, relu, std::isnan(clip_hi) ? NAN : (relu ? 0.0 : -1e9), clip_hi);
-    else if (relu) y = g.op("Relu", {y});
-    g.output(y);
-    return g;
-  }
-  std::vector<float> input(int batch, uint32_t s) const {
-    std::mt19937 rng(s);
-    int64_t n = batch;
-    for (size_t d = 1; d < in_shape.size(); ++d) n *= in_shape[d];
-    const double lo = std::isnan(in_lo) ? -1 : in_lo, hi = std::isnan(in_hi) ? 1 : in_hi;
-    return to_float(uniform(size_t(n), lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo), rng));
-  }
-};
 
 // The device formulation, independent of the executor: raw q_in padded
 // with z_in, 32-bit wrapping accumulation, + bias_dev, then the output stage.
@@ -660,6 +557,37 @@ TEST(FrontendFc, MatMulAddAndGemmWithoutTranspose) {
         EXPECT_EQ(d.weights[size_t(o * 6 + k)], std::clamp<int64_t>(qround(w[size_t(k * 4 + o)], sw), -128, 127));
       }
     float_check(g.model(), n, to_float(uniform(2 * 6, -3, 3, rng)), 2);
+  }
+}
+
+// A MaxPool between a conv and its QuantizeLinear (PyTorch's export of
+// Conv -> ReLU -> MaxPool -> fake-quant, as in examples/mnist): the pool
+// runs on the conv's integer output, which is exact because quantization
+// is monotone; the float semantics must agree tensor by tensor.
+TEST(FrontendHost, MaxPoolBeforeQuantize) {
+  for (bool raw : {false, true}) {
+    GraphBuilder g;
+    std::mt19937 rng(41);
+    g.input("x", {-1, 2, 8, 8});
+    const std::string x = g.fq_act("x", 1.0 / 16, 0, U8, false, 0.0, 1.0);
+    const std::string w = g.fq_weight("w", {4, 2, 3, 3}, uniform(72, -0.5, 0.5, rng), {0.25}, {0}, I8, 0, -0.5, 0.5);
+    std::string y = g.conv(x, w, g.init("b", F32, {4}, uniform(4, -0.2, 0.2, rng)), {3, 3}, {1, 1, 1, 1});
+    y = g.op("Relu", {y});
+    y = g.op("MaxPool", {y});
+    GraphBuilder::attr_ints(g.last(), "kernel_shape", {2, 2});
+    GraphBuilder::attr_ints(g.last(), "strides", {2, 2});
+    if (!raw) y = g.fq_act(y, 0.5, 0, U8, false, 0.0, 1.5);
+    g.output(y);
+    const QNet n = import(g);
+    EXPECT_EQ(kinds(n), (std::vector<OpKind>{OpKind::Quantize, OpKind::Conv, OpKind::MaxPool, OpKind::Dequantize}));
+    const Op& c = nth(n, OpKind::Conv);
+    EXPECT_EQ(c.dev.g.out_h, 8);
+    EXPECT_EQ(out_of(n, c).shape, (std::vector<int64_t>{kSymbolicBatch, 4, 8, 8}));
+    EXPECT_EQ(out_of(n, nth(n, OpKind::MaxPool)).shape, (std::vector<int64_t>{kSymbolicBatch, 4, 4, 4}));
+    if (!raw) {
+      EXPECT_EQ(out_of(n, c).q.qmax, 3);  // the Clip after the pool narrows the conv's output
+    }
+    float_check(g.model(), n, to_float(uniform(3 * 128, -0.1, 1.1, rng)), 3);
   }
 }
 

@@ -96,8 +96,11 @@ TEST(Isa, RandomLegalWordsRoundTrip) {
   }
   // Every opcode (0..10) must have been exercised; 11..15 never legal.
   for (int k = 0; k < 16; ++k) {
-    if (k < kNumOps) EXPECT_GT(per_op[k], 0) << "opcode " << k;
-    else EXPECT_EQ(per_op[k], 0) << "opcode " << k;
+    if (k < kNumOps) {
+      EXPECT_GT(per_op[k], 0) << "opcode " << k;
+    } else {
+      EXPECT_EQ(per_op[k], 0) << "opcode " << k;
+    }
   }
   EXPECT_GT(legal, 1000);
 }

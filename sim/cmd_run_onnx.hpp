@@ -1,0 +1,24 @@
+// `bitfusion run --onnx M.onnx --input X.npy ...`: an imported quantized
+// network on its own data (sim/onnx_runner.hpp does the running; this
+// file checks the files, prints the per-op table and the accuracy, and
+// writes the outputs).
+#pragma once
+#include <string>
+
+#include "sim/options.hpp"
+
+namespace bf::cli {
+
+struct OnnxCliOptions {
+  std::string onnx, input, labels, out, report, dump, backend;
+  ConfigOptions config;
+  int batch = 16;   // images per device run
+  int images = 0;   // 0: every image of the input
+  bool quiet = false, no_check = false;
+};
+
+// Returns the exit status: 0, or 1 when a device layer differed from the
+// reference; throws UserError (exit 2) for bad files or options.
+int run_onnx_cli(const OnnxCliOptions& o);
+
+}  // namespace bf::cli

@@ -1,0 +1,125 @@
+// `bitfusion run --onnx` as a user runs it: outputs of a good run (logits
+// file, report, dumps) checked against the integer reference executor and
+// the labels; every bad file or option -> one line, exit 2, nothing
+// written.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "../cli_run.hpp"
+#include "frontend/onnx_import.hpp"
+#include "frontend/qnet_ref.hpp"
+#include "golden/npy.hpp"
+#include "golden/npy_float.hpp"
+
+namespace fs = std::filesystem;
+using namespace bf;
+
+namespace {
+
+const std::string kEx = std::string(BF_EXAMPLES_DIR) + "/digits/";
+const std::string kModel = kEx + "digits_mixed.onnx";
+const std::string kX = kEx + "data/test_x.npy";
+const std::string kY = kEx + "data/test_y.npy";
+
+const std::string& dir() { return bft::cli_scratch("bf_onnx_cli"); }
+bft::CliResult run_cli(const std::string& args) { return bft::run_cli(args, dir()); }
+
+void expect_error(const std::string& args, const std::string& needle) {
+  const std::string out = dir() + "never.npy";
+  fs::remove(out);
+  const bft::CliResult r = run_cli(args + " --out " + out);
+  bft::expect_one_line_error(r, args, needle);
+  EXPECT_FALSE(fs::exists(out)) << "a failed run wrote --out";
+}
+
+TEST(OnnxCli, GoldenRunWritesLogitsReportAndDumps) {
+  const std::string out = dir() + "logits.npy", rep = dir() + "report.json", dump = dir() + "dump";
+  fs::remove_all(dump);
+  const bft::CliResult r = run_cli("run --onnx " + kModel + " --input " + kX + " --labels " + kY +
+                                   " --images 40 --batch 16 --backend golden --out " + out + " --report " + rep +
+                                   " --dump " + dump);
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("every device layer bit-exact"), std::string::npos) << r.out;
+  // The logits against the integer reference executor on the same images.
+  const fe::QNet net = fe::import_onnx_file(kModel);
+  const NpyFloat x = read_npy_float(kX);
+  const fe::RefResult ref = fe::run_reference(net, std::vector<float>(x.data.begin(), x.data.begin() + 40 * 64), 40);
+  const NpyFloat logits = read_npy_float(out);
+  EXPECT_EQ(logits.shape, (std::vector<int64_t>{40, 10}));
+  EXPECT_EQ(logits.data, ref.output);
+  // The accuracy line and the report against the labels.
+  const std::vector<int64_t> y = read_npy(kY).data;
+  int correct = 0;
+  for (int i = 0; i < 40; ++i) {
+    int best = 0;
+    for (int k = 1; k < 10; ++k)
+      if (ref.output[size_t(i * 10 + k)] > ref.output[size_t(i * 10 + best)]) best = k;
+    correct += best == y[size_t(i)];
+  }
+  EXPECT_NE(r.out.find("(" + std::to_string(correct) + "/40 images)"), std::string::npos) << r.out;
+  std::ifstream rf(rep);
+  const auto j = nlohmann::json::parse(rf);
+  EXPECT_EQ(j["images"], 40);
+  EXPECT_EQ(j["correct"], correct);
+  EXPECT_EQ(j["bit_exact"], true);
+  uint64_t macs = 0;
+  for (const auto& op : net.ops)
+    if (op.on_device()) macs += op.dev.macs_per_image() * 40;
+  EXPECT_EQ(j["total_macs"].get<uint64_t>(), macs);
+  // Dumps: every integer tensor, as the reference computes it.
+  std::ifstream df(dump + "/index.json");
+  const auto idx = nlohmann::json::parse(df);
+  size_t found = 0;
+  for (const auto& t : idx["tensors"])
+    for (size_t k = 0; k < net.tensors.size(); ++k)
+      if (net.tensors[k].name == t["tensor"]) {
+        ++found;
+        EXPECT_EQ(read_npy(dump + "/" + t["file"].get<std::string>()).data, ref.q[k]) << net.tensors[k].name;
+      }
+  size_t ints = 0;
+  for (const auto& t : net.tensors) ints += !t.is_float;
+  EXPECT_EQ(found, ints);
+}
+
+TEST(OnnxCli, BadModels) {
+  const std::string junk = dir() + "junk.onnx";
+  std::ofstream(junk) << "this is not a protobuf";
+  expect_error("run --onnx " + junk + " --input " + kX, "junk.onnx");
+  const std::string trunc = dir() + "trunc.onnx";
+  {
+    std::ifstream in(kModel, std::ios::binary);
+    std::string b((std::istreambuf_iterator<char>(in)), {});
+    std::ofstream(trunc, std::ios::binary) << b.substr(0, b.size() / 2);
+  }
+  expect_error("run --onnx " + trunc + " --input " + kX, "trunc.onnx");
+  expect_error("run --onnx " + dir() + "missing.onnx --input " + kX, "missing.onnx");
+}
+
+TEST(OnnxCli, BadInputsAndLabels) {
+  // wrong image shape
+  const std::string x3 = dir() + "x_3x8x8.npy";
+  write_npy_float(x3, NpyFloat{{2, 3, 8, 8}, std::vector<float>(2 * 3 * 64, 0.5f)});
+  expect_error("run --onnx " + kModel + " --input " + x3, "does not match the model's input");
+  // integers instead of float32
+  const std::string xi = dir() + "x_int.npy";
+  write_npy(xi, NpyArray{{2, 1, 8, 8}, std::vector<int64_t>(128, 1)});
+  expect_error("run --onnx " + kModel + " --input " + xi, "is not float32");
+  // labels of the wrong length
+  const std::string y5 = dir() + "y5.npy";
+  write_npy(y5, NpyArray{{5}, std::vector<int64_t>(5, 1)}, true);
+  expect_error("run --onnx " + kModel + " --input " + kX + " --labels " + y5, "does not match the 360 images");
+  // options
+  expect_error("run --onnx " + kModel, "--onnx needs --input");
+  expect_error("run --net lenet5 --input " + kX, "--input needs --onnx");
+  expect_error("run --onnx " + kModel + " --input " + kX + " --images 1000", "--images 1000");
+  expect_error("run --onnx " + kModel + " --input " + kX + " --backend nope", "unknown backend 'nope'");
+  expect_error("run --onnx " + kModel + " --input " + kX + " --batch 0", "--batch");
+  const bft::CliResult both = run_cli("run --net lenet5 --onnx " + kModel + " --input " + kX);
+  EXPECT_NE(both.code, 0);
+}
+
+}  // namespace
