@@ -216,7 +216,8 @@ bench() {
   for sim in "${sims[@]:1}"; do
     RATIOS+=("$d $sim/icarus $(awk -v a="${rate[$sim]}" -v b="${rate[icarus]}" \
       -v c="${crate[$sim]}" -v e="${crate[icarus]}" \
-      'BEGIN { printf "%.0fx (wall), %.0fx (cpu)", (b > 0 ? a / b : 0), (e > 0 ? c / e : 0) }')")
+      'function r(x, y) { return (x > 0 && y > 0) ? sprintf("%.0fx", x / y) : "n/a" }
+       BEGIN { printf "%s (wall), %s (cpu)", r(a, b), r(c, e) }')")
   done
 }
 
