@@ -220,9 +220,13 @@ package bf_pkg;
   // ------------------------------------------------------------ helpers
   // Every tile loop deeper than `level` (all of them for IdBase) has its
   // flag set in `m`: used with the loops' "last" and "first" flags.
+  // (`t` is declared with the function's locals, not in the for: Icarus 11
+  // mis-simulates designs with loop-scoped variables in automatic
+  // functions, bench/icarus/icarus_bug.sv.)
   function automatic logic loops_below(input logic [TileLoops-1:0] m, input logic [4:0] level);
+    int t;
     loops_below = 1'b1;
-    for (int t = 0; t < TileLoops; t++)
+    for (t = 0; t < TileLoops; t++)
       if ((level == IdBase || t > 32'(level)) && !m[t]) loops_below = 1'b0;
   endfunction
 endpackage

@@ -21,6 +21,28 @@ missing=$(comm -23 <(find rtl -name '*.sv' | sort) <(printf '%s\n' "${FILES[@]}"
 if [ -n "$missing" ]; then
   echo "lint: not in rtl/files.json (set 'all'): $missing"; exit 1
 fi
+# Icarus 11 mis-simulates a whole design that has a loop variable declared
+# in a for statement inside a function or task (bench/icarus/icarus_bug.sv;
+# it compiles without a warning): such loop variables are declared with
+# the function's other locals.
+bad=$(python3 - "${FILES[@]}" <<'PY'
+import re, sys
+for f in sys.argv[1:]:
+    inside = None
+    for n, line in enumerate(open(f), 1):
+        code = line.split('//')[0]
+        if re.search(r'\b(function|task)\b', code) and not re.search(r'\bend(function|task)\b', code):
+            inside = n
+        if re.search(r'\bend(function|task)\b', code):
+            inside = None
+        if inside and re.search(r'for\s*\(\s*(int|integer|logic|bit|genvar)\b', code):
+            print('%s:%d: loop variable declared in a for statement inside a function/task' % (f, n))
+PY
+)
+if [ -n "$bad" ]; then
+  echo "$bad"
+  echo "lint: FAILED (Icarus 11 mis-simulates these; declare the loop variable with the function's locals)"; exit 1
+fi
 if [ $# -gt 0 ]; then MODS=("$@"); else
   mapfile -t MODS < <(grep -ho '^module [a-z_0-9]*' "${FILES[@]}" | awk '{print $2}' | sort)
 fi

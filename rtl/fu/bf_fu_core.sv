@@ -57,13 +57,16 @@ module bf_fu_core (
   // where its slices are (i, j) of a lane and shift = 2*(i + j). Code 3
   // counts as 8 bits, like the rest of the datapath.
   function automatic logic [16:0] bias_of(input int pa, input int pw, input int sa, input int sw);
-    int na, nw, lanes, total, ta, tw;
+    // The loop variables are declared here, not in the for statements:
+    // Icarus 11 mis-simulates a design with a loop-scoped variable in an
+    // automatic function (bench/icarus/icarus_bug.sv).
+    int na, nw, lanes, total, ta, tw, i, j;
     na    = (pa == 0) ? 1 : (pa == 1) ? 2 : 4;
     nw    = (pw == 0) ? 1 : (pw == 1) ? 2 : 4;
     lanes = 16 / (na * nw);
     total = 0;
-    for (int i = 0; i < na; i++) begin
-      for (int j = 0; j < nw; j++) begin
+    for (i = 0; i < na; i++) begin
+      for (j = 0; j < nw; j++) begin
         ta    = (sa != 0 && i == na - 1) ? 1 : 0;
         tw    = (sw != 0 && j == nw - 1) ? 1 : 0;
         total = total + (((ta != 0 && tw != 0) ? 4 : (ta != 0 || tw != 0) ? 6 : 0) << (2 * (i + j)));
