@@ -9,7 +9,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test check-fast lint synth bench clean help
+.PHONY: all deps configure build run test check-fast lint synth bench bench-mnist bench-icarus models clean help
 
 all: build
 
@@ -60,6 +60,18 @@ bench: deps
 	cmake -S . -B $(BENCH_BUILD) -G Ninja -DBF_BENCH_ARRAY=ON $(CMAKE_FLAGS)
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target bench_array
 	./$(BENCH_BUILD)/bench/array/bench_array
+
+## bench-mnist: LeNet-5 2-bit on 1,000 MNIST images on the 16x32 RTL: accuracy framework/golden/RTL, cycles and energy vs 8-bit
+bench-mnist: build
+	bash bench/mnist/run.sh --cli $(BUILD)/bitfusion --work $(BUILD)/bench-mnist --jobs $(JOBS)
+
+## bench-icarus: Verilator against Icarus Verilog on the same RTL and stimulus (docs/sim-speed.md)
+bench-icarus: deps
+	bash bench/icarus/run.sh --work $(BUILD)-bench-icarus
+
+## models: re-train and re-export the example models (examples/; installs PyTorch and scikit-learn)
+models:
+	bash examples/train_all.sh
 
 clean:
 	rm -rf $(BUILD)

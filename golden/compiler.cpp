@@ -6,14 +6,17 @@
 // and emits its block.
 #include "golden/compiler.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include "golden/compiler/cost.hpp"
 #include "golden/compiler/emit.hpp"
 #include "golden/compiler/geometry.hpp"
 #include "golden/compiler/layout.hpp"
 #include "golden/compiler/space.hpp"
+#include "golden/timing.hpp"
 
 namespace bf {
 
@@ -62,44 +65,111 @@ bool forced_tiling(const CompileOptions& o) {
 
 }  // namespace
 
-CompiledLayer compile(const LayerDesc& layer, const ArrayConfig& cfg, const CompileOptions& opt) {
-  const LayerDesc& l = layer;
-  const Geometry g = compiler::make_geometry(l, cfg);
+namespace {
 
-  // Search: the best (tiling, order) of the space by the cost function;
-  // ties keep the first candidate.
-  bool have = false;
-  Tiling best;
-  compiler::Cost best_cost;
-  compiler::for_each_tiling(g, l, opt, [&](const Tiling& t) {
-    for (const auto& order : compiler::loop_orders(t, opt)) {
-      const compiler::Cost c = compiler::cost_of(g, t, order);
-      if (!have || compiler::better(c, best_cost)) {
-        best = t;
-        best.order = order;
-        best_cost = c;
-        have = true;
-      }
-    }
-  });
-  if (!have) no_tiling(g, l, cfg, opt);
-
-  const compiler::Layout y = compiler::plan_layout(g, best, l);
+// The compiled layer of one candidate: its DRAM layout and block.
+CompiledLayer build(const Geometry& g, const LayerDesc& l, const ArrayConfig& cfg, const Tiling& t,
+                    const compiler::Cost& cost) {
+  const compiler::Layout y = compiler::plan_layout(g, t, l);
   CompiledLayer c;
   c.layer = l;
   c.cfg = cfg;
-  c.tiling = best;
+  c.tiling = t;
   c.input = y.input;
   c.output = y.output;
   c.weight_base = y.weight_base, c.weight_words = y.weight_words;
   c.bias_base = y.bias_base, c.bias_words = y.bias_words;
   c.dram_words = y.dram_words;
-  c.block = compiler::emit_block(g, best, y, l);
-  c.expect_read_bytes = best_cost.read_bytes();
-  c.expect_write_bytes = best_cost.output_bytes;
-  c.expect_array_cycles = uint64_t(g.batch) * g.out_h * g.out_w * g.kernel_h * g.kernel_w * uint64_t(best.kc) *
-                          best.ni * best.no * best.groups * g.act_planes * g.wgt_planes;
+  c.block = compiler::emit_block(g, t, y, l);
+  c.expect_read_bytes = cost.read_bytes();
+  c.expect_write_bytes = cost.output_bytes;
+  c.expect_array_cycles = uint64_t(g.batch) * g.out_h * g.out_w * g.kernel_h * g.kernel_w * uint64_t(t.kc) * t.ni *
+                          t.no * t.groups * g.act_planes * g.wgt_planes;
   return c;
+}
+
+// A closed-form estimate of a candidate's cycles, to rank the space before
+// the timing model sees the best few: the array steps and the DRAM port
+// cycles overlap (double-buffered halves), each step costs the
+// sequencer's fixed overhead, and the first load and the last store do not
+// overlap anything.
+double estimate_cycles(const Geometry& g, const ArrayConfig& cfg, const Tiling& t, const compiler::Cost& c) {
+  const double array = double(g.batch) * g.out_h * g.out_w * g.kernel_h * g.kernel_w * double(t.kc) * t.ni * t.no *
+                       t.groups * g.act_planes * g.wgt_planes;
+  const double port = double(c.total_bytes()) * 8.0 / cfg.dram_bits;
+  const double steps = double(c.steps);
+  const double first = double(cfg.dram_latency) + (double(c.read_bytes()) / steps) * 8.0 / cfg.dram_bits;
+  const double last = double(c.output_bytes) / double(t.nb * t.nh * t.nw * t.no) * 8.0 / cfg.dram_bits;
+  return std::max(array, port) + 12.0 * steps + first + last;
+}
+
+// How many candidates (best by estimate) the timing model compares.
+constexpr size_t kTimedCandidates = 12;
+
+}  // namespace
+
+CompiledLayer compile(const LayerDesc& layer, const ArrayConfig& cfg, const CompileOptions& opt) {
+  const LayerDesc& l = layer;
+  const Geometry g = compiler::make_geometry(l, cfg);
+
+  // Search: every (tiling, order) of the space is scored by the cost
+  // function (DRAM bytes, steps) and a closed-form cycle estimate. The
+  // kTimedCandidates best by estimate and the best by bytes (the choice
+  // of a traffic-only mapper) are compiled and timed with the timing model
+  // of bf_top (golden/timing.hpp); the fewest predicted cycles win (ties:
+  // fewer bytes, then the earlier candidate of the space's order).
+  struct Cand {
+    Tiling t;
+    compiler::Cost c;
+    double est = 0;
+    size_t seq = 0;
+  };
+  std::vector<Cand> top;  // max-heap on (est, seq): the worst kept candidate on top
+  auto worse = [](const Cand& a, const Cand& b) { return a.est != b.est ? a.est < b.est : a.seq < b.seq; };
+  Cand by_bytes;
+  bool have = false;
+  size_t seq = 0;
+  compiler::for_each_tiling(g, l, opt, [&](const Tiling& t) {
+    for (const auto& order : compiler::loop_orders(t, opt)) {
+      Cand k;
+      k.t = t;
+      k.t.order = order;
+      k.c = compiler::cost_of(g, k.t, order);
+      k.est = estimate_cycles(g, cfg, k.t, k.c);
+      k.seq = seq++;
+      if (!have || compiler::better(k.c, by_bytes.c)) by_bytes = k;
+      have = true;
+      if (top.size() < kTimedCandidates) {
+        top.push_back(k);
+        std::push_heap(top.begin(), top.end(), worse);
+      } else if (worse(k, top.front())) {
+        std::pop_heap(top.begin(), top.end(), worse);
+        top.back() = k;
+        std::push_heap(top.begin(), top.end(), worse);
+      }
+    }
+  });
+  if (!have) no_tiling(g, l, cfg, opt);
+  bool in_top = false;
+  for (const auto& k : top) in_top = in_top || k.seq == by_bytes.seq;
+  if (!in_top) top.push_back(by_bytes);
+  std::sort(top.begin(), top.end(), [](const Cand& a, const Cand& b) { return a.seq < b.seq; });
+
+  CompiledLayer best;
+  uint64_t best_cycles = 0;
+  const Cand* best_k = nullptr;
+  for (const auto& k : top) {
+    CompiledLayer c = build(g, l, cfg, k.t, k.c);
+    const uint64_t cyc = predict_timing(c).cycles;
+    if (!best_k || cyc < best_cycles ||
+        (cyc == best_cycles && k.c.total_bytes() < best_k->c.total_bytes())) {
+      best = std::move(c);
+      best_cycles = cyc;
+      best_k = &k;
+    }
+  }
+  best.expect_cycles = best_cycles;
+  return best;
 }
 
 std::vector<uint32_t> CompiledLayer::program(bool last) const {
@@ -126,46 +196,114 @@ std::string CompiledLayer::summary() const {
   return o.str();
 }
 
-LayerDesc im2col_layer(const LayerDesc& l) {
+const char* lowering_name(Lowering l) {
+  switch (l) {
+    case Lowering::Auto: return "auto";
+    case Lowering::Direct: return "direct";
+    case Lowering::Im2col: return "im2col";
+    case Lowering::Im2colW: return "im2col-w";
+  }
+  return "?";
+}
+
+bool lowering_applies(const LayerDesc& l, Lowering form) {
+  switch (form) {
+    case Lowering::Direct: return true;
+    case Lowering::Im2col: return l.kernel_h * l.kernel_w > 1 || l.stride > 1 || l.pad > 0;
+    case Lowering::Im2colW: return l.stride == 1 && l.kernel_w > 1;
+    case Lowering::Auto: return false;
+  }
+  return false;
+}
+
+LayerDesc lowered_layer(const LayerDesc& l, Lowering form) {
   LayerDesc d = l;
-  d.in_c = l.in_c * l.kernel_h * l.kernel_w;
-  d.in_h = l.out_h();
-  d.in_w = l.out_w();
-  d.kernel_h = d.kernel_w = 1;
-  d.stride = 1;
-  d.pad = 0;
+  if (form == Lowering::Im2col) {
+    d.in_c = l.in_c * l.kernel_h * l.kernel_w;
+    d.in_h = l.out_h();
+    d.in_w = l.out_w();
+    d.kernel_h = d.kernel_w = 1;
+    d.stride = 1;
+    d.pad = 0;
+  } else if (form == Lowering::Im2colW) {
+    d.in_c = l.in_c * l.kernel_w;
+    d.in_h = l.in_h + 2 * l.pad;
+    d.in_w = l.out_w();
+    d.kernel_w = 1;
+    d.stride = 1;
+    d.pad = 0;
+  }
   return d;
 }
 
+LayerDesc im2col_layer(const LayerDesc& l) { return lowered_layer(l, Lowering::Im2col); }
+
+std::vector<int64_t> lower_input(const LayerDesc& l, Lowering form, const std::vector<int64_t>& x, int64_t pad_value) {
+  if (form != Lowering::Im2col && form != Lowering::Im2colW) return x;
+  if (x.size() != size_t(l.batch) * l.in_c * l.in_h * l.in_w) throw std::runtime_error("lower_input: wrong element count");
+  const int oh = l.out_h(), ow = l.out_w(), KH = l.kernel_h, KW = l.kernel_w, H = l.in_h, W = l.in_w;
+  auto at = [&](int b, int c, int y, int xx) {  // the padded input
+    return (y >= 0 && y < H && xx >= 0 && xx < W) ? x[((size_t(b) * l.in_c + c) * H + y) * W + xx] : pad_value;
+  };
+  std::vector<int64_t> out;
+  if (form == Lowering::Im2col) {
+    out.reserve(size_t(l.batch) * l.in_c * KH * KW * oh * ow);
+    for (int b = 0; b < l.batch; ++b)
+      for (int c = 0; c < l.in_c; ++c)
+        for (int ky = 0; ky < KH; ++ky)
+          for (int kx = 0; kx < KW; ++kx)
+            for (int oy = 0; oy < oh; ++oy)
+              for (int ox = 0; ox < ow; ++ox)
+                out.push_back(at(b, c, oy * l.stride + ky - l.pad, ox * l.stride + kx - l.pad));
+  } else {
+    const int ph = H + 2 * l.pad;
+    out.reserve(size_t(l.batch) * l.in_c * KW * ph * ow);
+    for (int b = 0; b < l.batch; ++b)
+      for (int c = 0; c < l.in_c; ++c)
+        for (int kx = 0; kx < KW; ++kx)
+          for (int y = 0; y < ph; ++y)
+            for (int ox = 0; ox < ow; ++ox) out.push_back(at(b, c, y - l.pad, ox + kx - l.pad));
+  }
+  return out;
+}
+
+std::vector<int64_t> lower_weights(const LayerDesc& l, Lowering form, const std::vector<int64_t>& w) {
+  if (form != Lowering::Im2colW) return w;  // im2col's channel order is OIHW's
+  const int IC = l.in_c, KH = l.kernel_h, KW = l.kernel_w;
+  if (w.size() != size_t(l.out_c) * IC * KH * KW) throw std::runtime_error("lower_weights: wrong element count");
+  std::vector<int64_t> out(w.size());
+  for (int o = 0; o < l.out_c; ++o)
+    for (int c = 0; c < IC; ++c)
+      for (int ky = 0; ky < KH; ++ky)
+        for (int kx = 0; kx < KW; ++kx)
+          out[((size_t(o) * IC * KW + size_t(c) * KW + kx) * KH) + ky] = w[((size_t(o) * IC + c) * KH + ky) * KW + kx];
+  return out;
+}
+
 LoweredLayer compile_lowered(const LayerDesc& l, const ArrayConfig& cfg, Lowering lowering) {
-  const bool can_im2col = l.kernel_h * l.kernel_w > 1 || l.stride > 1 || l.pad > 0;
-  LoweredLayer direct, lowered;
-  lowered.im2col = true;
-  std::string direct_err, lowered_err;
-  bool have_direct = false, have_lowered = false;
-  if (lowering != Lowering::Im2col || !can_im2col) {
+  const Lowering forms[] = {Lowering::Direct, Lowering::Im2col, Lowering::Im2colW};
+  const bool forced = lowering != Lowering::Auto && lowering_applies(l, lowering);
+  LoweredLayer best;
+  bool have = false;
+  std::string err;
+  for (Lowering f : forms) {
+    if (forced ? f != lowering : (lowering == Lowering::Auto ? !lowering_applies(l, f) : f != Lowering::Direct))
+      continue;
     try {
-      direct.compiled = compile(l, cfg);
-      have_direct = true;
+      LoweredLayer c;
+      c.form = f;
+      c.compiled = compile(lowered_layer(l, f), cfg);
+      if (!have || c.compiled.expect_cycles < best.compiled.expect_cycles) {
+        best = std::move(c);
+        have = true;
+      }
     } catch (const std::runtime_error& e) {
-      direct_err = e.what();
+      if (err.empty() || f == Lowering::Direct || forced)
+        err = std::string(e.what()) + (f == Lowering::Direct ? "" : std::string(" (host ") + lowering_name(f) + ")");
     }
   }
-  if (lowering != Lowering::Direct && can_im2col) {
-    try {
-      lowered.compiled = compile(im2col_layer(l), cfg);
-      have_lowered = true;
-    } catch (const std::runtime_error& e) {
-      lowered_err = e.what();
-    }
-  }
-  bool use_im2col = false;
-  if (lowering == Lowering::Im2col && can_im2col) use_im2col = true;
-  else if (lowering == Lowering::Auto && have_lowered)
-    use_im2col = !have_direct || lowered.compiled.expect_array_cycles < direct.compiled.expect_array_cycles;
-  if (use_im2col && !have_lowered) throw std::runtime_error(lowered_err + " (host im2col)");
-  if (!use_im2col && !have_direct) throw std::runtime_error(direct_err.empty() ? lowered_err : direct_err);
-  return use_im2col ? std::move(lowered) : std::move(direct);
+  if (!have) throw std::runtime_error(err);
+  return best;
 }
 
 }  // namespace bf

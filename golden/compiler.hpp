@@ -93,6 +93,7 @@ struct CompiledLayer {
   uint64_t dram_words = 0;        // whole image: input, weights, bias, output
   uint64_t expect_read_bytes = 0, expect_write_bytes = 0;
   uint64_t expect_array_cycles = 0;
+  uint64_t expect_cycles = 0;     // bf_top's cycles as the timing model predicts them (golden/timing.hpp)
 
   std::vector<uint32_t> program(bool last = true) const;  // encoded words
   std::string listing() const;                            // disassembly with comments
@@ -106,26 +107,51 @@ struct CompileOptions {
   int tkh = 0;        // kernel rows per tile (a divisor of the kernel height)
 };
 
-// Throws std::runtime_error with a one-line message on an unsupported
-// layer or when the smallest tile does not fit the buffers.
+// The tiling and loop order are chosen by predicted cycles (the timing
+// model of bf_top, golden/timing.hpp, on the best candidates of a
+// closed-form estimate; docs/isa.md, "Compiler"). Throws
+// std::runtime_error with a one-line message on an unsupported layer or
+// when the smallest tile does not fit the buffers.
 CompiledLayer compile(const LayerDesc& layer, const ArrayConfig& cfg, const CompileOptions& opt = {});
 
-// How the host hands a convolution to the device.
+// How the host hands a convolution to the device (docs/isa.md, "Lowering").
 enum class Lowering {
-  Auto,    // im2col when it takes fewer array cycles (layers with few input channels)
-  Direct,  // the convolution as it is (sliding window in the IBUF)
-  Im2col,  // host im2col: a 1x1 convolution over (C*KH*KW)-channel patches
+  Auto,     // the form whose program is predicted to take the fewest cycles
+  Direct,   // the convolution as it is (sliding window in the IBUF)
+  Im2col,   // host im2col: a 1x1 convolution over (C*KH*KW)-channel patches
+  Im2colW,  // host im2col along the kernel width only (stride 1): a KH x 1
+            // convolution over (C*KW)-channel "wide pixels", so that layers
+            // with few channels fill the array's rows without im2col's
+            // KH-fold input traffic
 };
-// The 1x1 layer that runs on an im2col'd input (same output, same weights
-// reshaped): in_c * kernel_h * kernel_w channels over the output's pixels.
-LayerDesc im2col_layer(const LayerDesc& l);
-// The layer compiled with the lowering (Auto: the one with fewer array
-// steps that compiles). The CLI's backends and the rtl-mode model both use
-// it, so they run and predict the same program. Throws std::runtime_error
-// when neither form fits the configuration.
+const char* lowering_name(Lowering l);  // "auto", "direct", "im2col", "im2col-w"
+// Whether the form applies to the layer (Direct always; Im2col when the
+// kernel, stride or padding is not 1x1/1/0; Im2colW for stride 1 and a
+// kernel wider than 1).
+bool lowering_applies(const LayerDesc& l, Lowering form);
+// The layer the device runs for a form (same output, same MACs):
+//   Im2col   in_c*KH*KW channels over the output's pixels, 1x1 kernel;
+//   Im2colW  in_c*KW channels, the rows padded by the host (in_h + 2 pad),
+//            out_w columns, KH x 1 kernel, no padding.
+LayerDesc lowered_layer(const LayerDesc& l, Lowering form);
+LayerDesc im2col_layer(const LayerDesc& l);  // lowered_layer(l, Lowering::Im2col)
+// The host side of a form: the NCHW input of the lowered layer from the
+// layer's NCHW input (padding with `pad_value`), and its OIHW weights
+// from the layer's (Im2col: the same order; Im2colW: reordered).
+//   Im2col   x'[b][(c*KH+ky)*KW+kx][oy][ox] = padded x[b][c][oy*s+ky][ox*s+kx]
+//   Im2colW  x'[b][c*KW+kx][y][ox] = padded x[b][c][y][ox+kx],
+//            w'[o][c*KW+kx][ky][0] = w[o][c][ky][kx]
+std::vector<int64_t> lower_input(const LayerDesc& l, Lowering form, const std::vector<int64_t>& x,
+                                 int64_t pad_value = 0);
+std::vector<int64_t> lower_weights(const LayerDesc& l, Lowering form, const std::vector<int64_t>& w);
+// The layer compiled with the lowering (Auto: the applicable form with the
+// fewest predicted cycles that compiles; a forced form that does not apply
+// runs Direct). The CLI's backends and the rtl-mode model both use it, so
+// they run and predict the same program. Throws std::runtime_error when no
+// form fits the configuration.
 struct LoweredLayer {
-  CompiledLayer compiled;
-  bool im2col = false;
+  CompiledLayer compiled;       // of lowered_layer(layer, form)
+  Lowering form = Lowering::Direct;
 };
 LoweredLayer compile_lowered(const LayerDesc& layer, const ArrayConfig& cfg, Lowering lowering = Lowering::Auto);
 

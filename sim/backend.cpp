@@ -64,23 +64,6 @@ void put_operands(const CompiledLayer& c, const LayerOperands& in, std::vector<u
   }
 }
 
-std::vector<int64_t> im2col_nchw(const LayerDesc& l, const std::vector<int64_t>& x, int64_t pad_value) {
-  const int oh = l.out_h(), ow = l.out_w(), kk = l.kernel_h * l.kernel_w;
-  std::vector<int64_t> out(size_t(l.batch) * l.in_c * kk * oh * ow, pad_value);
-  size_t idx = 0;
-  for (int b = 0; b < l.batch; ++b)
-    for (int ic = 0; ic < l.in_c; ++ic)
-      for (int ky = 0; ky < l.kernel_h; ++ky)
-        for (int kx = 0; kx < l.kernel_w; ++kx)
-          for (int oy = 0; oy < oh; ++oy)
-            for (int ox = 0; ox < ow; ++ox, ++idx) {
-              const int iy = oy * l.stride + ky - l.pad, ix = ox * l.stride + kx - l.pad;
-              if (iy >= 0 && iy < l.in_h && ix >= 0 && ix < l.in_w)
-                out[idx] = x[((size_t(b) * l.in_c + ic) * l.in_h + iy) * l.in_w + ix];
-            }
-  return out;
-}
-
 LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector<int64_t>& x,
                    const std::vector<int64_t>& w, const std::vector<int64_t>& bias, Backend backend,
                    Lowering lowering, const TraceOptions& trace,
@@ -99,16 +82,17 @@ LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const LayerOperan
   } catch (const std::runtime_error& e) {
     throw UserError(e.what());
   }
-  const bool use_im2col = plan.im2col;
+  const bool lowered = plan.form != Lowering::Direct;
   const CompiledLayer& c = plan.compiled;
 
   const auto t0 = std::chrono::steady_clock::now();
-  const std::vector<int64_t> xin = use_im2col ? im2col_nchw(l, in.x, in.pad_value) : std::vector<int64_t>();
-  const LayerOperands ops{use_im2col ? xin : in.x, in.w, in.bias, in.requant, in.pad_value};
+  const std::vector<int64_t> xin = lowered ? lower_input(l, plan.form, in.x, in.pad_value) : std::vector<int64_t>();
+  const std::vector<int64_t> win = lowered ? lower_weights(l, plan.form, in.w) : std::vector<int64_t>();
+  const LayerOperands ops{lowered ? xin : in.x, lowered ? win : in.w, in.bias, in.requant, in.pad_value};
   LayerRun r = backend == Backend::Golden ? run_golden(c, ops) : run_rtl(c, ops, trace, progress);
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.im2col = use_im2col;
-  r.summary = (use_im2col ? "host im2col; " : "") + c.summary();
+  r.form = plan.form;
+  r.summary = (lowered ? std::string("host ") + lowering_name(plan.form) + "; " : "") + c.summary();
   r.macs = l.macs();
   if (r.cycles) r.utilization = double(r.macs) / (double(r.cycles) * peak_macs_per_cycle(c));
   return r;

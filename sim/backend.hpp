@@ -25,8 +25,8 @@ struct TraceOptions {
 
 struct LayerRun {
   std::vector<int64_t> y;        // NCHW output
-  bool im2col = false;           // the host lowered the layer to a 1x1 convolution
-  std::string summary;           // the compiler's tiling summary
+  Lowering form = Lowering::Direct;  // how the host lowered the layer (golden/compiler.hpp)
+  std::string summary;           // the compiler's tiling summary (with the lowering)
   uint64_t cycles = 0;           // rtl: device cycles start..done; golden: tile-engine steps
   uint64_t array_steps = 0;      // tile-engine steps (one pixel x N*L x M)
   uint64_t macs = 0;             // useful multiply-accumulates
@@ -39,7 +39,7 @@ struct LayerRun {
 // (16-bit operands count as their temporal passes).
 double peak_macs_per_cycle(const CompiledLayer& c);
 
-using bf::Lowering;  // golden/compiler.hpp: compile_lowered chooses the program
+using bf::Lowering;  // golden/compiler.hpp: compile_lowered chooses the program and the host's lowering
 
 // What the host writes into DRAM for one layer.
 struct LayerOperands {
@@ -60,10 +60,6 @@ LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector
 LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const LayerOperands& in, Backend backend,
                    Lowering lowering = Lowering::Auto, const TraceOptions& trace = {},
                    const std::function<void(uint64_t)>& progress = {});
-
-// Host im2col (NCHW): out[b][(ic*KH+ky)*KW+kx][oy][ox] = padded in[b][ic][oy*s+ky][ox*s+kx],
-// the padding being `pad_value`.
-std::vector<int64_t> im2col_nchw(const LayerDesc& l, const std::vector<int64_t>& x, int64_t pad_value = 0);
 
 // Writes a compiled layer's operands into its DRAM image.
 void put_operands(const CompiledLayer& c, const LayerOperands& in, std::vector<uint32_t>& dram);

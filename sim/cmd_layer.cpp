@@ -106,7 +106,8 @@ int run(const LayerOptions& o) {
   const Lowering lowering = o.lowering == "auto" ? Lowering::Auto
                             : o.lowering == "direct" ? Lowering::Direct
                             : o.lowering == "im2col" ? Lowering::Im2col
-                            : throw UserError("--lowering '" + o.lowering + "': use auto, direct or im2col");
+                            : o.lowering == "im2col-w" ? Lowering::Im2colW
+                            : throw UserError("--lowering '" + o.lowering + "': use auto, direct, im2col or im2col-w");
   const bool tty = isatty(2) != 0;  // progress line only on a terminal
   auto progress = [&](uint64_t cyc) {
     if (tty) std::fprintf(stderr, "\r  %s: %llu cycles simulated...", what, (unsigned long long)cyc);
@@ -148,7 +149,7 @@ int run(const LayerOptions& o) {
                         {"dram_write_bytes", r.dram_write_bytes},
                         {"wall_seconds", r.wall_seconds},
                         {"output_shape", y.shape},
-                        {"host_im2col", r.im2col}};
+                        {"host_lowering", lowering_name(r.form)}};
     if (checked) j["matches_golden"] = match;
     std::ofstream f(o.report);
     if (!(f << j.dump(2) << "\n")) throw UserError("cannot write report '" + o.report + "'");
@@ -179,7 +180,7 @@ void add_layer_command(CLI::App& app, bool is_fc) {
   s->add_option("--backend", o->backend, "rtl (Verilated RTL) or golden (functional machine)")->capture_default_str();
   if (!is_fc)
     s->add_option("--lowering", o->lowering,
-                  "auto, direct or im2col (host im2col; auto picks the one with fewer array cycles)")
+                  "auto, direct, im2col or im2col-w (host lowering; auto picks the form with the fewest predicted cycles)")
         ->capture_default_str();
   add_config_options(*s, o->config);
   s->add_option("--out", o->out, "Output .npy")->required();

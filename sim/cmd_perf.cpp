@@ -11,6 +11,7 @@
 #include "golden/config.hpp"
 #include "model/network.hpp"
 #include "model/paper_model.hpp"
+#include "model/roofline.hpp"
 #include "model/rtl_model.hpp"
 #include "sim/commands.hpp"
 #include "sim/options.hpp"
@@ -95,6 +96,7 @@ struct Row {
   LayerStats stats;
   int64_t macs = 0;
   double ideal_cycles = 0;
+  Roofline roof;       // the layer's lower bound (model/roofline.hpp)
   std::string tiling;  // paper: tile sizes and order; rtl: the compiler's tiling
 };
 
@@ -103,55 +105,70 @@ struct Result {
   int batch = 0;
   std::vector<Row> rows;
   Row total;
+  double total_bound = 0;  // sum of the layers' roofline bounds
 };
 
 double mbit(int64_t bits) { return double(bits) / 1e6; }
 
-Result from_paper(const NetworkResult& r) {
+Result from_paper(const NetworkResult& r, const Design& d) {
   Result o;
   o.network = r.network, o.batch = r.batch;
   for (const auto& lr : r.layers) {
     const auto& t = lr.stats.tiling;
-    o.rows.push_back({lr.layer, lr.stats, lr.macs, lr.ideal_cycles,
+    o.rows.push_back({lr.layer, lr.stats, lr.macs, lr.ideal_cycles, paper_roofline(d, *lr.layer, r.batch),
                       std::to_string(t.b) + "," + std::to_string(t.ow) + "," + std::to_string(t.oh) + "," +
                           std::to_string(t.ic) + "," + std::to_string(t.oc) + " " + t.order_string()});
   }
-  o.total = {nullptr, r.total, r.macs, r.ideal_cycles, ""};
+  o.total = {nullptr, r.total, r.macs, r.ideal_cycles, {}, ""};
   return o;
 }
 
-Result from_rtl(const RtlNetworkResult& r) {
+Result from_rtl(const RtlNetworkResult& r, const Design& d) {
   Result o;
   o.network = r.network, o.batch = r.batch;
   for (const auto& lr : r.layers) {
     const auto& t = lr.plan.compiled.tiling;
     const int M = lr.plan.compiled.cfg.cols;
-    std::string s = (lr.plan.im2col ? "im2col " : "") + std::string("b") + std::to_string(t.tb) + " h" +
+    std::string s = (lr.plan.form != bf::Lowering::Direct ? std::string(bf::lowering_name(lr.plan.form)) + " " : "") + std::string("b") + std::to_string(t.tb) + " h" +
                     std::to_string(t.toh) + " w" + std::to_string(t.tow) + " oc" + std::to_string(t.groups * M) +
                     " kh" + std::to_string(t.tkh) + " icw" + std::to_string(t.tj) + " order " + t.order +
                     (t.nk > 1 ? "k" : "") + (t.ni > 1 ? "i" : "");
-    o.rows.push_back({lr.layer, lr.stats, lr.macs, lr.ideal_cycles, s});
+    o.rows.push_back({lr.layer, lr.stats, lr.macs, lr.ideal_cycles, rtl_roofline(d, lr.plan.desc), s});
   }
-  o.total = {nullptr, r.total, r.macs, r.ideal_cycles, ""};
+  o.total = {nullptr, r.total, r.macs, r.ideal_cycles, {}, ""};
   return o;
+}
+
+// The total's bound: the sum of the layers' bounds (and of their parts).
+void sum_bounds(Result& r) {
+  double bound = 0;
+  Roofline& t = r.total.roof;
+  for (const auto& row : r.rows) {
+    bound += row.roof.bound();
+    t.compute_cycles += row.roof.compute_cycles;
+    t.dram_cycles += row.roof.dram_cycles;
+    t.compulsory_bits += row.roof.compulsory_bits;
+  }
+  r.total_bound = bound;
 }
 
 void print_csv(const Result& r, const Design& d) {
   std::printf("network,layer,type,act_bits,wgt_bits,cycles,stall_cycles,compute_cycles,macs,utilization,"
               "ibuf_read_bits,ibuf_write_bits,wbuf_read_bits,wbuf_write_bits,obuf_read_bits,obuf_write_bits,"
               "dram_read_bits,dram_write_bits,energy_core_pj,energy_wbuf_pj,energy_ibuf_pj,energy_obuf_pj,"
-              "energy_dram_pj,energy_pj,time_us\n");
+              "energy_dram_pj,energy_pj,time_us,bound_cycles,bound_compute_cycles,bound_dram_cycles,cycles_over_bound\n");
   for (const auto& lr : r.rows) {
     const auto& s = lr.stats;
     const auto e = s.energy_pj_parts(d.energy);
-    std::printf("%s,%s,%s,%d,%d,%lld,%lld,%lld,%lld,%.6f,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.6f\n",
+    std::printf("%s,%s,%s,%d,%d,%lld,%lld,%lld,%lld,%.6f,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.6f,%.0f,%.0f,%.0f,%.4f\n",
                 r.network.c_str(), lr.layer->name.c_str(), to_string(lr.layer->type), lr.layer->act_bits,
                 lr.layer->wgt_bits, (long long)s.cycles, (long long)s.stall_cycles, (long long)s.compute_cycles,
                 (long long)lr.macs, lr.ideal_cycles / double(s.cycles), (long long)s.reads[kAct],
                 (long long)s.writes[kAct], (long long)s.reads[kWgt], (long long)s.writes[kWgt],
                 (long long)s.reads[kOut], (long long)s.writes[kOut], (long long)s.reads[kDram],
                 (long long)s.writes[kDram], e[0], e[1], e[2], e[3], e[4], s.energy_nj(d.energy) * 1e3,
-                double(s.cycles) / d.freq_mhz);
+                double(s.cycles) / d.freq_mhz, lr.roof.bound(), lr.roof.compute_cycles, lr.roof.dram_cycles,
+                double(s.cycles) / lr.roof.bound());
   }
 }
 
@@ -161,23 +178,25 @@ void print_table(const Result& r, const Design& d, const bf::ArrayConfig& cfg, c
   std::printf("config %s: %dx%d FUs, %d/%d/%d KB WBUF/IBUF/OBUF, %d DRAM bits/cycle, latency %d, %d MHz\n",
               cfg.name.c_str(), cfg.rows, cfg.cols, cfg.wbuf_kb, cfg.ibuf_kb, cfg.obuf_kb, cfg.dram_bits,
               cfg.dram_latency, cfg.freq_mhz);
-  std::printf("%-12s %-5s %12s %11s %10s %6s %9s %9s %9s %9s %11s %9s  %s\n", "layer", "AxW", "cycles",
-              "stalls", "MMACs", "util", "SRAM rd", "SRAM wr", "DRAM rd", "DRAM wr", "energy uJ", "time us",
-              rtl ? "compiler tiling" : "tiling (b,ow,oh,ic,oc) order");
-  std::printf("%-12s %-5s %12s %11s %10s %6s %9s %9s %9s %9s %11s %9s\n", "", "", "", "", "", "", "Mbit", "Mbit",
-              "Mbit", "Mbit", "", "");
-  auto line = [&](const std::string& name, const std::string& axw, const Row& lr) {
+  std::printf("%-12s %-5s %12s %11s %10s %6s %12s %7s %9s %9s %9s %9s %11s %9s  %s\n", "layer", "AxW", "cycles",
+              "stalls", "MMACs", "util", "bound", "x bound", "SRAM rd", "SRAM wr", "DRAM rd", "DRAM wr", "energy uJ",
+              "time us", rtl ? "compiler tiling" : "tiling (b,ow,oh,ic,oc) order");
+  std::printf("%-12s %-5s %12s %11s %10s %6s %12s %7s %9s %9s %9s %9s %11s %9s\n", "", "", "", "", "", "", "(C/M)", "",
+              "Mbit", "Mbit", "Mbit", "Mbit", "", "");
+  auto line = [&](const std::string& name, const std::string& axw, const Row& lr, double bound, const char* lim) {
     const auto& s = lr.stats;
-    std::printf("%-12s %-5s %12lld %11lld %10.2f %5.1f%% %9.2f %9.2f %9.2f %9.2f %11.3f %9.1f  %s\n",
+    std::printf("%-12s %-5s %12lld %11lld %10.2f %5.1f%% %10.0f %s %6.2fx %9.2f %9.2f %9.2f %9.2f %11.3f %9.1f  %s\n",
                 name.c_str(), axw.c_str(), (long long)s.cycles, (long long)s.stall_cycles, double(lr.macs) / 1e6,
-                100 * lr.ideal_cycles / double(s.cycles), mbit(s.reads[kAct] + s.reads[kWgt] + s.reads[kOut]),
+                100 * lr.ideal_cycles / double(s.cycles), bound, lim, double(s.cycles) / bound,
+                mbit(s.reads[kAct] + s.reads[kWgt] + s.reads[kOut]),
                 mbit(s.writes[kAct] + s.writes[kWgt] + s.writes[kOut]), mbit(s.reads[kDram]),
                 mbit(s.writes[kDram]), s.energy_nj(d.energy) / 1e3, double(s.cycles) / d.freq_mhz,
                 lr.tiling.c_str());
   };
   for (const auto& lr : r.rows)
-    line(lr.layer->name, std::to_string(lr.layer->act_bits) + "x" + std::to_string(lr.layer->wgt_bits), lr);
-  line("total", "", r.total);
+    line(lr.layer->name, std::to_string(lr.layer->act_bits) + "x" + std::to_string(lr.layer->wgt_bits), lr,
+         lr.roof.bound(), lr.roof.memory_bound() ? "M" : "C");
+  line("total", "", r.total, r.total_bound, " ");
   const auto& s = r.total.stats;
   const auto e = s.energy_pj_parts(d.energy);
   const double tot = s.energy_nj(d.energy) * 1e3;
@@ -188,6 +207,9 @@ void print_table(const Result& r, const Design& d, const bf::ArrayConfig& cfg, c
               e[0] / 1e6, e[1] / 1e6, e[2] / 1e6, e[3] / 1e6, e[4] / 1e6, tot / 1e6);
   std::printf("time            %.3f ms per batch at %d MHz, %.1f frames/s\n", double(s.cycles) / d.freq_mhz / 1e3,
               d.freq_mhz, r.batch / (double(s.cycles) / (d.freq_mhz * 1e6)));
+  std::printf("(bound = roofline: max(MACs / peak MACs per cycle, compulsory DRAM bits / %d), C compute-bound,\n"
+              " M memory-bound; total = sum of the layers' bounds; docs/perf-model.md, \"Roofline\")\n",
+              d.dram_bits);
   if (rtl)
     std::printf("(stalls = cycles the array is not stepping: fetch, loads, fill/drain, write-back; buffer\n"
                 " traffic in 32-bit bank words; pooling, concat and add layers are not modelled)\n");
@@ -212,14 +234,15 @@ void run(const Options& o) {
   Result r;
   if (rtl) {
     try {
-      r = from_rtl(o.onnx.empty() ? rtl_run(cfg, net, batch) : rtl_run(cfg, net, im.descs));
+      r = from_rtl(o.onnx.empty() ? rtl_run(cfg, net, batch) : rtl_run(cfg, net, im.descs), d);
     } catch (const std::runtime_error& e) {
       throw bf::cli::UserError(net.name + ": " + e.what());
     }
   } else {
-    r = from_paper(paper_run(d, net, batch));
+    r = from_paper(paper_run(d, net, batch), d);
   }
   if (r.rows.empty()) throw bf::cli::UserError("network '" + net.name + "' has no conv or fc layer");
+  sum_bounds(r);
   if (o.csv) print_csv(r, d);
   else print_table(r, d, cfg, net, rtl);
 }

@@ -31,7 +31,7 @@ struct RunOptions {
   int batch = 0;  // 0: 1 with --net, 16 with --onnx
   // --onnx: an imported quantized model on its own data (sim/cmd_run_onnx.hpp)
   std::string onnx, input, labels, out, dump;
-  int images = 0;
+  int first = 0, images = 0;
   bool no_check = false;
   uint32_t seed = 1;
   ConfigOptions config;
@@ -156,7 +156,7 @@ int run(const RunOptions& o) {
                 l.type == model::LayerType::Fc ? "fc" : "conv", shape.c_str(), aw.c_str(),
                 (unsigned long long)r.cycles, (unsigned long long)r.macs, 100 * r.utilization,
                 (unsigned long long)r.dram_read_bytes, (unsigned long long)r.dram_write_bytes,
-                r.wall_seconds, ok ? (r.im2col ? "bit-exact (im2col)" : "bit-exact") : "MISMATCH");
+                r.wall_seconds, ok ? (r.form != Lowering::Direct ? "bit-exact (" + std::string(lowering_name(r.form)) + ")" : std::string("bit-exact")).c_str() : "MISMATCH");
     std::fflush(stdout);
     total_cycles += r.cycles;
     total_macs += r.macs;
@@ -166,7 +166,7 @@ int run(const RunOptions& o) {
     layers_json.push_back({{"name", l.name}, {"cycles", r.cycles}, {"macs", r.macs},
                            {"utilization", r.utilization}, {"dram_read_bytes", r.dram_read_bytes},
                            {"dram_write_bytes", r.dram_write_bytes}, {"wall_seconds", r.wall_seconds},
-                           {"shift", stage.shift}, {"host_im2col", r.im2col}, {"bit_exact", ok}});
+                           {"shift", stage.shift}, {"host_lowering", lowering_name(r.form)}, {"bit_exact", ok}});
     Tensor out{r.y, d.batch, d.out_c, d.out_h(), d.out_w(),
                next ? Operand{next->act_bits, !stage.relu} : Operand{32, true}};
     if (l.type == model::LayerType::Fc) out.h = out.w = 1;
@@ -200,7 +200,8 @@ const CommandRegistrar reg(30, [](CLI::App& app) {
   s->add_option("--labels", o->labels, "--onnx: int labels .npy, shape (N,): print the top-1 accuracy");
   s->add_option("--out", o->out, "--onnx: write the network's float32 output (N, classes) as .npy");
   s->add_option("--dump", o->dump, "--onnx: write every integer tensor as DIR/<tensor>.npy with DIR/index.json");
-  s->add_option("--images", o->images, "--onnx: run only the first N images of --input");
+  s->add_option("--first", o->first, "--onnx: index of the first image of --input to run (default 0)");
+  s->add_option("--images", o->images, "--onnx: run N images (default: all from --first on)");
   s->add_flag("--no-check", o->no_check, "--onnx: skip the per-layer comparison with the integer reference");
   auto* batch = s->add_option("--batch", o->batch, "Images per device run (default: 1 with --net, 16 with --onnx)");
   s->add_option("--seed", o->seed, "--net: seed of the random weights and inputs")->capture_default_str();
@@ -214,7 +215,7 @@ const CommandRegistrar reg(30, [](CLI::App& app) {
     if (!o->onnx.empty()) {
       if (o->input.empty()) throw UserError("--onnx needs --input X.npy (the float32 images)");
       OnnxCliOptions c{o->onnx, o->input, o->labels, o->out, o->report, o->dump, o->backend, o->config,
-                       o->batch ? o->batch : 16, o->images, o->quiet, o->no_check};
+                       o->batch ? o->batch : 16, o->first, o->images, o->quiet, o->no_check};
       const int rc = run_onnx_cli(c);
       if (rc) throw CLI::RuntimeError(rc);
       return;

@@ -105,9 +105,13 @@ int run_onnx_cli(const OnnxCliOptions& o) {
   if (!shape_ok)
     throw UserError(o.input + ": shape " + x.shape_str() + " does not match the model's input '" + in_t.name + "' " + want);
   const int available = int(x.shape[0]);
-  const int n = o.images ? std::min(o.images, available) : available;
-  if (o.images > available)
-    throw UserError("--images " + std::to_string(o.images) + ": " + o.input + " holds " + std::to_string(available));
+  if (o.first < 0 || o.first >= available)
+    throw UserError("--first " + std::to_string(o.first) + ": " + o.input + " holds " + std::to_string(available) +
+                    " images (0.." + std::to_string(available - 1) + ")");
+  const int n = o.images ? o.images : available - o.first;
+  if (o.first + n > available)
+    throw UserError("--images " + std::to_string(o.images) + " from --first " + std::to_string(o.first) + ": " +
+                    o.input + " holds " + std::to_string(available));
   std::vector<int64_t> labels;
   if (!o.labels.empty()) {
     NpyArray y;
@@ -119,10 +123,12 @@ int run_onnx_cli(const OnnxCliOptions& o) {
     if (y.shape.size() != 1 || y.shape[0] != available)
       throw UserError(o.labels + ": shape " + y.shape_str() + " does not match the " + std::to_string(available) +
                       " images of " + o.input + " (expected (" + std::to_string(available) + ",))");
-    labels.assign(y.data.begin(), y.data.begin() + n);
+    labels.assign(y.data.begin() + o.first, y.data.begin() + o.first + n);
   }
   if (!o.out.empty() && fs::is_directory(o.out)) throw UserError("--out '" + o.out + "' is a directory");
-  x.data.resize(size_t(n) * size_t(in_t.per_image()));
+  const size_t per = size_t(in_t.per_image());
+  x.data.erase(x.data.begin(), x.data.begin() + long(size_t(o.first) * per));
+  x.data.resize(size_t(n) * per);
 
   const bool tty = !o.quiet && isatty(2) != 0;
   OnnxRunOptions ro;
@@ -147,8 +153,8 @@ int run_onnx_cli(const OnnxCliOptions& o) {
         std::fprintf(stderr, "\r%60s\r  %s: %llu cycles simulated...", "", op.c_str(), (unsigned long long)c);
       };
   }
-  std::printf("%s: %d images in batches of %d, %s backend, config %s (%dx%d, %d MHz)\n", o.onnx.c_str(), n,
-              std::min(o.batch, n), backend_name(backend), cfg.name.c_str(), cfg.rows, cfg.cols, cfg.freq_mhz);
+  std::printf("%s: %d images (%d..%d) in batches of %d, %s backend, config %s (%dx%d, %d MHz)\n", o.onnx.c_str(), n,
+              o.first, o.first + n - 1, std::min(o.batch, n), backend_name(backend), cfg.name.c_str(), cfg.rows, cfg.cols, cfg.freq_mhz);
   std::fflush(stdout);
   const OnnxRunResult r = run_onnx(net, x.data, n, ro);
 
@@ -170,7 +176,7 @@ int run_onnx_cli(const OnnxCliOptions& o) {
     const std::string check = o.no_check ? "not checked"
                               : s.mismatched_runs ? "MISMATCH (" + std::to_string(s.mismatched_values) + " values)"
                                                   : "bit-exact";
-    std::string where = std::string(backend_name(backend)) + (s.im2col ? " im2col" : "") + (s.host_pad ? " host-pad" : "");
+    std::string where = std::string(backend_name(backend)) + (s.form != Lowering::Direct ? " " + std::string(lowering_name(s.form)) : "") + (s.host_pad ? " host-pad" : "");
     std::printf("%-24s %-15s %-12s %-10s %12llu %12llu %5.1f%% %11llu %11llu %10.3f  %s / %s\n", name.c_str(),
                 fe::op_text(op).c_str(), shape_text(out).c_str(), fe::widths_text(net, op).c_str(),
                 (unsigned long long)s.cycles, (unsigned long long)s.macs, 100 * s.utilization(),
@@ -178,7 +184,7 @@ int run_onnx_cli(const OnnxCliOptions& o) {
                 where.c_str(), check.c_str());
     j.update({{"cycles", s.cycles}, {"macs", s.macs}, {"utilization", s.utilization()},
               {"dram_read_bytes", s.dram_read_bytes}, {"dram_write_bytes", s.dram_write_bytes},
-              {"energy_uj", s.energy_pj / 1e6}, {"runs", s.runs}, {"host_im2col", s.im2col},
+              {"energy_uj", s.energy_pj / 1e6}, {"runs", s.runs}, {"host_lowering", lowering_name(s.form)},
               {"host_pad", s.host_pad}, {"mismatched_values", s.mismatched_values},
               {"bit_exact", o.no_check ? nlohmann::json() : nlohmann::json(s.mismatched_runs == 0)},
               {"wall_seconds", s.wall_seconds}, {"tiling", s.tiling}});
@@ -193,7 +199,7 @@ int run_onnx_cli(const OnnxCliOptions& o) {
               o.no_check ? "device layers not checked"
               : r.bit_exact() ? "every device layer bit-exact against the integer reference"
                               : "MISMATCH against the integer reference");
-  nlohmann::json report = {{"model", o.onnx}, {"input", o.input}, {"images", n}, {"batch", o.batch},
+  nlohmann::json report = {{"model", o.onnx}, {"input", o.input}, {"first", o.first}, {"images", n}, {"batch", o.batch},
                            {"backend", backend_name(backend)}, {"config", cfg.name},
                            {"total_cycles", r.cycles}, {"cycles_per_image", double(r.cycles) / n},
                            {"total_macs", r.macs}, {"dram_read_bytes", r.dram_read_bytes},

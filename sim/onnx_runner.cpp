@@ -80,7 +80,7 @@ OnnxRunResult run_onnx(const fe::QNet& net, const std::vector<float>& x, int ima
         e = energy_pj.emplace(std::make_pair(i, b), pj).first;
       }
       s.energy_pj += e->second;
-      if (s.runs == 0) s.tiling = lr.summary, s.im2col = lr.im2col, s.host_pad = m.host_pads();
+      if (s.runs == 0) s.tiling = lr.summary, s.form = lr.form, s.host_pad = m.host_pads();
       ++s.runs;
       s.cycles += lr.cycles;
       s.macs += lr.macs;

@@ -33,7 +33,7 @@ struct OnnxRunOptions {
 struct OnnxOpStats {
   int op = -1;                // index in QNet::ops
   bool device = false;        // conv / fc on the device; otherwise the host ran it
-  bool im2col = false;        // the host lowered it to a 1x1 convolution
+  Lowering form = Lowering::Direct;  // how the host lowered it (first batch)
   bool host_pad = false;      // the host padded its input (uneven padding)
   int runs = 0;               // device runs (batches)
   int mismatched_runs = 0;    // runs whose output differs from fe::device_op_ref

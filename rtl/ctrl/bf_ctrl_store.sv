@@ -76,7 +76,7 @@ module bf_ctrl_store `BF_IMPORT #(
   localparam int Cw  = LnO + 1;
   localparam int OH  = ObufDepth / 2;
   localparam int Lw  = (DrainG > 1) ? $clog2(DrainG) : 1;
-  localparam int WbLatency = 5;              // bf_ctrl_wb
+  localparam int WbLatency = 6;              // bf_ctrl_wb
   localparam int FD = 16;                    // word FIFO entries
   localparam int InFlight = WbLatency + 3;   // words between a read and the FIFO (read, B, wb, C)
 
@@ -349,13 +349,31 @@ module bf_ctrl_store `BF_IMPORT #(
   logic [31:0]   word_q, fields, word_d;
   assign {c_valid, c_acc, c_last_sub, c_last_run, c_p, c_k, c_lane, c_beat, c_pos} = tag_c;
 
+  // Which lanes go into the word and at which bit: computed one cycle
+  // ahead from the tag before stage C (the tag of the last write-back
+  // stage), so that stage C is only the lane shifts and their OR.
+  logic [Lw-1:0]     pre_lane;
+  logic [4:0]        pre_k;
+  logic [DrainG-1:0] lane_en_q;
+  logic [4:0]        lane_at_q [DrainG];
+  assign pre_lane = tag_pipe_q[WbLatency-2][Ow+32 +: Lw];
+  assign pre_k    = tag_pipe_q[WbLatency-2][Ow+32+Lw +: 5];
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      lane_en_q <= '0;
+      for (int j = 0; j < DrainG; j++) lane_at_q[j] <= '0;
+    end else begin
+      for (int j = 0; j < DrainG; j++) begin
+        lane_en_q[j] <= j >= 32'(pre_lane) && j < 32'(pre_lane) + (32'd1 << ls_q);
+        lane_at_q[j] <= 5'((((32'(pre_k) << ls_q) + 32'(j) - 32'(pre_lane)) << lpb_q));
+      end
+    end
+  end
+
   always_comb begin
     fields = '0;
     for (int j = 0; j < DrainG; j++) begin
-      if (j >= 32'(c_lane) && j < 32'(c_lane) + (32'd1 << ls_q)) begin
-        fields = fields | ((((c_p ? wbv[j] >> 8 : wbv[j]) & pmask_q))
-                 << (((32'(c_k) << ls_q) + 32'(j) - 32'(c_lane)) << lpb_q));
-      end
+      if (lane_en_q[j]) fields = fields | (((c_p ? wbv[j] >> 8 : wbv[j]) & pmask_q) << lane_at_q[j]);
     end
     word_d = word_q | (c_acc ? fields : 32'd0);
   end
@@ -421,7 +439,9 @@ module bf_ctrl_store `BF_IMPORT #(
   end
 
   logic unused;
-  assign unused = fifo_full;  // the walker's room check keeps the FIFO from filling
+  // fifo_full: the walker's room check keeps the FIFO from filling;
+  // c_k / c_lane: used one stage earlier (lane_en_q, lane_at_q).
+  assign unused = fifo_full ^ (^c_k) ^ (^c_lane);
 
   assign busy_o = wait_q || walk_q || in_pipe || !fifo_empty || send_q || astrb_q != '0;
   assign err_o  = err_q;

@@ -15,14 +15,17 @@
 //
 // Stages (one register each, no stall: every stage moves every cycle):
 //   1  sum, and the multiplier / shift / rounding of the channel
-//   2  the two 32x8 partial products of sum * mult
-//   3  their sum plus the rounding constant (48 bits)
-//   4  the arithmetic shift, saturated to 18 bits (beyond the clamp range)
-//   5  + zero point, clamp
+//   2  the four 32x4 partial products of sum * mult, the rounding constant
+//   3  two pair sums (sum * mult[7:0], sum * mult[15:8])
+//   4  the 48-bit product plus the rounding constant
+//   5  the arithmetic shift, saturated to 18 bits (beyond the clamp range)
+//   6  + zero point, clamp
+// (Four 4-bit partial products instead of two 8-bit ones: the 32x8
+// multiply did not fit a 2 ns cycle in the Nangate 45 nm flow.)
 //
 // Parameters: none.
 // Latency: out_o holds the result of the inputs of cycle t in cycle
-//   t + Latency (5).
+//   t + Latency (6).
 module bf_ctrl_wb `BF_IMPORT (
   input  logic           clk_i,
   input  logic [31:0]    acc_i,
@@ -31,7 +34,7 @@ module bf_ctrl_wb `BF_IMPORT (
   input  `BF_T(wb_cfg_t) cfg_i,
   output logic [31:0]    out_o
 );
-  localparam int Latency = 5;
+  localparam int Latency = 6;
 
   logic        requant, bias_en, channel, round;
   logic [15:0] mult;
@@ -64,56 +67,69 @@ module bf_ctrl_wb `BF_IMPORT (
   end
 
   // ---------------------------------------------------------- stage 2
-  logic signed [40:0] plo_q, phi_q;
+  logic [4*37-1:0]    pp_q;  // four signed 37-bit products, mult[3:0] lowest
+  logic signed [48:0] rc2_q;
   logic [31:0] sum2_q;
   logic [5:0]  sh2_q;
-  logic        rnd2_q, req2_q;
+  logic        req2_q;
   always_ff @(posedge clk_i) begin
-    plo_q  <= 41'($signed(sum_q)) * $signed({1'b0, m1_q[7:0]});
-    phi_q  <= 41'($signed(sum_q)) * $signed({1'b0, m1_q[15:8]});
+    for (int i = 0; i < 4; i++) pp_q[37*i +: 37] <= 37'($signed(sum_q)) * $signed({1'b0, m1_q[4*i +: 4]});
+    rc2_q  <= (rnd1_q && sh1_q != 6'd0) ? 49'sd1 <<< (sh1_q - 6'd1) : 49'sd0;
     sum2_q <= sum_q;
     sh2_q  <= sh1_q;
-    rnd2_q <= rnd1_q;
     req2_q <= req1_q;
   end
 
   // ---------------------------------------------------------- stage 3
-  logic signed [48:0] p_q;
-  logic signed [48:0] rconst;
+  logic signed [40:0] plo_q, phi_q;
+  logic signed [48:0] rc3_q;
   logic [31:0] sum3_q;
   logic [5:0]  sh3_q;
   logic        req3_q;
-  assign rconst = (rnd2_q && sh2_q != 6'd0) ? 49'sd1 <<< (sh2_q - 6'd1) : 49'sd0;
   always_ff @(posedge clk_i) begin
-    p_q    <= 49'(plo_q) + (49'(phi_q) <<< 8) + rconst;
+    plo_q  <= 41'($signed(pp_q[0 +: 37])) + (41'($signed(pp_q[37 +: 37])) <<< 4);
+    phi_q  <= 41'($signed(pp_q[74 +: 37])) + (41'($signed(pp_q[111 +: 37])) <<< 4);
+    rc3_q  <= rc2_q;
     sum3_q <= sum2_q;
     sh3_q  <= sh2_q;
     req3_q <= req2_q;
   end
 
   // ---------------------------------------------------------- stage 4
+  logic signed [48:0] p_q;
+  logic [31:0] sum4_q;
+  logic [5:0]  sh4_q;
+  logic        req4_q;
+  always_ff @(posedge clk_i) begin
+    p_q    <= 49'(plo_q) + (49'(phi_q) <<< 8) + rc3_q;
+    sum4_q <= sum3_q;
+    sh4_q  <= sh3_q;
+    req4_q <= req3_q;
+  end
+
+  // ---------------------------------------------------------- stage 5
   // s = p >>> shift, saturated to [-2^17, 2^17 - 1]: the clamp range is
   // 17 bits, so a larger magnitude clamps the same way.
   logic signed [48:0] s_full;
   logic               s_hi, s_lo;
   logic signed [17:0] s_q;
-  logic [31:0] sum4_q;
-  logic        req4_q;
-  assign s_full = p_q >>> sh3_q;
+  logic [31:0] sum5_q;
+  logic        req5_q;
+  assign s_full = p_q >>> sh4_q;
   assign s_hi   = !s_full[48] && |s_full[47:17];
   assign s_lo   = s_full[48] && !(&s_full[47:17]);
   always_ff @(posedge clk_i) begin
     s_q    <= s_hi ? 18'sh1ffff : s_lo ? -18'sh20000 : s_full[17:0];
-    sum4_q <= sum3_q;
-    req4_q <= req3_q;
+    sum5_q <= sum4_q;
+    req5_q <= req4_q;
   end
 
-  // ---------------------------------------------------------- stage 5
+  // ---------------------------------------------------------- stage 6
   logic signed [18:0] v;
   logic [31:0] out_q;
   assign v = 19'(s_q) + 19'($signed(zero));
   always_ff @(posedge clk_i) begin
-    if (!req4_q)                    out_q <= sum4_q;
+    if (!req5_q)                    out_q <= sum5_q;
     else if (v < 19'($signed(lo)))  out_q <= 32'($signed(lo));
     else if (v > 19'($signed(hi)))  out_q <= 32'($signed(hi));
     else                            out_q <= 32'(v);

@@ -100,7 +100,7 @@ TEST(PerfRtl, LeNet5LayersOnBf8x8) {
   for (size_t i = 0; i < net.layers.size(); ++i) {
     if (!net.layers[i].is_compute()) continue;
     const model::RtlLayerPlan p = model::rtl_plan(net, i, 1, cfg);
-    check_layer(p.compiled, "lenet5." + net.layers[i].name + (p.im2col ? " (im2col)" : ""), seed++);
+    check_layer(p.compiled, "lenet5." + net.layers[i].name + (p.form != Lowering::Direct ? std::string(" (") + lowering_name(p.form) + ")" : std::string()), seed++);
   }
 }
 

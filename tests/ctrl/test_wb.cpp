@@ -4,7 +4,7 @@
 // shift 0..31) with the values around every clamp threshold, then random
 // fixed-point output stages (16-bit multiplier, shift 0..47, rounding,
 // zero point, clamp range, per-channel parameter words). Inputs stream one
-// per cycle; each result is compared five cycles later (the latency).
+// per cycle; each result is compared six cycles later (the latency).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -18,7 +18,7 @@
 
 namespace {
 
-constexpr int kLatency = 5;
+constexpr int kLatency = 6;
 
 // bf_pkg::wb_cfg_t, packed MSB first as declared: requant, out_prec[1:0],
 // bias, channel, mult[15:0], shift[5:0], round, zero[16:0], lo[16:0], hi[16:0].
@@ -116,6 +116,7 @@ std::vector<uint32_t> edge_sums(int bits, int shift) {
 TEST(CtrlWb, PlainFloorShiftMatchesGolden) {
   Vbf_ctrl_wb m;
   std::mt19937 rng(7);
+  auto r32 = [&] { return uint32_t(rng()); };
   SCOPED_TRACE("seed 7");
   uint64_t checked = 0;
   for (int requant = 0; requant < 2; ++requant)
@@ -129,9 +130,9 @@ TEST(CtrlWb, PlainFloorShiftMatchesGolden) {
             c.lo = relu ? 0 : -(1 << (bits - 1));
             c.hi = relu ? (1 << bits) - 1 : (1 << (bits - 1)) - 1;
             std::vector<In> ins;
-            for (uint32_t acc : edge_sums(bits, shift)) ins.push_back({acc, bias ? rng() >> (rng() % 32) : rng(), rng()});
-            for (int i = 0; i < 64; ++i) ins.push_back({rng(), rng(), rng()});
-            for (int i = 0; i < 64; ++i) ins.push_back({uint32_t(int32_t(rng() % 4096) - 2048), rng() % 512, rng()});
+            for (uint32_t acc : edge_sums(bits, shift)) ins.push_back({acc, bias ? r32() >> (r32() % 32) : r32(), r32()});
+            for (int i = 0; i < 64; ++i) ins.push_back({r32(), r32(), r32()});
+            for (int i = 0; i < 64; ++i) ins.push_back({uint32_t(int32_t(r32() % 4096) - 2048), r32() % 512, r32()});
             checked += run(m, c, ins);
           }
   // 2 * 4 * 2 * 2 * 32 configurations, each with 6 + 80 + 128 inputs.
@@ -141,6 +142,7 @@ TEST(CtrlWb, PlainFloorShiftMatchesGolden) {
 TEST(CtrlWb, FixedPointStagesMatchGolden) {
   Vbf_ctrl_wb m;
   std::mt19937 rng(11);
+  auto r32 = [&] { return uint32_t(rng()); };
   SCOPED_TRACE("seed 11");
   auto U = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   uint64_t checked = 0;
@@ -163,7 +165,7 @@ TEST(CtrlWb, FixedPointStagesMatchGolden) {
     std::vector<In> ins;
     for (int i = 0; i < 32; ++i) {
       const uint32_t param = bf::isa::requant_param_word(uint32_t(U(0, 65535)), U(0, 63), U(0, 1));
-      ins.push_back({rng() >> U(0, 31), rng() >> U(0, 31), param | (uint32_t(rng()) << 23)});  // junk high bits
+      ins.push_back({r32() >> U(0, 31), r32() >> U(0, 31), param | (uint32_t(r32()) << 23)});  // junk high bits
     }
     checked += run(m, c, ins);
   }

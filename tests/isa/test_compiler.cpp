@@ -151,7 +151,9 @@ TEST(Compiler, TrafficOfASingleTileIsEachTensorOnce) {
   std::mt19937 rng(16);
   LayerDesc l = make_fc(4, 64, 16);
   l.bias = true;
-  const auto o = run_layer(l, cfg, rng);
+  // One tile forced: the compiler's own choice by predicted cycles may
+  // split the batch to overlap loads with compute.
+  const auto o = run_layer(l, cfg, rng, CompileOptions{4, 1, 1, 2, 0, "", 0});
   ASSERT_TRUE(o.r.ok());
   EXPECT_EQ(o.got, o.want);
   EXPECT_EQ(o.c.tiling.nb * o.c.tiling.nh * o.c.tiling.nw * o.c.tiling.no * o.c.tiling.ni, 1);
@@ -235,6 +237,68 @@ TEST(Compiler, Errors) {
   EXPECT_NE(msg(l, CompileOptions{0, 9, 0, 0, 0, ""}).find("forced toh 9 is outside [1, 8]"), std::string::npos);
   l.in_cpad = 6;
   EXPECT_NE(msg(l).find("in_cpad 6 must be"), std::string::npos);
+}
+
+// Every host lowering (golden/compiler.hpp: direct, im2col, im2col-w)
+// gives the direct convolution of the original layer: the host transforms
+// of the input (padding included) and of the weights, and the lowered
+// layer the compiler maps.
+TEST(Compiler, EveryLoweringIsCorrect) {
+  std::mt19937 rng(23);
+  int ran[4] = {0, 0, 0, 0};
+  for (const char* cfgname : {"bf2x2", "bf4x8"}) {
+    const ArrayConfig cfg = load_config(cfgname);
+    for (int k = 0; k < 24; ++k) {
+      auto U = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+      const int kh = U(1, 5), kw = U(1, 5), s = U(1, 2), p = U(0, std::min(kh, kw) - 1);
+      LayerDesc l = make_conv(U(1, 2), U(1, 12), U(1, 9), U(kh, kh + 6), U(kw, kw + 6), 1, s, p);
+      l.kernel_h = kh, l.kernel_w = kw;
+      if (l.out_h() < 1 || l.out_w() < 1) continue;
+      l.act = {kWidths[U(0, 3)], U(0, 1) == 1};
+      l.wgt = {kWidths[U(0, 3)], true};
+      const auto x = random_values(rng, size_t(l.batch) * l.in_c * l.in_h * l.in_w, l.act);
+      const auto w = random_values(rng, size_t(l.out_c) * l.in_c * kh * kw, l.wgt);
+      const auto want = direct_conv(l, x, w, {});
+      for (Lowering f : {Lowering::Direct, Lowering::Im2col, Lowering::Im2colW}) {
+        if (!lowering_applies(l, f)) continue;
+        SCOPED_TRACE(std::string(cfgname) + " " + lowering_name(f) + " " + describe_layer(l));
+        LoweredLayer c;
+        try {
+          c = compile_lowered(l, cfg, f);
+        } catch (const std::runtime_error& e) {
+          continue;  // does not fit this configuration
+        }
+        ASSERT_EQ(c.form, f);
+        EXPECT_EQ(c.compiled.layer.macs(), l.macs());
+        Machine m(cfg, c.compiled.dram_words);
+        put_input(c.compiled, lower_input(l, f, x), m.dram());
+        put_weights(c.compiled, lower_weights(l, f, w), m.dram());
+        ASSERT_TRUE(m.run(c.compiled.program()).ok());
+        EXPECT_EQ(get_output(c.compiled, m.dram()), want);
+        ++ran[int(f)];
+      }
+    }
+  }
+  EXPECT_GT(ran[int(Lowering::Direct)], 20);
+  EXPECT_GT(ran[int(Lowering::Im2col)], 15);
+  EXPECT_GT(ran[int(Lowering::Im2colW)], 8);
+}
+
+// Auto picks the form with the fewest predicted cycles among those that
+// compile, and reports that form.
+TEST(Compiler, AutoLoweringTakesTheFewestPredictedCycles) {
+  const ArrayConfig cfg = load_config("bf16x32");
+  for (const LayerDesc& l0 : {make_conv(16, 48, 128, 27, 27, 5, 1, 2), make_conv(1, 3, 32, 32, 32, 5, 1, 2),
+                              make_conv(4, 64, 64, 16, 16, 3, 1, 1)}) {
+    LayerDesc l = l0;
+    l.act = {4, false}, l.wgt = {4, true};
+    const LoweredLayer a = compile_lowered(l, cfg);
+    for (Lowering f : {Lowering::Direct, Lowering::Im2col, Lowering::Im2colW}) {
+      if (!lowering_applies(l, f)) continue;
+      const LoweredLayer c = compile_lowered(l, cfg, f);
+      EXPECT_LE(a.compiled.expect_cycles, c.compiled.expect_cycles) << describe_layer(l) << " " << lowering_name(f);
+    }
+  }
 }
 
 // Chaining: a layer's requantized output is the next layer's input image.

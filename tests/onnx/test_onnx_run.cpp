@@ -179,15 +179,27 @@ TEST_P(ConvModel, DeviceMatchesReference) {
   const int n = 3;
   const std::vector<float> x = s.input(n, s.seed + 1);
   const fe::RefResult ref = fe::run_reference(net, x, n);
-  std::vector<std::pair<Backend, std::string>> runs = {{Backend::Golden, "bf2x2"}, {Backend::Golden, "bf4x8"}};
+  // Every host lowering on the golden machine (the padding value reaches
+  // the lowered inputs), the chosen one on the RTL.
+  struct RunCase {
+    Backend be;
+    std::string cfg;
+    Lowering form;
+  };
+  std::vector<RunCase> runs;
+  for (Lowering f : {Lowering::Auto, Lowering::Direct, Lowering::Im2col, Lowering::Im2colW})
+    runs.push_back({Backend::Golden, "bf4x8", f});
+  runs.push_back({Backend::Golden, "bf2x2", Lowering::Auto});
 #ifdef BF_HAVE_DEVICE
-  runs.push_back({Backend::Rtl, "bf2x2"});
-  runs.push_back({Backend::Rtl, "bf4x8"});
+  runs.push_back({Backend::Rtl, "bf2x2", Lowering::Auto});
+  runs.push_back({Backend::Rtl, "bf4x8", Lowering::Auto});
+  runs.push_back({Backend::Rtl, "bf4x8", Lowering::Im2colW});
 #endif
-  for (const auto& [be, cfg] : runs) {
-    SCOPED_TRACE(std::string(backend_name(be)) + " " + cfg);
+  for (const auto& [be, cfg, form] : runs) {
+    SCOPED_TRACE(std::string(backend_name(be)) + " " + cfg + " " + lowering_name(form));
     OnnxRunOptions o;
     o.backend = be;
+    o.lowering = form;
     o.cfg = load_config(cfg);
     o.batch = 2;  // a full and a partial batch
     o.keep_tensors = true;

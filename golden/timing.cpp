@@ -1,0 +1,247 @@
+// The event-level timing model of bf_top running a compiled block
+// (golden/timing.hpp). Moved here from model/rtl_model.cpp so that the
+// compiler can rank its candidate programs by predicted cycles.
+#include "golden/timing.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "golden/block_regs.hpp"
+#include "golden/isa.hpp"
+#include "golden/machine.hpp"
+#include "golden/precision.hpp"
+#include "golden/walk.hpp"
+
+namespace bf {
+
+using namespace bf::isa;
+
+namespace {
+
+// ------------------------------------------------------------ the block
+// The block registers a compiled block sets (golden/block_regs.hpp),
+// decoded from the instruction words the controller fetches.
+struct Block {
+  BlockRegs regs;
+  size_t words = 0;  // instructions up to and including block-end
+};
+
+Block decode_block(const std::vector<Instr>& prog) {
+  Block b;
+  for (const Instr& in : prog) {
+    ++b.words;
+    if (in.op == Op::BlockEnd) return b;
+    b.regs.apply(in);
+  }
+  throw std::runtime_error("timing model: the compiled block has no block-end");
+}
+
+uint64_t beats_of(uint64_t addr, uint64_t n, uint64_t wpb) { return (addr + n + wpb - 1) / wpb - addr / wpb; }
+
+int ilog2(int v) {
+  int r = 0;
+  while ((1 << r) < v) ++r;
+  return r;
+}
+
+// ------------------------------------------------------------ timing constants
+// Cycle offsets of bf_top's units (docs/controller.md, rtl/ctrl/*.sv); the
+// comments give where each comes from.
+constexpr int64_t kCheckCycles = 8;  // SCheck: ck 0..7 once every load has landed
+// Load unit: request k at s+1+k, response L later, appended to the gearbox
+// one cycle after, emitted the cycle after that; busy falls the cycle after
+// the last emit. The walker takes the next load the cycle after its last
+// request (ready_o), while the beats before still land.
+constexpr int64_t kLoadTail = 3;
+// Store unit: the walker starts the cycle after the done count is reached;
+// the last word leaves the FIFO 8 cycles after its read (stage B, the six
+// write-back stages, packing), the beat is sent the cycle after, busy falls
+// the cycle after the send.
+constexpr int64_t kStoreTail = 10;
+constexpr int64_t kDoneOffset = 5;  // tdone_q visible at h + S + N + M + 5
+constexpr int kStepQueue = 2;       // bf_ctrl_issue StepQueue
+
+}  // namespace
+
+TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
+  const ArrayConfig& cfg = c.cfg;
+  const Block blk = decode_block(c.block);
+  const BlockRegs& b = blk.regs;
+  TimingStats r;
+  const int N = cfg.rows, M = cfg.cols;
+  const int64_t L = opt.dram_latency >= 0 ? opt.dram_latency : cfg.dram_latency;
+  const int64_t Lr = L > 0 ? L : 1;  // the DRAM model answers after at least one cycle
+  const int64_t rsp_depth = opt.rsp_depth > 0 ? opt.rsp_depth : cfg.rsp_depth;
+  const uint64_t wpb = uint64_t(cfg.dram_bits) / 32;
+  const BufferGeometry bg = BufferGeometry::of(cfg);
+  const int grp_of[4] = {bg.ibuf_group(), bg.obuf_group(), bg.wbuf_group(), bg.obuf_group()};
+
+  // ---------------------------------------------------------- fetch
+  // One beat per DramBits/32 instructions (the program starts on a beat):
+  // a miss costs the request cycle plus the latency, every instruction one
+  // cycle; block-end moves to SBStart, then the first SStep.
+  const uint64_t prog = blk.words;
+  const uint64_t misses = (prog + wpb - 1) / wpb;
+  r.fetch_beats = misses;
+  r.fetch_cycles = misses * uint64_t(Lr + 1) + prog;
+  int64_t now = int64_t(r.fetch_cycles) + 1;  // the first SStep
+
+  // ---------------------------------------------------------- unit state
+  int64_t ld_idle = 0;        // first cycle the load unit is not busy (every load landed)
+  int64_t ld_walk = 0;        // first cycle the load unit's walker takes a new load
+  std::vector<int64_t> pops;  // cycle each queued step leaves the step queue (its last command accepted)
+  int64_t last_accept = -1;   // cycle the engine's last command was accepted
+  int64_t st_idle = 0;        // first cycle the store unit is not busy
+  int64_t st_walk0 = 0, st_walk1 = 0;  // the running store's walk [start, end)
+  double st_beat_rate = 0;    // its memory beats per cycle while walking
+  int64_t arr_ready = 0;      // first cycle the array accepts a command
+  int64_t last_done = 0;      // done count of every command issued so far visible
+  int64_t need_i[2] = {0, 0}, need_w[2] = {0, 0};  // half free from this cycle on
+  int hi = 1, hw = 1;  // IBUF / WBUF halves in use (both start at 1)
+
+  const SetupFields& su = b.setup;
+  const int out_level = b.st.present ? b.st.level : kIdBase;
+  // Store packing (bf_ctrl_store): field bits, channels per word, channels per OBUF read.
+  const bool two_planes = su.requant && su.out_bits == 16;
+  const int lpb = !su.requant ? 5 : two_planes ? 3 : ilog2(su.out_bits);
+  const int le = 5 - lpb, ls = std::min(le, ilog2(BufferGeometry::drain_group(M))), subs = 1 << (le - ls);
+  const int reads_per_chunk = 1 + (su.bias ? 1 : 0) + (su.requant && b.rq_channel ? 1 : 0);
+  const int E = 1 << le, S = 1 << ls;
+
+  TileWalk tiles(b);
+
+  for (;;) {
+    ++r.steps;
+    // SStep.
+    int64_t t = now + 1;
+    // SLoad: ibuf, wbuf, bias, one cycle each plus the wait for the load
+    // unit and (IBUF/WBUF) for the half's last reader.
+    for (int s : {int(kIbuf), int(kWbuf), int(kBias)}) {
+      const auto& slot = b.ld[s];
+      if (!slot.present || !tiles.deeper_all(slot.level, false)) {
+        ++t;
+        continue;
+      }
+      int64_t start = std::max(t, ld_walk);
+      if (s == kIbuf) start = std::max(start, need_i[hi ^ 1]), hi ^= 1;
+      if (s == kWbuf) start = std::max(start, need_w[hw ^ 1]), hw ^= 1;
+      // Beats of every run (a beat shared by two runs is read twice).
+      uint64_t beats = 0, runs = 0;
+      for_each_run(b, s, tiles, [&](uint32_t da, uint32_t) {
+        beats += beats_of(da, slot.run, wpb);
+        ++runs;
+        return true;
+      });
+      const uint64_t words = runs * slot.run;
+      // Requests: one per cycle, minus the cycles the store's beats take
+      // on the port while both run; at most RspDepth in flight.
+      int64_t req = int64_t(beats);
+      if (st_beat_rate > 0) {
+        const int64_t a = start + 1, e = a + req;
+        const int64_t ov = std::min(e, st_walk1) - std::max(a, st_walk0);
+        if (ov > 0) req += int64_t(double(ov) * st_beat_rate + 0.5);
+      }
+      if (Lr + 2 > rsp_depth) req = std::max<int64_t>(req, int64_t(beats) * (Lr + 2) / rsp_depth);
+      // Gearbox: one group of G words per cycle.
+      const int64_t emits = int64_t(words / uint64_t(grp_of[s]));
+      // Requests stream once the walker is free; the gearbox takes the
+      // beats in order, so a load lands after its own latency and after
+      // the one before it.
+      ld_idle = std::max(start + Lr + kLoadTail + std::max(req, emits), ld_idle + emits);
+      ld_walk = start + 1 + req;
+      ++r.loads;
+      r.read_beats += beats;
+      r.read_bytes += 4 * words;
+      if (s == kIbuf) r.ibuf_wr += 32 * words;
+      else if (s == kWbuf) r.wbuf_wr += 32 * words;
+      else r.obuf_wr += 32 * words;
+      t = start + 1;
+    }
+    // SCheck (8 cycles once the loads are in) and SIssue.
+    if (b.compute) {
+      const int64_t z = std::max(t, ld_idle) + kCheckCycles;  // SIssue
+      const bool first = tiles.deeper_all(out_level, false);
+      const int halves[3] = {hi, 0, hw};  // the OBUF half does not change the timing
+      // Queue the step once a slot is free (the step kStepQueue places ahead
+      // has left); its first command follows the cycle after, or after the
+      // previous step's last command.
+      const size_t k = pops.size();
+      int64_t e = z;
+      if (k >= size_t(kStepQueue)) e = std::max(e, pops[k - kStepQueue] + 1);
+      int64_t v = std::max(e + 1, last_accept + 1);
+      uint64_t cmds = 0, acc_outs = 0;
+      for_each_tile_cmd(b, tiles, halves, first, [&](const TileCmd& c) {
+        const uint64_t steps = c.steps(), outs = c.outputs();
+        const int64_t h = std::max(v, arr_ready);  // accepted
+        arr_ready = h + int64_t(steps);
+        last_done = arr_ready + N + M + kDoneOffset;
+        last_accept = h;
+        v = h + 1;
+        ++cmds;
+        r.array_steps += steps;
+        r.ibuf_rd += steps * N * 32;
+        r.wbuf_rd += steps * uint64_t(N) * M * 32;
+        // OBUF: one write per output and column; a read too when accumulating.
+        r.obuf_wr += outs * M * 32;
+        if (c.accumulate) acc_outs += outs;
+        return true;
+      });
+      pops.push_back(last_accept);
+      need_i[hi] = last_done;
+      need_w[hw] = last_done;
+      r.tile_cmds += cmds;
+      r.obuf_rd += acc_outs * M * 32;
+      t = e + 1;
+    }
+    // SStore: hand the store over once the previous one is finished.
+    if (b.st.present && tiles.deeper_all(b.st.level, true)) {
+      const int64_t x = std::max(t, st_idle);
+      const int64_t walk = std::max(x + 1, last_done) + 1;
+      const uint32_t nch = b.grp.get(tiles.last()) * uint32_t(M);
+      const uint32_t run = b.st.run;
+      // Walker cycles of one run: a first cycle, then per word `subs` OBUF
+      // reads (each preceded by a bias read when bias is on and the
+      // channels exist).
+      uint64_t wcyc = 1, reads = 0;
+      for (uint32_t w = 0; w < run; ++w)
+        for (int k = 0; k < subs; ++k) {
+          const bool in = uint64_t(w) * E + uint64_t(k) * S < nch;
+          wcyc += in ? reads_per_chunk : 1;
+          reads += in ? reads_per_chunk : 0;
+        }
+      const int planes = two_planes ? 2 : 1;
+      int64_t cyc = 0;
+      uint64_t sbeats = 0, sruns = 0;
+      for_each_run(b, kObuf, tiles, [&](uint32_t da, uint32_t) {
+        for (int p = 0; p < planes; ++p) {
+          const uint64_t nb = beats_of(da + uint32_t(p) * b.dram_plane[kObuf], run, wpb);
+          // The beat assembler: one cycle per word plus one per beat sent.
+          cyc += std::max<int64_t>(int64_t(wcyc), int64_t(run + nb));
+          sbeats += nb;
+          ++sruns;
+        }
+        return true;
+      });
+      st_walk0 = walk;
+      st_walk1 = walk + cyc;
+      st_beat_rate = cyc > 0 ? double(sbeats) / double(cyc) : 0;
+      st_idle = walk + cyc + kStoreTail - 1;
+      ++r.stores;
+      r.write_beats += sbeats;
+      r.write_bytes += 4ull * run * sruns;
+      r.obuf_rd += sruns * reads * uint64_t(BufferGeometry::drain_group(M)) * 32;
+      t = x;
+    }
+    // SStore (one cycle) and SAdv.
+    now = t + 2;
+    if (!tiles.next()) break;
+  }
+  // SBEnd: every unit idle and every command done; then SHalt.
+  const int64_t end = std::max({now, ld_idle, st_idle, last_done});
+  r.cycles = uint64_t(end + 2);
+  r.dram_rd_bits = (r.read_beats + r.fetch_beats) * uint64_t(cfg.dram_bits);
+  r.dram_wr_bits = r.write_beats * uint64_t(cfg.dram_bits);
+  return r;
+}
+
+}  // namespace bf
