@@ -79,7 +79,11 @@ struct Tiling {
   int nb = 1, nh = 1, nw = 1, no = 1, nk = 1, ni = 1;  // tile counts
   std::string order = "bhwo";  // outer -> inner among b, h, w, o; then k, i (reduction) innermost
   int kc = 1;        // reduction chunks per tile (operand words per pixel and kernel position)
-  int ibuf_words = 0, wbuf_words = 0, obuf_words = 0;  // per bank, per half
+  int ibuf_words = 0, wbuf_words = 0, obuf_words = 0;  // per bank, per half (per buffer when whole)
+  // Whole-buffer streams (setup whole=): a stream loaded once per block
+  // (one tile of every loop it depends on) may use the whole buffer
+  // instead of half of it.
+  bool ibuf_whole = false, wbuf_whole = false;
 };
 
 struct CompiledLayer {

@@ -59,6 +59,7 @@ Instr make_setup(const SetupFields& s) {
                      (unsigned(s.bias) << 11) | ((s.shift & 31) << 6));
   else
     i.imm = uint16_t(unsigned(s.bias) << 11);
+  i.imm = uint16_t(i.imm | (unsigned(s.ibuf_whole) << 1) | unsigned(s.wbuf_whole));
   return i;
 }
 
@@ -73,6 +74,8 @@ SetupFields setup_fields(const Instr& i) {
   s.relu = (i.imm >> 12) & 1;
   s.bias = (i.imm >> 11) & 1;
   s.shift = (i.imm >> 6) & 31;
+  s.ibuf_whole = (i.imm >> 1) & 1;
+  s.wbuf_whole = i.imm & 1;
   return s;
 }
 
@@ -110,7 +113,7 @@ std::string check(const Instr& i) {
     case Op::Setup:
       if (i.spec & 1) return bad(m + ": reserved op_spec bit 0 is set");
       if (i.loop) return bad(m + ": loop field must be 0");
-      if (i.imm & 0x3f) return bad(m + ": reserved imm bits 5:0 are set");
+      if (i.imm & 0x3c) return bad(m + ": reserved imm bits 5:2 are set");
       if (!(i.imm >> 15) && (i.imm & 0x77c0))
         return bad(m + ": out-bits, relu and shift must be 0 for raw output");
       return "";
@@ -210,6 +213,8 @@ std::string disassemble(const Instr& i) {
         o << " out=" << f.out_bits << " relu=" << f.relu << " shift=" << f.shift << " bias=" << f.bias;
       else
         o << " out=raw bias=" << f.bias;
+      if (f.ibuf_whole || f.wbuf_whole)
+        o << " whole=" << (f.ibuf_whole && f.wbuf_whole ? "iw" : f.ibuf_whole ? "i" : "w");
       break;
     }
     case Op::LdMem:
@@ -332,8 +337,8 @@ Instr assemble_line(const std::string& text) {
   const std::string& m = t[0];
   Instr i;
   if (m == "setup") {
-    const std::string usage = "setup a=s8 w=s8 out=8|raw [relu=0|1] [shift=N] [bias=0|1]";
-    want_args(t, 3, 6, usage);
+    const std::string usage = "setup a=s8 w=s8 out=8|raw [relu=0|1] [shift=N] [bias=0|1] [whole=i|w|iw]";
+    want_args(t, 3, 7, usage);
     SetupFields f;
     bool have_a = false, have_w = false, have_out = false, have_relu = false, have_shift = false;
     for (size_t k = 1; k < t.size(); ++k) {
@@ -361,6 +366,10 @@ Instr assemble_line(const std::string& text) {
         f.shift = int(parse_num(v, "shift", 0, 31)), have_shift = true;
       } else if (key == "bias") {
         f.bias = parse_num(v, "bias", 0, 1);
+      } else if (key == "whole") {
+        if (v != "i" && v != "w" && v != "iw") fail("setup: whole=" + v + ": use i, w or iw (whole IBUF / WBUF)");
+        f.ibuf_whole = v.find('i') != std::string::npos;
+        f.wbuf_whole = v.find('w') != std::string::npos;
       } else {
         fail("setup: unknown key '" + key + "'");
       }

@@ -85,6 +85,11 @@ struct SetupFields {
   bool relu = false;     // requant only; out is unsigned when relu, signed otherwise
   bool bias = false;
   int shift = 0;         // 0..31, requant only
+  // Whole-buffer streams: the IBUF / WBUF is not split into two halves
+  // that loads and tile commands alternate between; every load and command
+  // of the stream uses the whole buffer (a load waits for every command
+  // that reads it). For a stream the block loads once (docs/isa.md).
+  bool ibuf_whole = false, wbuf_whole = false;
 };
 Instr make_setup(const SetupFields& s);
 SetupFields setup_fields(const Instr& i);

@@ -72,8 +72,8 @@ bool Machine::run_tile(const TileCmd& t, std::string* err, uint64_t* cycles) {
   const int A = t.act_bits, W = t.wgt_bits, L = 64 / (A * W);
   // Operand words: activation 64/W bits (W/2 per buffer word), weight 64/A bits.
   const int ia_bits = 64 / W, wa_bits = 64 / A, ip = W / 2, wp = A / 2;
-  const uint64_t ilim = uint64_t(geo_.ibuf_half()) * ip, wlim = uint64_t(geo_.wbuf_half()) * wp,
-                 olim = uint64_t(geo_.obuf_half());
+  const uint64_t ilim = uint64_t(geo_.ibuf_half()) * (t.iwhole ? 2 : 1) * ip,
+                 wlim = uint64_t(geo_.wbuf_half()) * (t.wwhole ? 2 : 1) * wp, olim = uint64_t(geo_.obuf_half());
   const int lv = t.levels;
   for (int l = 0; l < lv; ++l)
     if (t.count[l] == 0) {
@@ -97,7 +97,8 @@ bool Machine::run_tile(const TileCmd& t, std::string* err, uint64_t* cycles) {
       ia &= 0xffffffffu, wa &= 0xffffffffu;
       if (ia >= ilim || wa >= wlim) {
         if (err) *err = "tile engine: " + std::string(ia >= ilim ? "IBUF" : "WBUF") + " operand word " +
-                        std::to_string(ia >= ilim ? ia : wa) + " outside the half (" +
+                        std::to_string(ia >= ilim ? ia : wa) + " outside the " +
+                        ((ia >= ilim ? t.iwhole : t.wwhole) ? "buffer (" : "half (") +
                         std::to_string(ia >= ilim ? ilim : wlim) + " operand words)";
         return false;
       }
@@ -215,7 +216,12 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
         ++st.blocks;
         const SetupFields& su = b.setup;
         TileWalk walk(b);
-        int half[3] = {1, 1, 1};  // ibuf, obuf, wbuf: toggled before each use
+        // Halves of ibuf, obuf, wbuf: toggled before each use; a whole-buffer
+        // stream (setup whole=) stays on "half" 0 with twice the depth.
+        int half[3] = {1, 1, 1};
+        const bool whole[3] = {su.ibuf_whole, false, su.wbuf_whole};
+        if (whole[kIbuf]) half[kIbuf] = 0;
+        if (whole[kWbuf]) half[kWbuf] = 0;
         const int out_level = b.st.present ? b.st.level : kIdBase;
         for (;;) {
           ++st.steps;
@@ -225,12 +231,13 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
             const auto& slot = b.ld[ls];
             if (!slot.present || !walk.deeper_all(slot.level, false)) continue;
             const int nb = ls == kIbuf ? N : ls == kWbuf ? N * M : M;
-            const int hdepth = ls == kIbuf ? geo_.ibuf_half() : ls == kWbuf ? geo_.wbuf_half() : geo_.obuf_half();
+            const int hdepth = (ls == kIbuf ? geo_.ibuf_half() : ls == kWbuf ? geo_.wbuf_half() : geo_.obuf_half()) *
+                               (ls != kBias && whole[ls] ? 2 : 1);
             int h;
             if (ls == kBias) {
               h = half[kObuf];
             } else {
-              half[ls] ^= 1;
+              if (!whole[ls]) half[ls] ^= 1;
               h = half[ls];
             }
             bool ok = true;
@@ -243,7 +250,8 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
               }
               if (uint64_t(row) + slot.run / nb > uint64_t(hdepth)) {
                 fail(MachineStatus::BufferAddress, "ld-mem writes buffer rows [" + std::to_string(row) + ", +" +
-                                                       std::to_string(slot.run / nb) + ") beyond the half (" +
+                                                       std::to_string(slot.run / nb) + ") beyond the " +
+                                                       (ls != kBias && whole[ls] ? "buffer (" : "half (") +
                                                        std::to_string(hdepth) + ")");
                 return ok = false;
               }

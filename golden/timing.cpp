@@ -97,7 +97,10 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
   int64_t arr_ready = 0;      // first cycle the array accepts a command
   int64_t last_done = 0;      // done count of every command issued so far visible
   int64_t need_i[2] = {0, 0}, need_w[2] = {0, 0};  // half free from this cycle on
-  int hi = 1, hw = 1;  // IBUF / WBUF halves in use (both start at 1)
+  // IBUF / WBUF halves in use (both start at 1; a whole-buffer stream stays
+  // on 0, and its load waits for the readers of that same buffer).
+  const bool iwhole = b.setup.ibuf_whole, wwhole = b.setup.wbuf_whole;
+  int hi = iwhole ? 0 : 1, hw = wwhole ? 0 : 1;
 
   const SetupFields& su = b.setup;
   const int out_level = b.st.present ? b.st.level : kIdBase;
@@ -123,8 +126,14 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
         continue;
       }
       int64_t start = std::max(t, ld_walk);
-      if (s == kIbuf) start = std::max(start, need_i[hi ^ 1]), hi ^= 1;
-      if (s == kWbuf) start = std::max(start, need_w[hw ^ 1]), hw ^= 1;
+      if (s == kIbuf) {
+        if (!iwhole) hi ^= 1;
+        start = std::max(start, need_i[hi]);
+      }
+      if (s == kWbuf) {
+        if (!wwhole) hw ^= 1;
+        start = std::max(start, need_w[hw]);
+      }
       // Beats of every run (a beat shared by two runs is read twice).
       uint64_t beats = 0, runs = 0;
       for_each_run(b, s, tiles, [&](uint32_t da, uint32_t) {

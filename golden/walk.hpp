@@ -26,6 +26,7 @@ struct TileCmd {
   int psum_shift = 0;              // 0, 8 or 16
   bool accumulate = false;         // false: OBUF = acc << shift; true: OBUF += acc << shift
   int ihalf = 0, whalf = 0, ohalf = 0;  // buffer halves
+  bool iwhole = false, wwhole = false;   // the whole IBUF / WBUF (setup whole=): half 0, twice the range
   uint32_t ibase = 0, wbase = 0, obase = 0;  // operand-word addresses within the half
   int levels = 6;                  // loop nest, level 0 outermost
   uint32_t count[6] = {1, 1, 1, 1, 1, 1};
@@ -113,6 +114,7 @@ bool for_each_tile_cmd(const BlockRegs& b, const TileWalk& walk, const int halve
         t.psum_shift = 8 * (sa + sw);
         t.accumulate = !(first && sa == 0 && sw == 0);
         t.ihalf = halves[isa::kIbuf], t.whalf = halves[isa::kWbuf], t.ohalf = halves[isa::kObuf];
+        t.iwhole = b.setup.ibuf_whole, t.wwhole = b.setup.wbuf_whole;
         t.ibase = b.rd_base[0] + sa * b.rd_plane[0] + g * b.rd_grp[0];
         t.obase = b.rd_base[1] + g * b.rd_grp[1];
         t.wbase = b.rd_base[2] + sw * b.rd_plane[2] + g * b.rd_grp[2];

@@ -147,6 +147,8 @@ package bf_pkg;
     logic       relu;
     logic       bias;
     logic [4:0] shift;
+    logic       ibuf_whole;  // the IBUF is one buffer, not two halves (docs/isa.md, "setup")
+    logic       wbuf_whole;  // the WBUF likewise
   } setup_t;
 
   // The write-back configuration a store carries (bf_ctrl_wb): the output
@@ -190,6 +192,7 @@ package bf_pkg;
   typedef struct packed {
     logic [1:0]                stream;  // stream_e: StreamIbuf, StreamWbuf or StreamBias
     logic                      half;
+    logic                      whole;   // the rows span the whole buffer (half is 0)
     logic [DramAddrBits-1:0]   dram;
     logic [4*DramAddrBits-1:0] ddim;    // dim d at [32d +: 32]
     logic [4*CountBits-1:0]    cnt;     // dim d at [17d +: 17], 1..65536

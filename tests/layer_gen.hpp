@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "golden/compiler.hpp"
+#include "golden/compiler/geometry.hpp"
 #include "golden/layer_ref.hpp"
 #include "golden/precision.hpp"
 
@@ -111,6 +112,29 @@ inline LayerDesc random_layer(std::mt19937& rng, int ab, int wb, const LayerLimi
     l.shift = U(0, 12);
   }
   return l;
+}
+
+// Forced options that load `stream`'s whole operand once per block (one
+// tile of every loop it depends on), so that a tile bigger than half of
+// its buffer runs with the buffer whole (setup whole=i / whole=w):
+// want_ibuf: one batch / row / column / kernel-row / ic tile; else one
+// oc / kernel-row / ic tile. Returns false when the layer has no such
+// tiling on `cfg` or it fits half of the buffer anyway (whole not used).
+inline bool whole_stream_options(const LayerDesc& l, const ArrayConfig& cfg, bool want_ibuf, CompileOptions& opt) {
+  const compiler::Geometry g = compiler::make_geometry(l, cfg);
+  opt = {};
+  opt.tj = g.word_groups;
+  opt.tkh = g.kernel_h;
+  if (want_ibuf)
+    opt.tb = g.batch, opt.toh = g.out_h, opt.tow = g.out_w;
+  else
+    opt.groups = g.oc_groups;
+  try {
+    const CompiledLayer c = compile(l, cfg, opt);
+    return want_ibuf ? c.tiling.ibuf_whole : c.tiling.wbuf_whole;
+  } catch (const std::runtime_error&) {
+    return false;
+  }
 }
 
 }  // namespace bf::test_util

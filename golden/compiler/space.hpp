@@ -21,7 +21,10 @@ std::vector<int> tile_sizes(int d, int forced, const char* what, const LayerDesc
 // Calls f(const Tiling&) for every tiling whose tile fits half of each
 // buffer (and 16-bit buffer addresses), sizes and buffer words filled in,
 // order empty; in a fixed order (kernel-row tiles, ic tiles, oc groups,
-// batch, rows, columns; largest first).
+// batch, rows, columns; largest first). A stream the block loads once
+// (one tile of every loop it depends on: b, h, w, k, i for the IBUF; o, k,
+// i for the WBUF) may instead fill the whole buffer (Tiling::ibuf_whole,
+// wbuf_whole).
 template <class F>
 void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions& opt, F&& f);
 
@@ -54,13 +57,15 @@ void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions
         const int no = cdiv(g.oc_groups, G), toc = G * g.cols;
         if (no > 1 && toc % g.out_per_word) continue;  // oc tiles must start on a word
         const int64_t wrows = G * wrows_g;
-        if (wrows > g.wbuf_half || wrows * Pw > kAddrLimit) continue;
+        const bool w_once = no == 1 && nk == 1 && ni == 1;
+        if (wrows > g.wbuf_half * (w_once ? 2 : 1) || wrows * Pw > kAddrLimit) continue;
         for (int tb : tb_c)
           for (int toh : th_c)
             for (int tow : tw_c) {
               const int64_t tih = int64_t(toh - 1) * g.stride + tkh, tiw = int64_t(tow - 1) * g.stride + g.kernel_w;
               const int64_t irows = tb * tih * tiw * g.act_planes * tj;
-              if (irows > g.ibuf_half || irows * P > kAddrLimit) continue;
+              const bool i_once = tb == g.batch && toh == g.out_h && tow == g.out_w && nk == 1 && ni == 1;
+              if (irows > g.ibuf_half * (i_once ? 2 : 1) || irows * P > kAddrLimit) continue;
               const int64_t tp = int64_t(tb) * toh * tow;
               const int64_t orows = G * tp + int64_t(G) * g.param_rows;
               if (orows > g.obuf_half || orows > kAddrLimit) continue;
@@ -69,6 +74,8 @@ void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions
               t.nb = cdiv(g.batch, tb), t.nh = cdiv(g.out_h, toh), t.nw = cdiv(g.out_w, tow);
               t.no = no, t.nk = nk, t.ni = ni;
               t.ibuf_words = int(irows), t.wbuf_words = int(wrows), t.obuf_words = int(orows);
+              t.ibuf_whole = irows > g.ibuf_half;
+              t.wbuf_whole = wrows > g.wbuf_half;
               t.order.clear();
               f(static_cast<const Tiling&>(t));
             }

@@ -131,8 +131,10 @@ module bf_ctrl_issue `BF_IMPORT #(
   assign maxi = exti_q + 36'(base_i) + (acode == bf_pkg::Prec16 ? 36'(plane_i) : 36'd0);
   assign maxw = extw_q + 36'(base_w) + (wcode == bf_pkg::Prec16 ? 36'(plane_w) : 36'd0);
   assign maxo = exto_q + 36'(base_o);
-  assign ilim = 36'(IH) << pw_eff;  // operand words per IBUF half: W/2 per 32-bit word
-  assign wlim = 36'(WH) << pa_eff;
+  // Operand words per IBUF half (W/2 per 32-bit word), or per buffer for a
+  // whole-buffer stream; likewise the WBUF.
+  assign ilim = (36'(IH) << pw_eff) << (setup_i.ibuf_whole ? 1 : 0);
+  assign wlim = (36'(WH) << pa_eff) << (setup_i.wbuf_whole ? 1 : 0);
   assign olim = 36'(OH);
   assign at_end       = check_i && go_i && ck_q == 3'd7;
   assign out_of_range = maxi >= ilim || maxw >= wlim || maxo >= olim;

@@ -109,7 +109,7 @@ module bf_ctrl_load `BF_IMPORT #(
 
   // ------------------------------------------------------------ descriptor
   logic [1:0]   stream_i;
-  logic         half_i;
+  logic         half_i, whole_i;
   logic [31:0]  dram_i;
   logic [127:0] ddim_i;
   logic [67:0]  cnt_i;
@@ -118,6 +118,7 @@ module bf_ctrl_load `BF_IMPORT #(
   logic [16:0]  run_i;
   assign stream_i = desc_i.stream;
   assign half_i   = desc_i.half;
+  assign whole_i  = desc_i.whole;
   assign dram_i   = desc_i.dram;
   assign ddim_i   = desc_i.ddim;
   assign cnt_i    = desc_i.cnt;
@@ -126,7 +127,7 @@ module bf_ctrl_load `BF_IMPORT #(
   assign run_i    = desc_i.run;
 
   // ------------------------------------------------------------ run walker
-  logic        walk_q, first_q, half_q;
+  logic        walk_q, first_q, half_q, whole_q;
   logic [1:0]  stream_q;
   logic [16:0] run_q, left_q;
   logic [31:0] ddim_q [4];
@@ -152,10 +153,11 @@ module bf_ctrl_load `BF_IMPORT #(
     log_group = (st == bf_pkg::StreamIbuf) ? 5'(LgI) : (st == bf_pkg::StreamWbuf) ? 5'(LgW) : 5'(LgO);
   endfunction
   logic [4:0]  lnb;          // of the load being walked
-  logic [16:0] hdepth;
+  logic [16:0] hdepth, rdepth;  // rows of a half; rows the load may write (a whole buffer: twice)
   assign lnb    = log_banks(stream_q);
   assign hdepth = (stream_q == bf_pkg::StreamIbuf) ? 17'(IbufDepth / 2)
                 : (stream_q == bf_pkg::StreamWbuf) ? 17'(WbufDepth / 2) : 17'(ObufDepth / 2);
+  assign rdepth = whole_q ? hdepth << 1 : hdepth;
 
   // Start: the descriptor's address and strides divided by Words.
   logic [31:0]   st_b [5];
@@ -179,7 +181,7 @@ module bf_ctrl_load `BF_IMPORT #(
   logic [16:0] run_rows;
   assign e_dram = {1'b0, da_q[0]} + 33'(run_q) > {1'b0, mem_words_i};
   assign run_rows = run_q >> lnb;
-  assign e_row  = {2'b0, ra_q[0]} + 34'(run_rows) > 34'(hdepth);
+  assign e_row  = {2'b0, ra_q[0]} + 34'(run_rows) > 34'(rdepth);
   assign e_run  = walk_q && first_q && (e_dram || e_row);
 
   // Queues. Per requested beat (pushed with the request, popped when the
@@ -223,14 +225,14 @@ module bf_ctrl_load `BF_IMPORT #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      walk_q <= 1'b0; first_q <= 1'b0; half_q <= 1'b0; stream_q <= 2'd0;
+      walk_q <= 1'b0; first_q <= 1'b0; half_q <= 1'b0; whole_q <= 1'b0; stream_q <= 2'd0;
       run_q <= '0; left_q <= '0; beat_q <= '0; err_q <= 3'd0;
       for (int d = 0; d < 4; d++) begin
         ddim_q[d] <= '0; da_q[d] <= '0; rdim_q[d] <= '0; ra_q[d] <= '0;
         dab_q[d] <= '0; dao_q[d] <= '0; ddb_q[d] <= '0; ddo_q[d] <= '0;
       end
     end else if (start_i) begin
-      walk_q <= 1'b1; first_q <= 1'b1; half_q <= half_i; stream_q <= stream_i;
+      walk_q <= 1'b1; first_q <= 1'b1; half_q <= half_i; whole_q <= whole_i; stream_q <= stream_i;
       run_q <= run_i; err_q <= 3'd0;
       for (int d = 0; d < 4; d++) begin
         ddim_q[d] <= ddim_i[32*d +: 32];

@@ -188,8 +188,10 @@ module bf_ctrl_seq `BF_IMPORT #(
   logic       freew_q [2];
   assign ls      = slot_stream(lsel_q);
   assign ld_fire = ld_present[ls] && bf_pkg::loops_below(at_first, ld_level[5*ls +: 5]);
-  assign ld_ok   = ld_ready_i && (ls == bf_pkg::StreamIbuf ? freei_q[!hi_q]
-                                : ls == bf_pkg::StreamWbuf ? freew_q[!hw_q] : 1'b1);
+  // A load overwrites the other half, or the whole buffer (the half its
+  // readers use) for a whole-buffer stream.
+  assign ld_ok   = ld_ready_i && (ls == bf_pkg::StreamIbuf ? freei_q[setup.ibuf_whole ? hi_q : !hi_q]
+                                : ls == bf_pkg::StreamWbuf ? freew_q[setup.wbuf_whole ? hw_q : !hw_q] : 1'b1);
   assign st_fire = st_present && bf_pkg::loops_below(at_last, st_level);
 
   // The tile commands of the step: checked, then queued (issue_fire) when
@@ -259,7 +261,8 @@ module bf_ctrl_seq `BF_IMPORT #(
         end
       end
       SBStart: begin
-        hi_d = 1'b1; hw_d = 1'b1; ho_d = 1'b1;
+        // Whole-buffer streams stay on half 0 (base 0, twice the range).
+        hi_d = !setup.ibuf_whole; hw_d = !setup.wbuf_whole; ho_d = 1'b1;
         state_d = SStep;
       end
       SStep: begin
@@ -272,8 +275,8 @@ module bf_ctrl_seq `BF_IMPORT #(
         if (unit_err != bf_pkg::StatusDone) begin
           status_d = unit_err; state_d = SAbort;
         end else if (!ld_fire || ld_ok) begin
-          if (ld_fire && ls == bf_pkg::StreamIbuf) hi_d = !hi_q;
-          if (ld_fire && ls == bf_pkg::StreamWbuf) hw_d = !hw_q;
+          if (ld_fire && ls == bf_pkg::StreamIbuf && !setup.ibuf_whole) hi_d = !hi_q;
+          if (ld_fire && ls == bf_pkg::StreamWbuf && !setup.wbuf_whole) hw_d = !hw_q;
           if (lsel_q != 2'd2) lsel_d = lsel_q + 2'd1;
           else if (compute)   state_d = SCheck;
           else                state_d = SStore;
@@ -404,7 +407,10 @@ module bf_ctrl_seq `BF_IMPORT #(
   end
   assign ld_start_o     = state_q == SLoad && unit_err == bf_pkg::StatusDone && ld_fire && ld_ok;
   assign ld_desc_o.stream = ls;
-  assign ld_desc_o.half = ls == bf_pkg::StreamIbuf ? !hi_q : ls == bf_pkg::StreamWbuf ? !hw_q : ho_q;
+  assign ld_desc_o.half = ls == bf_pkg::StreamIbuf ? (!hi_q && !setup.ibuf_whole)
+                        : ls == bf_pkg::StreamWbuf ? (!hw_q && !setup.wbuf_whole) : ho_q;
+  assign ld_desc_o.whole = ls == bf_pkg::StreamIbuf ? setup.ibuf_whole
+                         : ls == bf_pkg::StreamWbuf ? setup.wbuf_whole : 1'b0;
   assign ld_desc_o.dram = ldram_q;
   assign ld_desc_o.ddim = lddim_q;
   assign ld_desc_o.cnt  = ld_cnt;

@@ -122,6 +122,37 @@ TEST(Compiler, Bf16x32Layers) {
 }
 
 // Forced loop orders and tilings produce the same result as the reference.
+// Whole-buffer streams (setup whole=i / whole=w): random layers whose
+// operand is loaded once per block and is bigger than half of its buffer
+// run with the buffer whole, bit-exact against the direct convolution,
+// with the traffic and array steps the compiler predicts.
+TEST(Compiler, WholeBufferStreamsAreCorrect) {
+  for (const char* cfgname : {"bf2x2", "bf4x8"}) {
+    const ArrayConfig cfg = load_config(cfgname);
+    std::mt19937 rng(77);
+    int found[2] = {0, 0}, tries = 0;
+    while ((found[0] < 12 || found[1] < 12) && ++tries < 20000) {
+      const bool want_i = found[0] <= found[1];
+      LayerDesc l = test_util::random_layer(rng, kWidths[tries % 5], kWidths[(tries / 5) % 5], {160, 64, 14, 40});
+      const auto ch = test_util::random_requant(rng, l);
+      CompileOptions opt;
+      if (!test_util::whole_stream_options(l, cfg, want_i, opt)) continue;
+      SCOPED_TRACE(std::string(cfgname) + " layer " + describe_layer(l) + (want_i ? " whole IBUF" : " whole WBUF"));
+      const RunOut o = run_layer(l, cfg, rng, opt, ch);
+      ASSERT_TRUE(want_i ? o.c.tiling.ibuf_whole : o.c.tiling.wbuf_whole);
+      ASSERT_NE(o.c.listing().find(want_i ? "whole=i" : "whole="), std::string::npos) << o.c.listing();
+      ASSERT_TRUE(o.r.ok()) << o.r.message << "\n" << o.c.listing();
+      ASSERT_EQ(o.got, o.want) << o.c.listing();
+      EXPECT_EQ(o.r.stats.dram_read_bytes, o.c.expect_read_bytes) << o.c.summary();
+      EXPECT_EQ(o.r.stats.array_cycles, o.c.expect_array_cycles) << o.c.summary();
+      ++found[want_i ? 0 : 1];
+    }
+    std::printf("%s: %d whole-IBUF and %d whole-WBUF layers in %d tries\n", cfgname, found[0], found[1], tries);
+    EXPECT_GE(found[0], 12);
+    EXPECT_GE(found[1], 12);
+  }
+}
+
 TEST(Compiler, EveryLoopOrderIsCorrect) {
   const ArrayConfig cfg = load_config("bf2x2");
   std::mt19937 rng(15);

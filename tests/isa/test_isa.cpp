@@ -31,6 +31,10 @@ TEST(Isa, EveryOpcodeDisassemblesToItsDocumentedText) {
       {word(0, (2 << 5) | (1 << 4) | (1 << 2) | 0, 0, 0), "setup a=s8 w=u4 out=raw bias=0"},
       {word(0, (3 << 5) | (0 << 4) | (0 << 2) | 2, 0, (1u << 15) | (1u << 13) | (1u << 12) | (1u << 11) | (7u << 6)),
        "setup a=u16 w=s2 out=4 relu=1 shift=7 bias=1"},
+      // imm[1] / imm[0]: whole IBUF / WBUF
+      {word(0, (2 << 5) | (1 << 4) | (1 << 2) | 0, 0, 3), "setup a=s8 w=u4 out=raw bias=0 whole=iw"},
+      {word(0, (2 << 5) | (1 << 4) | (1 << 2) | 0, 0, 2), "setup a=s8 w=u4 out=raw bias=0 whole=i"},
+      {word(0, (2 << 5) | (1 << 4) | (1 << 2) | 0, 0, 1), "setup a=s8 w=u4 out=raw bias=0 whole=w"},
       {word(1, 0, 3, 63), "ld-mem ibuf t3 64"},
       {word(1, 2, 31, 0), "ld-mem wbuf block 1"},
       {word(1, 3, 0, 31), "ld-mem bias t0 32"},
@@ -194,6 +198,7 @@ TEST(Isa, BadAssemblerInputNamesTheLine) {
       {"setup a=s8 w=s8 out=raw relu=1", "need a requantized output"},
       {"setup a=s8 w=s8 out=8 colour=1", "unknown key"},
       {"setup a=s8 w=s8 out=8 relu", "not key=value"},
+      {"setup a=s8 w=s8 out=8 whole=o", "use i, w or iw"},
       {"compute", "missing operand"},
       {"compute red=7", "outside [0, 6]"},
       {"compute 3", "expected red="},
@@ -242,6 +247,10 @@ TEST(Machine, ErrorStatuses) {
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nblock-end last").status, MachineStatus::Done);
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nRAW 0xb0000000").status, MachineStatus::IllegalOpcode);
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nRAW 0x90e00000").status, MachineStatus::BadField);
+  // setup's reserved imm bits 5:2 (bits 1:0 are whole=i|w)
+  EXPECT_EQ(assemble("setup a=s8 w=s8 out=raw\n")[0], 0x0b400000u);
+  EXPECT_EQ(run("RAW 0x0b400004\nblock-end last").status, MachineStatus::BadField);
+  EXPECT_EQ(run("RAW 0x0b400003\nblock-end last").status, MachineStatus::Done);
   EXPECT_EQ(run("loop t0 2\nblock-end last").status, MachineStatus::BadBlock);
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nsetup a=s8 w=s8 out=raw").status, MachineStatus::BadBlock);
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\ncompute red=0\ncompute red=0").status, MachineStatus::BadBlock);
