@@ -9,7 +9,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test check-fast lint synth bench bench-mnist bench-icarus models clean help
+.PHONY: all deps configure build run test check-fast lint synth bench bench-mnist bench-icarus soak models clean help
 
 all: build
 
@@ -68,6 +68,13 @@ bench-mnist: build
 ## bench-icarus: Verilator against Icarus Verilog on the same RTL and stimulus (docs/sim-speed.md)
 bench-icarus: deps
 	bash bench/icarus/run.sh --work $(BUILD)-bench-icarus
+
+## soak: random layers on the bf2x2 RTL under DRAM stress and mid-layer resets, bit-exact (SOAK_CYCLES, default 10M; SOAK_SEED)
+SOAK_CYCLES ?= 10000000
+SOAK_SEED ?=
+soak: configure
+	cmake --build $(BUILD) -j $(JOBS) --target soak_ctrl
+	./$(BUILD)/tests/ctrl/soak_ctrl --cycles $(SOAK_CYCLES) $(if $(SOAK_SEED),--seed $(SOAK_SEED))
 
 ## models: re-train and re-export the example models (examples/; installs PyTorch and scikit-learn)
 models:

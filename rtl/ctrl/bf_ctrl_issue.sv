@@ -243,13 +243,64 @@ module bf_ctrl_issue `BF_IMPORT #(
   assign cmd_o.psum_shift = 2'(sa_q) + 2'(sw_q);
   assign cmd_o.obuf_acc   = !(first && !sa_q && !sw_q);
   assign cmd_o.n_red      = n_red_i;
+`ifdef BF_MUTANT_CTRL
+  // Test hook (tests/ctrl/test_ctrl_mutant.cpp; never in a real build):
+  // +bf_mutant=5 makes every command read IBUF half 1.
+  int mutant;
+  initial if (!$value$plusargs("bf_mutant=%d", mutant)) mutant = 0;
+  assign cmd_o.ibuf_base  = (hi || mutant == 5 ? 16'(IH << pw_eff) : 16'd0) + base_i + (sa_q ? plane_i : 16'd0)
+                          + gofsi_q;
+`else
   assign cmd_o.ibuf_base  = (hi ? 16'(IH << pw_eff) : 16'd0) + base_i + (sa_q ? plane_i : 16'd0) + gofsi_q;
+`endif
   assign cmd_o.wbuf_base  = (hw ? 16'(WH << pa_eff) : 16'd0) + base_w + (sw_q ? plane_w : 16'd0) + gofsw_q;
   assign cmd_o.obuf_base  = (ho ? 16'(OH) : 16'd0) + base_o + gofso_q;
   assign cmd_o.count       = count;
   assign cmd_o.ibuf_stride = istr;
   assign cmd_o.obuf_stride = ostr;
   assign cmd_o.wbuf_stride = wstr;
+`ifndef SYNTHESIS
+`ifndef BF_NO_ASSERT
+  // Assertions (docs/verification-rtl.md): every tile command the array
+  // takes reads, in each buffer, only the half of its step (the whole
+  // buffer for a whole-buffer stream): base >= the half's offset and base +
+  // sum over the levels of (count - 1) * stride (the OBUF: the outer,
+  // non-reduction levels only) below the half's end. Recomputed here in
+  // one cycle, independently of the 8-cycle check above.
+  logic [35:0] a_ext [3];
+  logic [35:0] a_lo [3];
+  logic [35:0] a_hi [3];
+  logic [35:0] a_base [3];
+  always @* begin  // (not always_comb: Icarus 11 cannot sensitise its constant selects)
+    for (int b = 0; b < 3; b++) a_ext[b] = '0;
+    for (int l = 0; l < NE; l++) begin
+      a_ext[0] = a_ext[0] + (36'(count[16*l +: 16]) - 36'd1) * 36'(istr[16*l +: 16]);
+      a_ext[2] = a_ext[2] + (36'(count[16*l +: 16]) - 36'd1) * 36'(wstr[16*l +: 16]);
+      if (l < NE - 32'(n_red_i)) a_ext[1] = a_ext[1] + (36'(count[16*l +: 16]) - 36'd1) * 36'(ostr[16*l +: 16]);
+    end
+    a_lo[0]   = hi ? 36'(IH) << pw_eff : 36'd0;
+    a_lo[1]   = ho ? 36'(OH) : 36'd0;
+    a_lo[2]   = hw ? 36'(WH) << pa_eff : 36'd0;
+    a_hi[0]   = a_lo[0] + ilim;
+    a_hi[1]   = a_lo[1] + olim;
+    a_hi[2]   = a_lo[2] + wlim;
+    a_base[0] = 36'(cmd_o.ibuf_base);
+    a_base[1] = 36'(cmd_o.obuf_base);
+    a_base[2] = 36'(cmd_o.wbuf_base);
+  end
+  logic a_on_q;  // out of reset (the checks' enable; rst_ni is only an asynchronous reset)
+  always @(posedge clk_i or negedge rst_ni) a_on_q <= !rst_ni ? 1'b0 : 1'b1;
+  always @(posedge clk_i) begin
+    if (a_on_q && fire) begin
+      for (int b = 0; b < 3; b++)
+        if (a_base[b] < a_lo[b] || a_base[b] + a_ext[b] >= a_hi[b])
+          $error("bf_ctrl_issue: tile command reads buffer %0d (0 IBUF, 1 OBUF, 2 WBUF) at [%0d, %0d], outside its half [%0d, %0d)",
+                 b, a_base[b], a_base[b] + a_ext[b], a_lo[b], a_hi[b]);
+    end
+  end
+`endif
+`endif
+
   logic unused;
   assign unused = ^{q_used, rd_plane_i[31:16], setup_i.requant, setup_i.out_prec, setup_i.relu, setup_i.bias,
                     setup_i.shift};

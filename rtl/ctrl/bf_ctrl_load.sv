@@ -197,7 +197,15 @@ module bf_ctrl_load `BF_IMPORT #(
   logic [16:0]   run_len;
   logic          credit, beat_full, run_empty;
   logic [Pw:0]   run_used;
+`ifdef BF_MUTANT_CTRL
+  // Test hook (tests/ctrl/test_ctrl_mutant.cpp; never in a real build):
+  // +bf_mutant=N breaks one property the assertions below check.
+  int mutant;
+  initial if (!$value$plusargs("bf_mutant=%d", mutant)) mutant = 0;
+  assign credit = !meta_full || mutant == 7;  // requests beyond the credits
+`else
   assign credit = !meta_full;
+`endif
 
   logic grant;
   assign mem_req_valid_o = walk_q && !abort_i && !e_run && credit && !(first_q && run_full);
@@ -274,7 +282,12 @@ module bf_ctrl_load `BF_IMPORT #(
 
   // ------------------------------------------------------------ queues
   logic [15:0] row_phys;
+`ifdef BF_MUTANT_CTRL
+  assign row_phys = 16'(ra_q[0]) + (half_q || mutant == 4 ? 16'(hdepth) : 16'd0)
+                  + (mutant == 4 ? 16'(hdepth) : 16'd0);  // rows one whole buffer too high
+`else
   assign row_phys = 16'(ra_q[0]) + (half_q ? 16'(hdepth) : 16'd0);
+`endif
   // A response is taken while requests are outstanding (always, by the
   // protocol); after an abort the queues drain one beat per cycle.
   assign rsp_take = mem_rsp_valid_i && meta_used != beat_used;
@@ -380,6 +393,45 @@ module bf_ctrl_load `BF_IMPORT #(
 
   logic unused;
   assign unused = ^{wrow, wgrp, beat_full, run_empty, run_used};
+
+`ifndef SYNTHESIS
+`ifndef BF_NO_ASSERT
+  // Assertions (docs/verification-rtl.md):
+  //  - a read request is made only with a credit (a free entry of the
+  //    per-beat queue), and a response never finds the beat FIFO full;
+  //  - the read request is held (valid, address) until accepted, except
+  //    when an abort withdraws it;
+  //  - a buffer write row lies inside its bank (the ports are truncated to
+  //    the bank's address width).
+  logic        a_on_q, a_pend_q;  // a_on_q: out of reset (the checks' enable)
+  logic [31:0] a_addr_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_on_q <= 1'b0; a_pend_q <= 1'b0; a_addr_q <= '0;
+    end else begin
+      a_on_q   <= 1'b1;
+      a_pend_q <= mem_req_valid_o && !mem_req_ready_i;
+      a_addr_q <= mem_req_addr_o;
+    end
+  end
+  logic [16:0] a_depth;
+  assign a_depth = (run_stream == bf_pkg::StreamIbuf) ? 17'(IbufDepth)
+                 : (run_stream == bf_pkg::StreamWbuf) ? 17'(WbufDepth) : 17'(ObufDepth);
+  always @(posedge clk_i) begin
+    if (a_on_q) begin
+      if (grant && meta_full)
+        $error("bf_ctrl_load: read request without a credit (%0d beats outstanding, FIFO depth %0d)",
+               meta_used, Depth);
+      if (rsp_take && beat_full) $error("bf_ctrl_load: response FIFO overflow (depth %0d)", Depth);
+      if (a_pend_q && !abort_i && (!mem_req_valid_o || mem_req_addr_o != a_addr_q))
+        $error("bf_ctrl_load: read request changed or withdrawn before it was accepted");
+      if (emit_valid && 17'(wrow) >= a_depth)
+        $error("bf_ctrl_load: buffer write row %0d beyond the bank depth %0d (stream %0d)", wrow, a_depth,
+               run_stream);
+    end
+  end
+`endif
+`endif
 
   assign ready_o = !walk_q;
   assign busy_o  = walk_q || !meta_empty || fill_q != '0;

@@ -104,10 +104,19 @@ module bf_ctrl_seq `BF_IMPORT #(
   logic [6:0]  spec;
   logic [4:0]  id;
   logic [15:0] imm;
-  logic [1:0]  derr;
+  logic [1:0]  derr, dec_err;
   bf_ctrl_decode u_dec (
-    .instr_i (f_instr_i), .op_o (op), .spec_o (spec), .id_o (id), .imm_o (imm), .err_o (derr)
+    .instr_i (f_instr_i), .op_o (op), .spec_o (spec), .id_o (id), .imm_o (imm), .err_o (dec_err)
   );
+`ifdef BF_MUTANT_CTRL
+  // Test hook (tests/ctrl/test_ctrl_mutant.cpp; never in a real build):
+  // +bf_mutant=N breaks one property the assertions below check.
+  int mutant;
+  initial if (!$value$plusargs("bf_mutant=%d", mutant)) mutant = 0;
+  assign derr = (mutant == 3 && op == 4'd11) ? 2'd0 : dec_err;  // illegal opcode 11 passes silently
+`else
+  assign derr = dec_err;
+`endif
 
   // ------------------------------------------------------------ block registers
   logic                                 inblk_q, inblk_d;
@@ -190,8 +199,14 @@ module bf_ctrl_seq `BF_IMPORT #(
   assign ld_fire = ld_present[ls] && bf_pkg::loops_below(at_first, ld_level[5*ls +: 5]);
   // A load overwrites the other half, or the whole buffer (the half its
   // readers use) for a whole-buffer stream.
+`ifdef BF_MUTANT_CTRL
+  assign ld_ok   = ld_ready_i && (mutant == 6 ||  // loads ignore the half-free flags
+                                  (ls == bf_pkg::StreamIbuf ? freei_q[setup.ibuf_whole ? hi_q : !hi_q]
+                                 : ls == bf_pkg::StreamWbuf ? freew_q[setup.wbuf_whole ? hw_q : !hw_q] : 1'b1));
+`else
   assign ld_ok   = ld_ready_i && (ls == bf_pkg::StreamIbuf ? freei_q[setup.ibuf_whole ? hi_q : !hi_q]
                                 : ls == bf_pkg::StreamWbuf ? freew_q[setup.wbuf_whole ? hw_q : !hw_q] : 1'b1);
+`endif
   assign st_fire = st_present && bf_pkg::loops_below(at_last, st_level);
 
   // The tile commands of the step: checked, then queued (issue_fire) when
@@ -264,6 +279,9 @@ module bf_ctrl_seq `BF_IMPORT #(
         // Whole-buffer streams stay on half 0 (base 0, twice the range).
         hi_d = !setup.ibuf_whole; hw_d = !setup.wbuf_whole; ho_d = 1'b1;
         state_d = SStep;
+`ifdef BF_MUTANT_CTRL
+        if (mutant == 2) state_d = 4'd13;  // an unused state code (default: to SIdle)
+`endif
       end
       SStep: begin
         first_d = bf_pkg::loops_below(at_first, out_level);
@@ -447,6 +465,54 @@ module bf_ctrl_seq `BF_IMPORT #(
   assign tdone_o  = tdone_q;
   assign f_req_o  = state_q == SFetch;
   assign f_take_o = f_legal;
+
+`ifndef SYNTHESIS
+`ifndef BF_NO_ASSERT
+  // Assertions (docs/verification-rtl.md). Simulation only; Verilator
+  // checks them with --assert.
+  //  - the state register holds one of the twelve state codes;
+  //  - a fetched instruction with an illegal opcode (11..15) is reported:
+  //    the sequencer halts with status 1 (never applied, never skipped);
+  //  - an IBUF / WBUF load is dispatched only into a half whose free flag
+  //    is set (no queued or running tile command reads it), and while a
+  //    load lands in a half no tile command reading that half is in flight
+  //    (the done count has not reached the issue count of its last reader,
+  //    need: issued - need < issued - done, wrap-safe) nor queued.
+  // a_on_q: out of reset (the checks' enable; rst_ni itself is only an
+  // asynchronous reset here).
+  logic       a_on_q;
+  logic [1:0] a_wri_q, a_wrw_q;  // IBUF / WBUF halves a landing load writes
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_on_q <= 1'b0; a_wri_q <= '0; a_wrw_q <= '0;
+    end else begin
+      a_on_q  <= 1'b1;
+      a_wri_q <= ld_busy_i ? a_wri_q : 2'b00;
+      a_wrw_q <= ld_busy_i ? a_wrw_q : 2'b00;
+      if (ld_start_o && ls == bf_pkg::StreamIbuf) a_wri_q[ld_desc_o.half] <= 1'b1;
+      if (ld_start_o && ls == bf_pkg::StreamWbuf) a_wrw_q[ld_desc_o.half] <= 1'b1;
+    end
+  end
+  always @(posedge clk_i) begin
+    if (a_on_q) begin
+      if (state_q > SHalt) $error("bf_ctrl_seq: illegal state code %0d", state_q);
+      if (state_q == SFetch && f_valid_i && !f_end_i && 32'(op) >= bf_pkg::NumOps &&
+          (state_d != SHalt || status_d != bf_pkg::StatusIllegalOpcode || f_take_o))
+        $error("bf_ctrl_seq: illegal opcode %0d at pc %0d not reported", op, f_pc_i);
+      if (ld_start_o && ls == bf_pkg::StreamIbuf && !freei_q[ld_desc_o.half])
+        $error("bf_ctrl_seq: IBUF load into half %0d while a tile command reads it", ld_desc_o.half);
+      if (ld_start_o && ls == bf_pkg::StreamWbuf && !freew_q[ld_desc_o.half])
+        $error("bf_ctrl_seq: WBUF load into half %0d while a tile command reads it", ld_desc_o.half);
+      for (int h = 0; h < 2; h++) begin
+        if (a_wri_q[h] && ((issue_fire && hi_q == 1'(h)) || issued_q - needi_q[h] < issued_q - tdone_q))
+          $error("bf_ctrl_seq: IBUF half %0d is written while a tile command reading it is queued", h);
+        if (a_wrw_q[h] && ((issue_fire && hw_q == 1'(h)) || issued_q - needw_q[h] < issued_q - tdone_q))
+          $error("bf_ctrl_seq: WBUF half %0d is written while a tile command reading it is queued", h);
+      end
+    end
+  end
+`endif
+`endif
 
   logic unused;
   assign unused = ^{imm, id, spec[6:1], dram_plane[127:64], dram_plane[31:0], wr_grp[63:32], wr_grp[15:0], ld_present[1],

@@ -432,6 +432,19 @@ module bf_ctrl_store `BF_IMPORT #(
     assign mem_req_data_o[32*i +: 32] = adata_q[i];
   end
 
+`ifndef SYNTHESIS
+`ifndef BF_NO_ASSERT
+  // Assertions (docs/verification-rtl.md): an OBUF read lies inside the
+  // half of the tile (the port is truncated to the bank's address width).
+  logic a_on_q;  // out of reset (the checks' enable; rst_ni is only an asynchronous reset)
+  always @(posedge clk_i or negedge rst_ni) a_on_q <= !rst_ni ? 1'b0 : 1'b1;
+  always @(posedge clk_i) begin
+    if (a_on_q && rd_valid_o && ra >= 33'(OH))
+      $error("bf_ctrl_store: OBUF read row %0d beyond the half (%0d rows)", ra, OH);
+  end
+`endif
+`endif
+
   logic in_pipe;
   always_comb begin
     in_pipe = t_valid_q;

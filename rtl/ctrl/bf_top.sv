@@ -204,21 +204,40 @@ module bf_top `BF_IMPORT #(
 
   // ------------------------------------------------------------ memory arbiter
   // Load and store alternate (turn_q: 1 = store first); fetch never runs
-  // together with them.
-  logic turn_q, pick_s, pick_l;
-  assign pick_s = s_mvalid && (!l_mvalid || turn_q);
+  // together with them. A request that waits (valid, not ready) keeps the
+  // port (hold_q, hold_s_q: the requester picked): a store request that
+  // arrives meanwhile does not replace it, so the port's request is stable
+  // under back-pressure. (With a memory that is always ready, hold_q stays
+  // low and the arbiter is the plain alternation.)
+  logic turn_q, pick_s, pick_l, hold_q, hold_s_q;
+  assign pick_s = s_mvalid && (hold_q ? hold_s_q : (!l_mvalid || turn_q));
   assign pick_l = l_mvalid && !pick_s;
   assign mem_req_valid_o = s_mvalid || l_mvalid || f_mvalid;
   assign mem_req_we_o    = pick_s;
+`ifdef BF_MUTANT_CTRL
+  // Test hook (tests/ctrl/test_ctrl_mutant.cpp; never in a real build):
+  // +bf_mutant=1 flips the low bit of the address of a request that waits.
+  int mutant;
+  logic mut_wait_q;
+  initial if (!$value$plusargs("bf_mutant=%d", mutant)) mutant = 0;
+  always_ff @(posedge clk_i or negedge rst_ni) mut_wait_q <= !rst_ni ? 1'b0 : mem_req_valid_o && !mem_req_ready_i;
+  assign mem_req_addr_o  = (pick_s ? s_maddr : pick_l ? l_maddr : f_maddr) ^ {31'd0, mutant == 1 && mut_wait_q};
+`else
   assign mem_req_addr_o  = pick_s ? s_maddr : pick_l ? l_maddr : f_maddr;
+`endif
   assign mem_req_wdata_o = s_mdata;
   assign mem_req_wstrb_o = pick_s ? s_mstrb : '0;
   assign s_mready = mem_req_ready_i && pick_s;
   assign l_mready = mem_req_ready_i && pick_l;
   assign f_mready = mem_req_ready_i && !pick_s && !pick_l;
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) turn_q <= 1'b0;
-    else if (mem_req_ready_i && (pick_s || pick_l)) turn_q <= pick_l;
+    if (!rst_ni) begin
+      turn_q <= 1'b0; hold_q <= 1'b0; hold_s_q <= 1'b0;
+    end else begin
+      if (mem_req_ready_i && (pick_s || pick_l)) turn_q <= pick_l;
+      hold_q   <= mem_req_valid_o && !mem_req_ready_i;
+      hold_s_q <= pick_s;
+    end
   end
 
   // ------------------------------------------------------------ the array
@@ -259,6 +278,43 @@ module bf_top `BF_IMPORT #(
     .obuf_rd_valid_i (obuf_rv), .obuf_rd_ready_o (obuf_rready), .obuf_rd_group_i (obuf_rg),
     .obuf_rd_addr_i (obuf_ra), .obuf_rd_rvalid_o (obuf_rvalid), .obuf_rd_data_o (obuf_rd)
   );
+
+`ifndef SYNTHESIS
+`ifndef BF_NO_ASSERT
+  // Assertions (docs/verification-rtl.md): the memory port's request is
+  // held while it waits: once mem_req_valid_o is high and not accepted,
+  // valid stays high and we, addr, wdata and wstrb keep their values until
+  // mem_req_ready_i. One exception: an abort (an error status) withdraws a
+  // load request that waits.
+  logic                a_on_q, a_pend_q, a_we_q;  // a_on_q: out of reset (the checks' enable)
+  logic [31:0]         a_addr_q;
+  logic [DramBits-1:0] a_data_q;
+  logic [Words-1:0]    a_strb_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_on_q <= 1'b0; a_pend_q <= 1'b0; a_we_q <= 1'b0; a_addr_q <= '0; a_data_q <= '0; a_strb_q <= '0;
+    end else begin
+      a_on_q   <= 1'b1;
+      a_pend_q <= mem_req_valid_o && !mem_req_ready_i;
+      a_we_q   <= mem_req_we_o;
+      a_addr_q <= mem_req_addr_o;
+      a_data_q <= mem_req_wdata_o;
+      a_strb_q <= mem_req_wstrb_o;
+    end
+  end
+  always @(posedge clk_i) begin
+    if (a_on_q && a_pend_q && !abort) begin
+      if (!mem_req_valid_o) $error("bf_top: memory request withdrawn before it was accepted");
+      else if (mem_req_we_o != a_we_q || mem_req_addr_o != a_addr_q)
+        $error("bf_top: memory request changed before it was accepted (we %0d -> %0d, beat %0d -> %0d)",
+               a_we_q, mem_req_we_o, a_addr_q, mem_req_addr_o);
+      else if (a_we_q && (mem_req_wdata_o != a_data_q || mem_req_wstrb_o != a_strb_q))
+        $error("bf_top: memory write data or strobes changed before the write was accepted (beat %0d)",
+               mem_req_addr_o);
+    end
+  end
+`endif
+`endif
 
   logic unused;
   assign unused = ^{state, arr_busy};

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "golden/config.hpp"
+#include "tb/dram_model.hpp"
 
 namespace bf::tb {
 
@@ -37,6 +38,16 @@ struct DeviceOptions {
   // Called every progress_every cycles with the cycle number (long runs).
   std::function<void(uint64_t cycle)> progress;
   uint64_t progress_every = uint64_t{1} << 20;
+  // Faults and stress (docs/verification-rtl.md): the DRAM model's random
+  // latency, back-pressure and response bursts; a reset of the device (and
+  // of the port: reads in flight are dropped) after reset_at cycles (0 =
+  // none), after which the program is started again from the beginning on
+  // the memory as the interrupted run left it.
+  DramStress dram_stress;
+  uint64_t reset_at = 0;
+  // Verilog plusargs for the model (e.g. "+bf_mutant=3" for the mutant
+  // builds of the tests).
+  std::vector<std::string> plusargs;
 };
 
 struct DeviceResult {
@@ -52,7 +63,13 @@ struct DeviceResult {
   uint64_t read_beats = 0, write_beats = 0, fetch_beats = 0;
   uint64_t read_bytes = 0, write_bytes = 0, write_payload_bytes = 0;
   double sim_seconds = 0;  // host time of the simulation loop
-  bool ok() const { return status == 0 && !watchdog; }
+  // An RTL assertion ($error, Verilator --assert) fired: the run stopped in
+  // that cycle; the assertion's message is on standard output.
+  bool assertion = false;
+  bool reset_done = false;      // the reset of DeviceOptions::reset_at happened
+  uint64_t total_cycles = 0;    // harness cycles, both runs of a reset included
+  uint64_t stall_cycles = 0;    // cycles the DRAM model held ready low (stress)
+  bool ok() const { return status == 0 && !watchdog && !assertion; }
 };
 
 // Whether this build holds a Verilated bf_top for the configuration.

@@ -93,10 +93,18 @@ DeviceResult run_model(const ArrayConfig& cfg, const std::vector<uint32_t>& prog
   const uint64_t total = prog_base + prog.size() + wpb;
   if (total >= (uint64_t{1} << 32)) throw std::runtime_error("device: memory image beyond 2^32 words");
   DramModel mem(cfg.dram_bits, opt.dram_latency >= 0 ? opt.dram_latency : cfg.dram_latency, total * 4);
+  mem.set_stress(opt.dram_stress);
   if (data_words) mem.write_bytes(0, dram.data(), data_words * 4);
   if (!prog.empty()) mem.write_bytes(prog_base * 4, prog.data(), prog.size() * 4);
 
   Dut<Model> dut("TOP");  // trace root "TOP", as the .gtkw paths
+  // An assertion ($error) stops the run instead of aborting the process.
+  dut.context().fatalOnError(false);
+  if (!opt.plusargs.empty()) {
+    std::vector<const char*> argv{"bf_device"};
+    for (const auto& a : opt.plusargs) argv.push_back(a.c_str());
+    dut.context().commandArgs(int(argv.size()), argv.data());
+  }
   dut.set_clock_mhz(cfg.freq_mhz);
   if (!opt.trace.empty()) dut.open_trace(opt.trace, opt.trace_from, opt.trace_to);
   dut->start_i = 0;
@@ -115,6 +123,23 @@ DeviceResult run_model(const ArrayConfig& cfg, const std::vector<uint32_t>& prog
   const auto t0 = std::chrono::steady_clock::now();
   uint64_t n = 0;
   for (; !dut->done_o; ++n) {
+    if (dut.context().gotError()) {
+      res.assertion = true;
+      res.message = "RTL assertion failed in cycle " + std::to_string(n) + " (message on standard output)";
+      break;
+    }
+    if (opt.reset_at && n == opt.reset_at && !res.reset_done) {
+      // Reset in the middle of the run, then the program again from the start.
+      res.reset_done = true;
+      dut->start_i = 0;
+      dut->mem_req_ready_i = 0;
+      dut->mem_rsp_valid_i = 0;
+      mem.reset_port();
+      dut.reset();
+      dut->start_i = 1;
+      dut.tick();
+      dut->start_i = 0;
+    }
     if (n >= limit) {
       res.watchdog = true;
       res.message = "watchdog: the device is still busy after " + std::to_string(limit) + " cycles";
@@ -137,7 +162,13 @@ DeviceResult run_model(const ArrayConfig& cfg, const std::vector<uint32_t>& prog
     if (opt.progress && opt.progress_every && (n + 1) % opt.progress_every == 0) opt.progress(n + 1);
   }
   res.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!res.watchdog) {
+  res.total_cycles = n;
+  res.stall_cycles = mem.stall_cycles();
+  if (!res.assertion && dut.context().gotError()) {
+    res.assertion = true;
+    res.message = "RTL assertion failed in cycle " + std::to_string(n) + " (message on standard output)";
+  }
+  if (!res.watchdog && !res.assertion) {
     res.status = dut->status_o;
     res.pc = dut->err_pc_o;
     if (res.status) res.message = "device stopped with status " + std::to_string(res.status) + " at pc " +

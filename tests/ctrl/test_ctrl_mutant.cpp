@@ -1,0 +1,146 @@
+// The controller's assertions fire (docs/verification-rtl.md): bf_top for
+// bf2x2 built with BF_MUTANT_CTRL (tb/ctrl/CMakeLists.txt), where the
+// plusarg +bf_mutant=N breaks one property in the RTL; each run must stop
+// with res.assertion and the assertion's own message on standard output.
+// +bf_mutant=0 (no defect) runs clean and bit-exact, so the assertions are
+// quiet on a correct design and the mutant model is otherwise the real one.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <functional>
+#include <random>
+#include <string>
+
+#include "Vbf_top_bf2x2_mutant.h"
+#include "golden/compiler.hpp"
+#include "golden/config.hpp"
+#include "golden/isa.hpp"
+#include "golden/machine.hpp"
+#include "tb/ctrl/device_impl.hpp"
+#include "tests/layer_gen.hpp"
+
+using namespace bf;
+
+namespace {
+
+struct Run {
+  tb::DeviceResult r;
+  std::string out;  // the model's standard output (the $error lines)
+  bool bit_exact = false;
+};
+
+// One conv layer with several IBUF/WBUF tiles on the mutant model.
+LayerDesc small_layer() {
+  LayerDesc l = make_conv(1, 6, 5, 6, 6, 3, 1, 1);
+  l.act = {4, false};
+  l.wgt = {4, true};
+  return l;
+}
+
+Run run_mutant(int mutant, const LayerDesc& l, const std::function<void(tb::DeviceOptions&)>& tweak = {},
+               const CompileOptions& copt = {}) {
+  const ArrayConfig cfg = load_config("bf2x2");
+  std::mt19937 rng(uint32_t(100 + mutant));
+  const CompiledLayer c = compile(l, cfg, copt);
+  const auto in = test_util::random_values(rng, size_t(l.batch) * l.in_c * l.in_h * l.in_w, l.act);
+  const auto w = test_util::random_values(rng, size_t(l.out_c) * l.in_c * l.kernel_h * l.kernel_w, l.wgt);
+  std::vector<uint32_t> img(c.dram_words, 0u);
+  put_input(c, in, img);
+  put_weights(c, w, img);
+  tb::DeviceOptions opt;
+  opt.watchdog = 2'000'000;
+  opt.plusargs = {"+bf_mutant=" + std::to_string(mutant)};
+  if (tweak) tweak(opt);
+  Run run;
+  ::testing::internal::CaptureStdout();
+  run.r = tb::detail::run_model<Vbf_top_bf2x2_mutant>(cfg, c.program(), img, opt);
+  std::fflush(stdout);
+  run.out = ::testing::internal::GetCapturedStdout();
+  run.bit_exact = run.r.ok() && get_output(c, img) == test_util::direct_conv(l, in, w, {});
+  return run;
+}
+
+void expect_fires(const Run& run, const std::string& what) {
+  EXPECT_TRUE(run.r.assertion) << "no assertion; status " << run.r.status << " " << run.r.message;
+  EXPECT_NE(run.out.find(what), std::string::npos) << "expected \"" << what << "\" in:\n" << run.out;
+  EXPECT_NE(run.out.find("%Error"), std::string::npos) << run.out;
+}
+
+TEST(CtrlMutant, NoDefectRunsCleanUnderStress) {
+  for (uint64_t seed : {1, 2}) {
+    const Run run = run_mutant(0, small_layer(), [&](tb::DeviceOptions& o) {
+      o.dram_stress = {true, seed, 20, 25, 6, 5, 8};
+    });
+    EXPECT_TRUE(run.bit_exact) << run.r.message << "\n" << run.out;
+    EXPECT_FALSE(run.r.assertion) << run.out;
+    EXPECT_EQ(run.out.find("%Error"), std::string::npos) << run.out;
+    EXPECT_GT(run.r.stall_cycles, 0u);
+  }
+}
+
+// 1: the request address changes while the request waits (back-pressure).
+TEST(CtrlMutant, RequestStability) {
+  const Run run = run_mutant(1, small_layer(), [](tb::DeviceOptions& o) { o.dram_stress = {true, 7, 0, 30, 4, 0, 1}; });
+  expect_fires(run, "bf_top: memory request changed before it was accepted");
+}
+
+// 2: the state machine enters an unused state code.
+TEST(CtrlMutant, LegalState) {
+  expect_fires(run_mutant(2, small_layer()), "bf_ctrl_seq: illegal state code 13");
+}
+
+// 3: an illegal opcode (11) passes the decoder silently (directed program).
+TEST(CtrlMutant, IllegalOpcodeReported) {
+  const ArrayConfig cfg = load_config("bf2x2");
+  std::vector<uint32_t> prog = isa::assemble("setup a=s8 w=s8 out=raw bias=0");
+  prog.push_back(0xb0000000u);
+  for (uint32_t v : isa::assemble("block-end last")) prog.push_back(v);
+  for (int mutant : {0, 3}) {
+    std::vector<uint32_t> dram(256, 0u);
+    tb::DeviceOptions opt;
+    opt.watchdog = 5000;
+    opt.plusargs = {"+bf_mutant=" + std::to_string(mutant)};
+    ::testing::internal::CaptureStdout();
+    const tb::DeviceResult r = tb::detail::run_model<Vbf_top_bf2x2_mutant>(cfg, prog, dram, opt);
+    std::fflush(stdout);
+    const std::string out = ::testing::internal::GetCapturedStdout();
+    if (mutant == 0) {  // the real decoder: status 1 at pc 1, no assertion
+      EXPECT_FALSE(r.assertion) << out;
+      EXPECT_EQ(r.status, 1);
+      EXPECT_EQ(r.pc, 1u);
+    } else {
+      expect_fires({r, out, false}, "bf_ctrl_seq: illegal opcode 11 at pc 1 not reported");
+    }
+  }
+}
+
+// 4: load rows one whole buffer too high.
+TEST(CtrlMutant, LoadBufferAddressInRange) {
+  expect_fires(run_mutant(4, small_layer()), "bf_ctrl_load: buffer write row");
+}
+
+// 5: tile commands read IBUF half 1 whatever their step's half.
+TEST(CtrlMutant, TileCommandInItsHalf) {
+  expect_fires(run_mutant(5, small_layer()), "bf_ctrl_issue: tile command reads buffer 0");
+}
+
+// 6: loads ignore the half-free flags: a load overwrites a half that tile
+// commands still read (slow array, fast memory: many steps, small loads).
+TEST(CtrlMutant, NoLoadIntoAHalfBeingRead) {
+  LayerDesc l = make_conv(1, 8, 8, 6, 6, 3, 1, 1);
+  l.act = {8, true};
+  l.wgt = {8, true};
+  CompileOptions copt;
+  copt.toh = 1;
+  const Run run = run_mutant(6, l, [](tb::DeviceOptions& o) { o.dram_latency = 1; }, copt);
+  expect_fires(run, "while a tile command read");
+}
+
+// 7: read requests beyond the credits: the response FIFO overflows when
+// the memory is slower than the FIFO is deep (bf2x2: 64 beats).
+TEST(CtrlMutant, ResponseFifoNeverOverflows) {
+  const Run run = run_mutant(7, small_layer(), [](tb::DeviceOptions& o) { o.dram_latency = 200; });
+  expect_fires(run, "bf_ctrl_load: read request without a credit");
+}
+
+}  // namespace
