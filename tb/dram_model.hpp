@@ -75,6 +75,9 @@ class DramModel {
     pending_.clear();
     stall_left_ = pause_left_ = 0;
   }
+  // Zeroes the traffic counters (a harness that reruns a program counts
+  // the rerun only).
+  void clear_counters() { bytes_read_ = bytes_written_ = payload_bytes_written_ = reads_ = writes_ = stall_cycles_ = 0; }
 
   // Advances one cycle. `wdata` holds words_per_beat() words when writing,
   // `wstrb` (optional) one enable bit per word, packed 32 to a uint32_t.

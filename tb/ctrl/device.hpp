@@ -42,7 +42,8 @@ struct DeviceOptions {
   // latency, back-pressure and response bursts; a reset of the device (and
   // of the port: reads in flight are dropped) after reset_at cycles (0 =
   // none), after which the program is started again from the beginning on
-  // the memory as the interrupted run left it.
+  // the memory as the interrupted run left it (the result's cycles and
+  // traffic are the rerun's).
   DramStress dram_stress;
   uint64_t reset_at = 0;
   // Verilog plusargs for the model (e.g. "+bf_mutant=3" for the mutant

@@ -135,6 +135,8 @@ DeviceResult run_model(const ArrayConfig& cfg, const std::vector<uint32_t>& prog
       dut->mem_req_ready_i = 0;
       dut->mem_rsp_valid_i = 0;
       mem.reset_port();
+      mem.clear_counters();  // the result's traffic is the rerun's
+      res.fetch_beats = 0;
       dut.reset();
       dut->start_i = 1;
       dut.tick();

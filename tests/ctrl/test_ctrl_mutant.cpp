@@ -137,9 +137,14 @@ TEST(CtrlMutant, NoLoadIntoAHalfBeingRead) {
 }
 
 // 7: read requests beyond the credits: the response FIFO overflows when
-// the memory is slower than the FIFO is deep (bf2x2: 64 beats).
+// the memory is slower than the FIFO is deep (bf2x2: 64 beats) and a
+// step's loads (IBUF, then WBUF while the IBUF beats are still on their
+// way) need more beats than that.
 TEST(CtrlMutant, ResponseFifoNeverOverflows) {
-  const Run run = run_mutant(7, small_layer(), [](tb::DeviceOptions& o) { o.dram_latency = 200; });
+  LayerDesc l = make_conv(1, 16, 16, 6, 6, 3, 1, 1);
+  l.act = {8, true};
+  l.wgt = {8, true};
+  const Run run = run_mutant(7, l, [](tb::DeviceOptions& o) { o.dram_latency = 400; });
   expect_fires(run, "bf_ctrl_load: read request without a credit");
 }
 
