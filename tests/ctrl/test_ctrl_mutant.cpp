@@ -23,7 +23,7 @@ using namespace bf;
 
 namespace {
 
-struct Run {
+struct MutRun {
   tb::DeviceResult r;
   std::string out;  // the model's standard output (the $error lines)
   bool bit_exact = false;
@@ -37,7 +37,7 @@ LayerDesc small_layer() {
   return l;
 }
 
-Run run_mutant(int mutant, const LayerDesc& l, const std::function<void(tb::DeviceOptions&)>& tweak = {},
+MutRun run_mutant(int mutant, const LayerDesc& l, const std::function<void(tb::DeviceOptions&)>& tweak = {},
                const CompileOptions& copt = {}) {
   const ArrayConfig cfg = load_config("bf2x2");
   std::mt19937 rng(uint32_t(100 + mutant));
@@ -51,7 +51,7 @@ Run run_mutant(int mutant, const LayerDesc& l, const std::function<void(tb::Devi
   opt.watchdog = 2'000'000;
   opt.plusargs = {"+bf_mutant=" + std::to_string(mutant)};
   if (tweak) tweak(opt);
-  Run run;
+  MutRun run;
   ::testing::internal::CaptureStdout();
   run.r = tb::detail::run_model<Vbf_top_bf2x2_mutant>(cfg, c.program(), img, opt);
   std::fflush(stdout);
@@ -60,7 +60,7 @@ Run run_mutant(int mutant, const LayerDesc& l, const std::function<void(tb::Devi
   return run;
 }
 
-void expect_fires(const Run& run, const std::string& what) {
+void expect_fires(const MutRun& run, const std::string& what) {
   EXPECT_TRUE(run.r.assertion) << "no assertion; status " << run.r.status << " " << run.r.message;
   EXPECT_NE(run.out.find(what), std::string::npos) << "expected \"" << what << "\" in:\n" << run.out;
   EXPECT_NE(run.out.find("%Error"), std::string::npos) << run.out;
@@ -68,7 +68,7 @@ void expect_fires(const Run& run, const std::string& what) {
 
 TEST(CtrlMutant, NoDefectRunsCleanUnderStress) {
   for (uint64_t seed : {1, 2}) {
-    const Run run = run_mutant(0, small_layer(), [&](tb::DeviceOptions& o) {
+    const MutRun run = run_mutant(0, small_layer(), [&](tb::DeviceOptions& o) {
       o.dram_stress = {true, seed, 20, 25, 6, 5, 8};
     });
     EXPECT_TRUE(run.bit_exact) << run.r.message << "\n" << run.out;
@@ -80,7 +80,7 @@ TEST(CtrlMutant, NoDefectRunsCleanUnderStress) {
 
 // 1: the request address changes while the request waits (back-pressure).
 TEST(CtrlMutant, RequestStability) {
-  const Run run = run_mutant(1, small_layer(), [](tb::DeviceOptions& o) { o.dram_stress = {true, 7, 0, 30, 4, 0, 1}; });
+  const MutRun run = run_mutant(1, small_layer(), [](tb::DeviceOptions& o) { o.dram_stress = {true, 7, 0, 30, 4, 0, 1}; });
   expect_fires(run, "bf_top: memory request changed before it was accepted");
 }
 
@@ -132,7 +132,7 @@ TEST(CtrlMutant, NoLoadIntoAHalfBeingRead) {
   l.wgt = {8, true};
   CompileOptions copt;
   copt.toh = 1;
-  const Run run = run_mutant(6, l, [](tb::DeviceOptions& o) { o.dram_latency = 1; }, copt);
+  const MutRun run = run_mutant(6, l, [](tb::DeviceOptions& o) { o.dram_latency = 1; }, copt);
   expect_fires(run, "while a tile command read");
 }
 
@@ -144,7 +144,7 @@ TEST(CtrlMutant, ResponseFifoNeverOverflows) {
   LayerDesc l = make_conv(1, 16, 16, 6, 6, 3, 1, 1);
   l.act = {8, true};
   l.wgt = {8, true};
-  const Run run = run_mutant(7, l, [](tb::DeviceOptions& o) { o.dram_latency = 400; });
+  const MutRun run = run_mutant(7, l, [](tb::DeviceOptions& o) { o.dram_latency = 400; });
   expect_fires(run, "bf_ctrl_load: read request without a credit");
 }
 

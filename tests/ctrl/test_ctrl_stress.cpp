@@ -52,10 +52,10 @@ TEST(CtrlStress, RandomLayersUnderDramStressBf2x2) {
   int ran = 0;
   uint64_t cycles = 0, stalls = 0;
   for (uint64_t seed : {11, 12, 13, 14}) {
-    std::mt19937 rng(uint32_t(seed));
+    std::mt19937 rng{uint32_t(seed)};
     for (int k = 0; k < 5;) {
       CompileOptions opt;
-      const LayerDesc l = random_small_layer(rng, opt);
+      LayerDesc l = random_small_layer(rng, opt);
       const auto ch = test_util::random_requant(rng, l);
       SCOPED_TRACE("stress seed " + std::to_string(seed) + " layer " + describe_layer(l));
       Outcome o;
@@ -90,7 +90,7 @@ TEST(CtrlStress, ResetInTheMiddleThenCleanRerun) {
   int layers = 0, resets = 0;
   while (layers < 4) {
     CompileOptions opt;
-    const LayerDesc l = random_small_layer(rng, opt);
+    LayerDesc l = random_small_layer(rng, opt);
     const auto ch = test_util::random_requant(rng, l);
     SCOPED_TRACE("reset layer " + describe_layer(l));
     std::mt19937 data_rng(uint32_t(1000 + layers));
