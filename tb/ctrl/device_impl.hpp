@@ -100,7 +100,7 @@ DeviceResult run_model(const ArrayConfig& cfg, const std::vector<uint32_t>& prog
   Dut<Model> dut("TOP");  // trace root "TOP", as the .gtkw paths
   // An assertion ($error) stops the run instead of aborting the process.
   dut.context().fatalOnError(false);
-  if (!opt.plusargs.empty()) {
+  {  // always: a model that reads a plusarg aborts without commandArgs
     std::vector<const char*> argv{"bf_device"};
     for (const auto& a : opt.plusargs) argv.push_back(a.c_str());
     dut.context().commandArgs(int(argv.size()), argv.data());
