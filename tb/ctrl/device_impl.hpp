@@ -156,7 +156,7 @@ DeviceResult run_model(const ArrayConfig& cfg, const std::vector<uint32_t>& prog
       for (size_t k = 0; k < strb.size(); ++k) strb[k] = get_word(dut->mem_req_wstrb_o, int(k));
       if (wpb % 32) strb.back() &= (1u << (wpb % 32)) - 1u;
     }
-    if (valid && !we && addr >= prog_beat) ++res.fetch_beats;
+    if (valid && !we && addr >= prog_beat && dut->mem_req_ready_i) ++res.fetch_beats;  // accepted only
     const bool rsp = mem.cycle(valid, we, addr, wdata.data(), rdata.data(), strb.data());
     dut->mem_rsp_valid_i = rsp;
     for (int j = 0; j < wpb; ++j) set_word(dut->mem_rsp_rdata_i, j, rsp ? rdata[j] : 0u);
