@@ -75,18 +75,19 @@ std::vector<int64_t> im2col_nchw(const LayerDesc& l, const std::vector<int64_t>&
   return out;
 }
 
-LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector<int64_t>& x,
-                   const std::vector<int64_t>& w, const std::vector<int64_t>& bias, Backend backend,
-                   Lowering lowering, const TraceOptions& trace,
-                   const std::function<void(uint64_t)>& progress) {
-  if (backend == Backend::Golden && !trace.fst.empty())
-    throw UserError("--trace needs --backend rtl (the golden backend has no waveform)");
-  LoweredLayer plan;
+LoweredLayer plan_layer(const LayerDesc& l, const ArrayConfig& cfg, Lowering lowering) {
   try {
-    plan = compile_lowered(l, cfg, lowering);
+    return compile_lowered(l, cfg, lowering);
   } catch (const std::runtime_error& e) {
     throw UserError(e.what());
   }
+}
+
+LayerRun run_planned(const LayerDesc& l, const LoweredLayer& plan, const std::vector<int64_t>& x,
+                     const std::vector<int64_t>& w, const std::vector<int64_t>& bias, Backend backend,
+                     const TraceOptions& trace, const std::function<void(uint64_t)>& progress) {
+  if (backend == Backend::Golden && !trace.fst.empty())
+    throw UserError("--trace needs --backend rtl (the golden backend has no waveform)");
   const bool use_im2col = plan.im2col;
   const CompiledLayer& c = plan.compiled;
 
@@ -101,6 +102,15 @@ LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector
   r.macs = l.macs();
   if (r.cycles) r.utilization = double(r.macs) / (double(r.cycles) * peak_macs_per_cycle(c));
   return r;
+}
+
+LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector<int64_t>& x,
+                   const std::vector<int64_t>& w, const std::vector<int64_t>& bias, Backend backend,
+                   Lowering lowering, const TraceOptions& trace,
+                   const std::function<void(uint64_t)>& progress) {
+  if (backend == Backend::Golden && !trace.fst.empty())
+    throw UserError("--trace needs --backend rtl (the golden backend has no waveform)");
+  return run_planned(l, plan_layer(l, cfg, lowering), x, w, bias, backend, trace, progress);
 }
 
 }  // namespace bf::cli

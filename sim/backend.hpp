@@ -49,6 +49,14 @@ LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector
                    Backend backend, Lowering lowering = Lowering::Auto, const TraceOptions& trace = {},
                    const std::function<void(uint64_t)>& progress = {});
 
+// The two halves of run_layer: the compiler's plan (throws UserError when
+// the layer does not compile; no data needed, so commands call it before
+// reading or allocating tensors) and the run of that plan.
+LoweredLayer plan_layer(const LayerDesc& l, const ArrayConfig& cfg, Lowering lowering = Lowering::Auto);
+LayerRun run_planned(const LayerDesc& l, const LoweredLayer& plan, const std::vector<int64_t>& x_nchw,
+                     const std::vector<int64_t>& w_oihw, const std::vector<int64_t>& bias, Backend backend,
+                     const TraceOptions& trace = {}, const std::function<void(uint64_t)>& progress = {});
+
 // Host im2col (NCHW): out[b][(ic*KH+ky)*KW+kx][oy][ox] = padded in[b][ic][oy*s+ky][ox*s+kx].
 std::vector<int64_t> im2col_nchw(const LayerDesc& l, const std::vector<int64_t>& x);
 
