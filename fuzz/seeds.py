@@ -3,8 +3,8 @@
 
 Run from the repository root: python3 fuzz/seeds.py. Small valid inputs
 (to start from the accepted grammar) and invalid ones (each error path).
-Inputs of past findings are added by hand as regress-* next to them and
-are never rewritten here.
+Inputs of defects found (by probing the CLI or by fuzzing) are written as
+regress-<what>: each has a unit test in tests/ naming the defect.
 """
 import os
 import struct
@@ -13,12 +13,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "fuzz", "corpus")
 
 
-def put(target, name, data):
+def put(target, name, data, prefix="seed-"):
     d = os.path.join(CORPUS, target)
     os.makedirs(d, exist_ok=True)
     if isinstance(data, str):
         data = data.encode()
-    with open(os.path.join(d, "seed-" + name), "wb") as f:
+    with open(os.path.join(d, prefix + name), "wb") as f:
         f.write(data)
 
 
@@ -60,12 +60,12 @@ put("npy", "bad-magic", b"hello world, not numpy at all")
 put("npy", "f4", npy(d("<f4", "(1,)"), b"\0\0\0\0"))
 put("npy", "be", npy(d(">i4", "(1,)"), b"\0\0\0\1"))
 put("npy", "fortran", npy(d("<i4", "(1,)", "True"), b"\0\0\0\1"))
-put("npy", "fortran-int", npy(d("<i4", "(1,)", "1"), b"\0\0\0\1"))
-put("npy", "descr-tail", npy(d("<i4xyz", "(1,)"), b"\0\0\0\1"))
+put("npy", "fortran-int", npy(d("<i4", "(1,)", "1"), b"\0\0\0\1"), prefix="regress-")
+put("npy", "descr-tail", npy(d("<i4xyz", "(1,)"), b"\0\0\0\1"), prefix="regress-")
 put("npy", "truncated", npy(d("<i4", "(4,)"), b"\0" * 6))
 put("npy", "trailing", npy(d("<i4", "(1,)"), b"\0" * 8))
-put("npy", "overflow", npy(d("|i1", "(4611686018427387905, 4611686018427387905, 4611686018427387905, 4611686018427387905)"), b"\1"))
-put("npy", "dup-key", npy("{'descr': '<i4', 'descr': '<i2', 'fortran_order': False, 'shape': (1,), }", b"\0\0\0\0"))
+put("npy", "overflow", npy(d("|i1", "(4611686018427387905, 4611686018427387905, 4611686018427387905, 4611686018427387905)"), b"\1"), prefix="regress-")
+put("npy", "dup-key", npy("{'descr': '<i4', 'descr': '<i2', 'fortran_order': False, 'shape': (1,), }", b"\0\0\0\0"), prefix="regress-")
 put("npy", "one-no-comma", npy(d("<i4", "(1)"), b"\0\0\0\0"))
 put("npy", "object", npy(d("|O", "(1,)"), b"\0" * 8))
 put("npy", "version9", b"\x93NUMPY\x09\x00\x10\x00{}              ")
@@ -81,10 +81,10 @@ put("asm", "mem.s", "ld-mem wbuf block 65536\nld-mem bias t2 1\nst-mem obuf t7 1
 put("asm", "addr.s", "gen-addr-hi obuf plane 0xffff\ngen-addr-lo ibuf base 0\nrd-buf wbuf grp 3\nwr-buf bias d2 07\nrd-buf obuf e4 1\n")
 put("asm", "comments.s", "# only a comment\n\n   \t\nsetup a=s1 w=u16 out=16 # tail\n")
 put("asm", "bad-mnemonic.s", "frobnicate t0\n")
-put("asm", "bad-dup-key.s", "setup a=s8 a=u4 w=s8 out=8\n")
+put("asm", "bad-dup-key.s", "setup a=s8 a=u4 w=s8 out=8\n", prefix="regress-")
 put("asm", "bad-range.s", "loop t0 65537\n")
 put("asm", "bad-stream.s", "ld-mem obuf t0 4\n")
-put("asm", "bad-long.s", "setup a=" + "x" * 300 + " w=s8 out=8\n")
+put("asm", "bad-long.s", "setup a=" + "x" * 300 + " w=s8 out=8\n", prefix="regress-")
 put("asm", "bad-ctrl.s", "loop t0 3\x00\x01\r\n")
 
 # ---------------------------------------------------------------- disasm
@@ -116,12 +116,12 @@ put("network", "branches.json", '{%s, "layers": [{"name": "a", "type": "conv", "
     '{"name": "p", "type": "maxpool", "kernel": 2, "padding": "same"},'
     '{"name": "f", "type": "fc", "out_features": 10, "act_bits": 16, "wgt_bits": 1, "act_signed": true, "relu": false}]}' % IN)
 put("network", "explicit-pad.json", '{%s, "batch": 3, "layers": [{"name": "c", "type": "conv", "out_channels": 8, "kernel": 3, "stride": 2, "padding": 1, "act_bits": 8, "wgt_bits": 8}]}' % IN)
-put("network", "bad-trailing.json", '{%s, "layers": [{"name": "f", "type": "fc", "out_features": 2, "act_bits": 2, "wgt_bits": 2}]} xx' % IN)
-put("network", "bad-dup.json", '{%s, "layers": [{"name": "f", "name": "g", "type": "fc", "out_features": 2, "act_bits": 2, "wgt_bits": 2}]}' % IN)
-put("network", "bad-big.json", '{"input": {"channels": 1, "height": 65537, "width": 65536}, "layers": [{"name": "f", "type": "fc", "out_features": 2, "act_bits": 2, "wgt_bits": 2}]}')
-put("network", "bad-flatten.json", '{"input": {"channels": 16777216, "height": 65536, "width": 65536}, "layers": [{"name": "f", "type": "fc", "out_features": 2, "act_bits": 2, "wgt_bits": 2}]}')
-put("network", "bad-type.json", '{%s, "name": 5, "layers": [{"name": 7, "type": "fc"}]}' % IN)
-put("network", "bad-u64.json", '{%s, "batch": 18446744073709551615, "layers": []}' % IN)
+put("network", "bad-trailing.json", '{%s, "layers": [{"name": "f", "type": "fc", "out_features": 2, "act_bits": 2, "wgt_bits": 2}]} xx' % IN, prefix="regress-")
+put("network", "bad-dup.json", '{%s, "layers": [{"name": "f", "name": "g", "type": "fc", "out_features": 2, "act_bits": 2, "wgt_bits": 2}]}' % IN, prefix="regress-")
+put("network", "bad-big.json", '{"input": {"channels": 1, "height": 65537, "width": 65536}, "layers": [{"name": "f", "type": "fc", "out_features": 2, "act_bits": 2, "wgt_bits": 2}]}', prefix="regress-")
+put("network", "bad-flatten.json", '{"input": {"channels": 16777216, "height": 65536, "width": 65536}, "layers": [{"name": "f", "type": "fc", "out_features": 2, "act_bits": 2, "wgt_bits": 2}]}', prefix="regress-")
+put("network", "bad-type.json", '{%s, "name": 5, "layers": [{"name": 7, "type": "fc"}]}' % IN, prefix="regress-")
+put("network", "bad-u64.json", '{%s, "batch": 18446744073709551615, "layers": []}' % IN, prefix="regress-")
 put("network", "bad-float.json", '{%s, "batch": 1.5, "layers": [{"name": "f", "type": "fc", "out_features": 2e3, "act_bits": 2, "wgt_bits": 2}]}' % IN)
 put("network", "bad-json.json", '{"input": ')
 
@@ -129,13 +129,13 @@ put("network", "bad-json.json", '{"input": ')
 for n in ("bf2x2", "bf16x32", "bf16x256"):
     put("config", n + ".json", open(os.path.join(ROOT, "configs", n + ".json")).read())
 put("config", "set-lines", "rows=8\ncols=16\ndram_latency=0\nfreq_mhz=10000\nrsp_depth=4096\n")
-put("config", "set-bad", "rows\n=3\ncolz=4\nrows=abc\nrows=-1\nrows=99999999999999999999999\nrows=4\x0a5\n")
+put("config", "set-bad", "rows\n=3\ncolz=4\nrows=abc\nrows=-1\nrows=99999999999999999999999\nrows=4\x0a5\n", prefix="regress-")
 CFG = '"rows": %s, "cols": 2, "wbuf_kb": 1, "ibuf_kb": 1, "obuf_kb": 1, "dram_bits": %s, "rsp_depth": 64, "dram_latency": 4, "freq_mhz": 500'
-put("config", "bad-rows-u64.json", "{" + CFG % ("4294967298", "64") + "}")
-put("config", "bad-dram.json", "{" + CFG % ("2", "4294967360") + "}")
-put("config", "bad-trailing.json", "{" + CFG % ("2", "64") + "} trailing")
-put("config", "bad-name-type.json", '{"name": 5, ' + CFG % ("2", "64") + "}")
-put("config", "bad-dup.json", '{"rows": 4, ' + CFG % ("2", "64") + "}")
+put("config", "bad-rows-u64.json", "{" + CFG % ("4294967298", "64") + "}", prefix="regress-")
+put("config", "bad-dram.json", "{" + CFG % ("2", "4294967360") + "}", prefix="regress-")
+put("config", "bad-trailing.json", "{" + CFG % ("2", "64") + "} trailing", prefix="regress-")
+put("config", "bad-name-type.json", '{"name": 5, ' + CFG % ("2", "64") + "}", prefix="regress-")
+put("config", "bad-dup.json", '{"rows": 4, ' + CFG % ("2", "64") + "}", prefix="regress-")
 put("config", "bad-missing.json", '{"rows": 2}')
 put("config", "bad-float.json", "{" + CFG % ("2.0", "64") + "}")
 put("config", "bad-pow2.json", "{" + CFG % ("12", "64") + "}")

@@ -54,6 +54,12 @@ int main(int argc, char** argv) {
     return e.get_exit_code();  // a command's verdict (1: mismatch against golden)
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --help-all, --version
+    if (app.get_subcommands().empty() && argc > 1 && argv[1][0] != '-') {
+      std::string known;
+      for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        known += (known.empty() ? "" : ", ") + sub->get_name();
+      return error_exit("unknown command " + bf::in_quotes(argv[1]) + " (commands: " + known + ")");
+    }
     return error_exit(e.what() + help_hint(app));
   } catch (const std::exception& e) {
     return error_exit(e.what());

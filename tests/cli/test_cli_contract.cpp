@@ -232,7 +232,7 @@ TEST_F(Contract, ParserErrorsFollowTheContract) {
   expect_error(plus(conv("y.npy"), {"--bogus"}), "--bogus");
   expect_error({"perf", "--net", "lenet5", "--batch", "abc"}, "--batch");
   expect_error({}, "subcommand");
-  expect_error({"nosuchcommand"}, "nosuchcommand");
+  expect_error({"nosuchcommand"}, "unknown command 'nosuchcommand' (commands: fu-check, conv, fc, run, ");
   expect_error({"perf"}, "--net is required");
   expect_error({"asm"}, "required");
   expect_error({"conv", "--input", dir_ + "io/x.npy"}, "see 'bitfusion conv --help'");

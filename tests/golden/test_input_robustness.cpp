@@ -115,7 +115,7 @@ TEST(NpyStrict, TheHeaderIsTheSpecifiedDictLiteral) {
   EXPECT_TRUE(has(npy_error(hdr("'<i4'", "False", "(2,)"), p4), "truncated data"));
   // What NumPy writes is still read: double quotes, no trailing comma, any
   // whitespace, '|', '=' and a scalar shape.
-  const std::string ok = npy_bytes_of("{\"descr\":\"=i2\",\"fortran_order\":False,\"shape\":(2,)}", "\x01\x00\xff\xff");
+  const std::string ok = npy_bytes_of("{\"descr\":\"=i2\",\"fortran_order\":False,\"shape\":(2,)}", std::string("\x01\x00\xff\xff", 4));
   EXPECT_EQ(bf::parse_npy(ok.data(), ok.size(), "ok").data, (std::vector<int64_t>{1, -1}));
   const std::string sc = npy_bytes_of("{'descr': '|u1', 'fortran_order': False, 'shape': (), }", "\x07");
   EXPECT_EQ(bf::parse_npy(sc.data(), sc.size(), "sc").data, (std::vector<int64_t>{7}));
