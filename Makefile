@@ -9,7 +9,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test check-fast lint synth bench bench-mnist bench-icarus models clean help
+.PHONY: all deps configure build run test check-fast test-sanitize fuzz lint synth bench bench-mnist bench-icarus models clean help
 
 all: build
 
@@ -45,6 +45,21 @@ check-fast: deps
 	@if [ ! -f $(FAST_BUILD)/build.ninja ]; then cmake -S . -B $(FAST_BUILD) -G Ninja -DBF_VERILATED=OFF $(CMAKE_FLAGS); fi
 	cmake --build $(FAST_BUILD) -j $(JOBS)
 	cd $(FAST_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'golden|isa|model|cli|frontend' -LE lint
+
+## test-sanitize: the C++ side (golden, model, CLI, tests) with ASan+UBSan, any report fatal (own build dir)
+SAN_BUILD ?= $(BUILD)-asan
+test-sanitize: deps
+	@if [ ! -f $(SAN_BUILD)/build.ninja ]; then cmake -S . -B $(SAN_BUILD) -G Ninja -DBF_VERILATED=OFF -DBF_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS); fi
+	cmake --build $(SAN_BUILD) -j $(JOBS)
+	cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) -LE 'lint|fuzz'
+
+## fuzz: every libFuzzer target for FUZZ_TIME seconds (default 600) on a copy of its corpus; FUZZ_MERGE=1 keeps new inputs
+FUZZ_TIME ?= 600
+FUZZ_BUILD ?= $(BUILD)/fuzz-build
+FUZZ_TARGETS ?=
+fuzz: deps
+	bash scripts/fuzz.sh --time $(FUZZ_TIME) --build-dir $(FUZZ_BUILD) $(if $(FUZZ_MERGE),--merge) $(FUZZ_TARGETS)
 
 ## lint: verilator -Wall, yosys and iverilog on every RTL module
 lint: deps

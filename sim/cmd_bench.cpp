@@ -3,15 +3,21 @@
 // Stripes-like bit-serial array at Stripes' configuration, and over a fixed
 // 8-bit array of the same size, per benchmark and as a geometric mean, next
 // to the paper's figures; bar charts through gnuplot.
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "golden/config.hpp"
+#include "golden/file_io.hpp"
 #include "model/baselines.hpp"
 #include "model/paper_model.hpp"
 #include "sim/commands.hpp"
@@ -44,11 +50,40 @@ std::string default_out() {
   return ec ? "build/bench" : (exe.parent_path() / "bench").string();
 }
 
+// Runs `argv` (no shell: nothing the user typed is ever parsed by one) in
+// the directory `cwd`; returns its exit status, or -1 with `err` set when
+// it could not start (ENOENT: not installed).
+int spawn(const std::vector<std::string>& argv, const std::string& cwd, int& err) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+  pid_t pid = 0;
+  err = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (err != 0) return -1;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return err = errno, -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// The chart directory: created if missing; must be a directory.
+void prepare_dir(const std::string& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw bf::cli::UserError("--out '" + dir + "' is not a directory");
+  fs::create_directories(dir, ec);
+  if (ec) throw bf::cli::UserError("--out '" + dir + "': cannot create the directory (" + ec.message() + ")");
+  bf::check_output_path(dir + "/bench.dat", "--out");
+}
+
 void plot(const std::vector<Row>& rows, const Row& gm, const std::string& dir) {
-  fs::create_directories(dir);
   const std::string dat = dir + "/bench.dat";
   {
-    std::ofstream f(dat);
+    std::ostringstream f;
     f << "# benchmark eyeriss_speedup eyeriss_energy paper_speedup paper_energy stripes_speedup stripes_energy "
          "fixed8_speedup fixed8_energy\n";
     auto line = [&](const Row& r, double ps, double pe) {
@@ -57,6 +92,7 @@ void plot(const std::vector<Row>& rows, const Row& gm, const std::string& dir) {
     };
     for (const auto& r : rows) line(r, r.paper->speedup_eyeriss, r.paper->energy_eyeriss);
     line(gm, kPaperGeoSpeedupEyeriss, kPaperGeoEnergyEyeriss);
+    bf::write_file(dat, f.str());
   }
   struct Chart {
     const char* file;
@@ -71,30 +107,48 @@ void plot(const std::vector<Row>& rows, const Row& gm, const std::string& dir) {
        "using 6:xtic(1) title 'speedup over Stripes', '' using 7 title 'energy reduction over Stripes', "
        "'' using 8 title 'speedup over fixed 8-bit', '' using 9 title 'energy reduction over fixed 8-bit'"},
   };
-  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
-    std::printf("charts: gnuplot not found; data written to %s (install gnuplot to draw the charts)\n", dat.c_str());
-    return;
-  }
   for (const auto& c : charts) {
-    const std::string gp = dir + "/" + fs::path(c.file).stem().string() + ".gp";
-    {
-      std::ofstream f(gp);
-      f << "set terminal pngcairo size 1100,420 font 'Sans,10'\n"
-        << "set output '" << dir << "/" << c.file << "'\n"
-        << "set title '" << c.title << "'\n"
-        << "set style data histograms\nset style histogram clustered gap 1\n"
-        << "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
-        << "set logscale y 2\nset yrange [0.5:32]\nset ylabel 'times (log scale)'\n"
-        << "set grid ytics\nset key outside top center horizontal\nset xtics rotate by -30\n"
-        << "plot '" << dat << "' " << c.cols << "\n";
+    // gnuplot runs in `dir` and the script names files relative to it: no
+    // user text in the script either. The chart is drawn to a temporary
+    // name and renamed into place when gnuplot succeeds.
+    const std::string stem = fs::path(c.file).stem().string();
+    const std::string gp = stem + ".gp", tmp_png = "." + std::string(c.file) + ".tmp";
+    std::ostringstream f;
+    f << "set terminal pngcairo size 1100,420 font 'Sans,10'\n"
+      << "set output '" << tmp_png << "'\n"
+      << "set title '" << c.title << "'\n"
+      << "set style data histograms\nset style histogram clustered gap 1\n"
+      << "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
+      << "set logscale y 2\nset yrange [0.5:32]\nset ylabel 'times (log scale)'\n"
+      << "set grid ytics\nset key outside top center horizontal\nset xtics rotate by -30\n"
+      << "plot 'bench.dat' " << c.cols << "\n";
+    bf::write_file(dir + "/" + gp, f.str());
+    int err = 0;
+    const int rc = spawn({"gnuplot", gp}, dir, err);
+    const std::string tmp_path = dir + "/" + tmp_png, png = dir + "/" + c.file;
+    if (rc < 0 && err == ENOENT) {
+      std::printf("charts: gnuplot not found; data written to %s (install gnuplot to draw the charts)\n", dat.c_str());
+      return;
     }
-    const std::string cmd = "gnuplot '" + gp + "'";
-    if (std::system(cmd.c_str()) != 0) std::printf("charts: gnuplot failed on %s\n", gp.c_str());
-    else std::printf("chart: %s/%s\n", dir.c_str(), c.file);
+    if (rc != 0 || std::rename(tmp_path.c_str(), png.c_str()) != 0) {
+      std::remove(tmp_path.c_str());
+      if (rc < 0) std::printf("charts: cannot run gnuplot (%s)\n", std::strerror(err));
+      else std::printf("charts: gnuplot failed on %s/%s\n", dir.c_str(), gp.c_str());
+    } else {
+      std::printf("chart: %s\n", png.c_str());
+    }
   }
 }
 
 void run(const Options& o) {
+  const std::string out_dir = o.out.empty() ? default_out() : o.out;
+  if (!o.no_plot) {
+    try {
+      prepare_dir(out_dir);  // before any work: a bad --out fails now
+    } catch (const std::runtime_error& e) {
+      throw bf::cli::UserError(e.what());
+    }
+  }
   bf::ArrayConfig ce = bf::load_config(o.config);
   for (const auto& s : o.sets) bf::set_config_value(ce, s);
   bf::validate(ce);
@@ -147,7 +201,13 @@ void run(const Options& o) {
               pr(gm.stripes.speedup, kPaperGeoSpeedupStripes).c_str(),
               pr(gm.stripes.energy, kPaperGeoEnergyStripes).c_str(), gm.fixed8.speedup, gm.fixed8.energy);
   std::printf("(paper figures in parentheses; the paper gives Stripes only as a geometric mean)\n");
-  if (!o.no_plot) plot(rows, gm, o.out.empty() ? default_out() : o.out);
+  if (!o.no_plot) {
+    try {
+      plot(rows, gm, out_dir);
+    } catch (const std::runtime_error& e) {
+      throw bf::cli::UserError(e.what());
+    }
+  }
 }
 
 const bf::cli::CommandRegistrar reg(41, [](CLI::App& app) {

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <random>
@@ -16,8 +15,10 @@
 #include <nlohmann/json.hpp>
 
 #include "golden/compiler.hpp"
+#include "golden/file_io.hpp"
 #include "golden/layer_ref.hpp"
 #include "model/network.hpp"
+#include "model/rtl_model.hpp"
 #include "sim/backend.hpp"
 #include "sim/cmd_run_onnx.hpp"
 #include "sim/commands.hpp"
@@ -69,6 +70,14 @@ int run(const RunOptions& o) {
   for (const auto& [flag, v] : {std::pair<const char*, const std::string*>{"--input", &o.input}, {"--labels", &o.labels},
                                 {"--out", &o.out}, {"--dump", &o.dump}})
     if (!v->empty()) throw UserError(std::string(flag) + " needs --onnx (a --net network runs on random data)");
+  // The report path before any work: a bad one fails now, not after the run.
+  if (!o.report.empty()) {
+    try {
+      check_output_path(o.report, "--report");
+    } catch (const std::runtime_error& e) {
+      throw UserError(e.what());
+    }
+  }
   model::Network net;
   try {
     net = model::load_network(o.net);
@@ -80,6 +89,17 @@ int run(const RunOptions& o) {
         l.type != model::LayerType::MaxPool)
       throw UserError(net.file + ": layer '" + l.name + "' is a " + model::to_string(l.type) +
                       " layer; `bitfusion run` handles sequential conv/fc/maxpool networks");
+  // Every conv/fc layer through the compiler before any tensor is
+  // allocated: a network too large for the configuration fails here, as
+  // `bitfusion perf` does, not after gigabytes of random inputs.
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    if (!net.layers[i].is_compute()) continue;
+    try {
+      model::rtl_plan(net, i, o.batch, cfg);
+    } catch (const std::runtime_error& e) {
+      throw UserError(net.file + ": " + e.what());
+    }
+  }
 
   std::mt19937 rng(o.seed);
   std::printf("%s: batch %d, seed %u, %s backend, config %s (%dx%d, %d MHz)\n", net.name.c_str(),
@@ -184,8 +204,11 @@ int run(const RunOptions& o) {
                         {"total_cycles", total_cycles}, {"total_macs", total_macs},
                         {"dram_read_bytes", total_rd}, {"dram_write_bytes", total_wr},
                         {"wall_seconds", wall}, {"layers", layers_json}};
-    std::ofstream f(o.report);
-    if (!(f << j.dump(2) << "\n")) throw UserError("cannot write report '" + o.report + "'");
+    try {
+      write_file(o.report, j.dump(2) + "\n");
+    } catch (const std::runtime_error& e) {
+      throw UserError(e.what());
+    }
   }
   return failures ? 1 : 0;
 }

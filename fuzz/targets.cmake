@@ -1,0 +1,13 @@
+# The fuzz targets (fuzz/fuzz_<name>.cpp, corpus in fuzz/corpus/<name>/) and
+# the parser sources they test. Read by fuzz/CMakeLists.txt (the libFuzzer
+# binaries) and tests/fuzz/CMakeLists.txt (corpus replay, CTest runs).
+# ONNX: add "onnx" here with its importer's sources (see fuzz/CMakeLists.txt).
+set(BF_FUZZ_TARGETS npy asm disasm network config)
+set(BF_FUZZ_PARSER_SOURCES
+  ${CMAKE_SOURCE_DIR}/golden/npy.cpp
+  ${CMAKE_SOURCE_DIR}/golden/file_io.cpp
+  ${CMAKE_SOURCE_DIR}/golden/json_strict.cpp
+  ${CMAKE_SOURCE_DIR}/golden/isa.cpp
+  ${CMAKE_SOURCE_DIR}/golden/config.cpp
+  ${CMAKE_SOURCE_DIR}/model/network.cpp
+)
