@@ -20,6 +20,8 @@
 #include "golden/file_io.hpp"
 #include "model/baselines.hpp"
 #include "model/paper_model.hpp"
+#include "model/roofline.hpp"
+#include "model/rtl_model.hpp"
 #include "sim/commands.hpp"
 
 namespace {
@@ -28,7 +30,7 @@ using namespace bf::model;
 namespace fs = std::filesystem;
 
 struct Options {
-  std::string config = "bf16x32", stripes_config = "bf16x32s", out;
+  std::string config = "bf16x32", stripes_config = "bf16x32s", out, mode = "paper";
   std::vector<std::string> sets;
   bool no_plot = false;
 };
@@ -42,6 +44,33 @@ struct Row {
 RunCost cost(const Design& d, const Network& n) {
   const auto r = paper_run(d, n, n.batch);
   return {double(r.total.cycles) / (d.freq_mhz * 1e6), r.total.energy_nj(d.energy) * 1e3};
+}
+
+// Rtl mode: what this project's compiler and RTL take (the rtl-mode model,
+// docs/perf-model.md), every conv / fc layer at the network's widths or,
+// with `as_bits`, at that width (the same hardware as a fixed-width array).
+struct RtlCost {
+  RunCost run;
+  double cycles = 0, bound = 0;  // bound: sum of the layers' rooflines
+};
+RtlCost rtl_cost(const bf::ArrayConfig& cfg, const Network& n, int as_bits = 0) {
+  std::vector<bf::LayerDesc> descs;
+  for (size_t i = 0; i < n.layers.size(); ++i) {
+    if (!n.layers[i].is_compute()) continue;
+    bf::LayerDesc d = rtl_layer_desc(n, i, n.batch);
+    if (as_bits) {
+      d.act.bits = d.wgt.bits = as_bits;
+      if (d.out_bits) d.out_bits = as_bits;
+    }
+    descs.push_back(d);
+  }
+  const Design d = bitfusion_design(cfg);
+  const auto r = rtl_run(cfg, n, descs);
+  RtlCost c;
+  c.cycles = double(r.total.cycles);
+  c.run = {c.cycles / (d.freq_mhz * 1e6), r.total.energy_nj(d.energy) * 1e3};
+  for (const auto& l : r.layers) c.bound += rtl_roofline(d, l.plan.desc).bound();
+  return c;
 }
 
 std::string default_out() {
@@ -80,7 +109,7 @@ void prepare_dir(const std::string& dir) {
   bf::check_output_path(dir + "/bench.dat", "--out");
 }
 
-void plot(const std::vector<Row>& rows, const Row& gm, const std::string& dir) {
+void plot(const std::vector<Row>& rows, const Row& gm, const std::string& dir, const std::string& mode) {
   const std::string dat = dir + "/bench.dat";
   {
     std::ostringstream f;
@@ -116,7 +145,7 @@ void plot(const std::vector<Row>& rows, const Row& gm, const std::string& dir) {
     std::ostringstream f;
     f << "set terminal pngcairo size 1100,420 font 'Sans,10'\n"
       << "set output '" << tmp_png << "'\n"
-      << "set title '" << c.title << "'\n"
+      << "set title '" << c.title << " (" << mode << " mode)'\n"
       << "set style data histograms\nset style histogram clustered gap 1\n"
       << "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
       << "set logscale y 2\nset yrange [0.5:32]\nset ylabel 'times (log scale)'\n"
@@ -141,6 +170,8 @@ void plot(const std::vector<Row>& rows, const Row& gm, const std::string& dir) {
 }
 
 void run(const Options& o) {
+  if (o.mode != "paper" && o.mode != "rtl")
+    throw bf::cli::UserError("--mode '" + o.mode + "': use paper (the authors' model) or rtl (this hardware)");
   const std::string out_dir = o.out.empty() ? default_out() : o.out;
   if (!o.no_plot) {
     try {
@@ -157,14 +188,31 @@ void run(const Options& o) {
   const Design bf_e = bitfusion_design(ce), f8 = fixed8_design(ce);
   const Design bf_s = bitfusion_design(cs), st = stripes_design(cs);
 
+  const bool rtl = o.mode == "rtl";
   std::vector<Row> rows;
+  struct Cycles {
+    std::string name;
+    double rtl, paper, bound;
+  };
+  std::vector<Cycles> cyc;
   for (const auto& pb : paper_benchmarks()) {
     const Network n = load_network(pb.file);
     auto it = eyeriss.find(pb.eyeriss);
     if (it == eyeriss.end()) throw std::runtime_error(std::string("no Eyeriss data for ") + pb.eyeriss);
     const RunCost ey{it->second.cycles / (kEyerissMhz * 1e6), it->second.energy_nj * 1e3};
-    const RunCost e = cost(bf_e, n), s = cost(bf_s, n);
-    rows.push_back({n.name, &pb, gain(e, ey), gain(s, cost(st, n)), gain(e, cost(f8, n))});
+    if (rtl) {
+      RtlCost e, s, e8;
+      try {
+        e = rtl_cost(ce, n), s = rtl_cost(cs, n), e8 = rtl_cost(ce, n, 8);
+      } catch (const std::runtime_error& err) {
+        throw bf::cli::UserError(std::string(n.name) + ": " + err.what());
+      }
+      rows.push_back({n.name, &pb, gain(e.run, ey), gain(s.run, cost(st, n)), gain(e.run, e8.run)});
+      cyc.push_back({n.name, e.cycles, double(paper_run(bf_e, n, n.batch).total.cycles), e.bound});
+    } else {
+      const RunCost e = cost(bf_e, n), s = cost(bf_s, n);
+      rows.push_back({n.name, &pb, gain(e, ey), gain(s, cost(st, n)), gain(e, cost(f8, n))});
+    }
   }
   Row gm{"geomean", nullptr, {}, {}, {}};
   auto geo = [&](auto get) {
@@ -176,12 +224,35 @@ void run(const Options& o) {
   gm.stripes = {geo([](const Row& r) { return r.stripes.speedup; }), geo([](const Row& r) { return r.stripes.energy; })};
   gm.fixed8 = {geo([](const Row& r) { return r.fixed8.speedup; }), geo([](const Row& r) { return r.fixed8.energy; })};
 
-  std::printf("Bit Fusion (paper mode) over the baselines: speedup / energy reduction, model (paper)\n");
-  std::printf("  vs Eyeriss: Bit Fusion on %s, Eyeriss = the authors' per-layer data at 500 MHz\n", ce.name.c_str());
-  std::printf("  vs Stripes: both on %s (Stripes: %dx%d bit-serial 16-lane units, 16-bit storage)\n",
-              cs.name.c_str(), st.rows, st.cols);
-  std::printf("  vs fixed 8-bit: the same %dx%d array with 8-bit multipliers, on %s\n\n", ce.rows, ce.cols,
-              ce.name.c_str());
+  if (rtl) {
+    std::printf("This hardware (rtl mode: this project's compiler and RTL, docs/perf-model.md) against the\n"
+                "authors' model (paper mode) on %s, batch of each network file; bound = the sum of the\n"
+                "layers' rooflines, max(MACs / peak, compulsory DRAM bits / port bits)\n\n", ce.name.c_str());
+    std::printf("%-10s %12s %12s %8s %12s %8s\n", "benchmark", "rtl cycles", "paper cycles", "rtl/paper", "bound",
+                "x bound");
+    std::vector<double> ratio;
+    for (const auto& c : cyc) {
+      std::printf("%-10s %12.0f %12.0f %8.3f %12.0f %7.2fx\n", c.name.c_str(), c.rtl, c.paper, c.rtl / c.paper,
+                  c.bound, c.rtl / c.bound);
+      ratio.push_back(c.rtl / c.paper);
+    }
+    std::printf("%-10s %12s %12s %8.3f\n\n", "geomean", "", "", geomean(ratio));
+    std::printf("Bit Fusion (rtl mode) over the baselines: speedup / energy reduction\n");
+    std::printf("  vs Eyeriss: Bit Fusion on %s (rtl mode), Eyeriss = the authors' per-layer data at 500 MHz\n",
+                ce.name.c_str());
+    std::printf("  vs Stripes: Bit Fusion on %s (rtl mode) against Stripes %dx%d (paper-mode model; no Stripes RTL)\n",
+                cs.name.c_str(), st.rows, st.cols);
+    std::printf("  vs fixed 8-bit: this same %s hardware running every layer at 8 x 8 bits (rtl mode)\n",
+                ce.name.c_str());
+    std::printf("  (the paper's figures, in parentheses, are for its own model: `bitfusion bench --mode paper`)\n\n");
+  } else {
+    std::printf("Bit Fusion (paper mode) over the baselines: speedup / energy reduction, model (paper)\n");
+    std::printf("  vs Eyeriss: Bit Fusion on %s, Eyeriss = the authors' per-layer data at 500 MHz\n", ce.name.c_str());
+    std::printf("  vs Stripes: both on %s (Stripes: %dx%d bit-serial 16-lane units, 16-bit storage)\n",
+                cs.name.c_str(), st.rows, st.cols);
+    std::printf("  vs fixed 8-bit: the same %dx%d array with 8-bit multipliers, on %s\n\n", ce.rows, ce.cols,
+                ce.name.c_str());
+  }
   std::printf("%-10s | %-27s | %-27s | %-15s\n", "benchmark", "over Eyeriss", "over Stripes", "over fixed 8-bit");
   std::printf("%-10s | %13s %13s | %13s %13s | %7s %7s\n", "", "speedup", "energy", "speedup", "energy", "speedup",
               "energy");
@@ -203,7 +274,7 @@ void run(const Options& o) {
   std::printf("(paper figures in parentheses; the paper gives Stripes only as a geometric mean)\n");
   if (!o.no_plot) {
     try {
-      plot(rows, gm, out_dir);
+      plot(rows, gm, out_dir, o.mode);
     } catch (const std::runtime_error& e) {
       throw bf::cli::UserError(e.what());
     }
@@ -219,6 +290,9 @@ const bf::cli::CommandRegistrar reg(41, [](CLI::App& app) {
   sub->add_option("--stripes-config", o->stripes_config, "Configuration of the Stripes comparison (both designs)")
       ->capture_default_str();
   sub->add_option("--out", o->out, "Directory for the charts (default: <build dir>/bench)");
+  sub->add_option("--mode", o->mode,
+                  "paper (the authors' model, the published figures) or rtl (this project's compiler and RTL)")
+      ->capture_default_str();
   sub->add_flag("--no-plot", o->no_plot, "Print the table only");
   sub->callback([o] { run(*o); });
 });
