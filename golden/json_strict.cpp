@@ -32,6 +32,13 @@ nlohmann::json parse_json_strict(const std::string& text, const std::string& ori
     std::string msg = e.what();
     if (const auto p = msg.find("parse error"); p != std::string::npos) msg = msg.substr(p);
     throw std::runtime_error(printable(origin, 4096) + ": not valid JSON (" + printable(msg, 160) + ")");
+  } catch (const json::out_of_range& e) {
+    // A number beyond the range of a double (1e400): nlohmann reports it
+    // as out_of_range 406, not as a parse error (found by fuzz_config and
+    // fuzz_network).
+    std::string msg = e.what();
+    if (const auto p = msg.find("number overflow"); p != std::string::npos) msg = msg.substr(p);
+    throw std::runtime_error(printable(origin, 4096) + ": not valid JSON (" + printable(msg, 160) + ")");
   }
   if (!duplicate.empty())
     throw std::runtime_error(printable(origin, 4096) + ": key " + in_quotes(duplicate) + " appears twice in an object");

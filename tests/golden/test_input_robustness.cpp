@@ -222,6 +222,10 @@ TEST(ConfigFile, ValuesAreRangeCheckedAndTheTextIsStrict) {
   EXPECT_EQ(err("{\"rows\": 2, \"rows\": 4, \"dram_bits\": 64, " + rest + "}"),
             "config file 'c.json': key 'rows' appears twice in an object");
   EXPECT_TRUE(has(err("{\"name\": \"a\\nb\", \"rows\": 2, \"dram_bits\": 64, " + rest + "}"), "one line"));
+  // Defect (fuzz_config): a number beyond a double's range gave nlohmann's
+  // out_of_range text.
+  EXPECT_TRUE(has(err("{\"rows\": 4e294967298, \"dram_bits\": 64, " + rest + "}"),
+                  "c.json': not valid JSON (number overflow"));
 }
 
 // Defect: `--set` with a newline in its value gave a two-line message;

@@ -78,4 +78,8 @@ TEST(NetworkFiles, TheJsonIsStrict) {
   EXPECT_TRUE(has(error_of("{" + kIn + R"(, "layers": [{"name": "c", "type": ")" + std::string(5000, 'y') + R"("}]})"),
                   "unknown type 'yyyy"));
   EXPECT_TRUE(has(error_of(std::string("{\"input\": ") + std::string(3000, '[')), "not valid JSON"));
+  // Defect (fuzz_network): a number beyond a double's range (1e400) gave
+  // nlohmann's out_of_range text instead of a one-line JSON error.
+  EXPECT_TRUE(has(error_of(R"({"input": {"channels": 1, "height": 1e400, "width": 1}, "layers": []})"),
+                  "not valid JSON (number overflow"));
 }
