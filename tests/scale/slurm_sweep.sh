@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# CTest scale.slurm: `bitfusion sweep --slurm` on a real single-node Slurm.
+#
+#   tests/scale/slurm_sweep.sh BITFUSION REPO
+#
+# Starts munged + slurmctld + slurmd (scripts/slurm-local.sh) in a temporary
+# folder, runs one small sweep (2 networks x 2 configurations x paper and
+# rtl modes) locally (--jobs 2) and through Slurm, and checks:
+#   1. --slurm (waiting) writes the same sweep.csv as the local run;
+#   2. --slurm --no-wait prints the job id and the collect command, and
+#      `bitfusion collect DIR --wait` then writes the same sweep.csv;
+#   3. a sweep with a failing point through Slurm exits 2 with one line
+#      naming the task, and keeps the other points.
+# Then stops exactly the daemons it started. Exit 77 (CTest: SKIPPED), with
+# one line saying why, when the daemons cannot start on this machine.
+set -uo pipefail
+BF=$1
+REPO=$2
+T=$(mktemp -d "${TMPDIR:-/tmp}/bf-slurm.XXXXXX")
+cleanup() {
+  bash "$REPO/scripts/slurm-local.sh" stop "$T/cluster" >/dev/null 2>&1
+  rm -rf "$T"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+for p in sbatch squeue munged mungekey slurmctld slurmd; do
+  command -v "$p" >/dev/null 2>&1 || { echo "SKIPPED: $p is not installed (scripts/install-deps.sh installs slurm-wlm and munge)"; exit 77; }
+done
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+secs() { local d=$(( $(ms) - $1 )); printf '%d.%d' $((d / 1000)) $((d % 1000 / 100)); }
+t0=$(ms)
+if ! err=$(bash "$REPO/scripts/slurm-local.sh" start "$T/cluster" 2>&1 >/dev/null); then
+  echo "SKIPPED: a single-node Slurm cannot start on this machine: $(printf '%s\n' "$err" | tail -n 1)"
+  exit 77
+fi
+export SLURM_CONF=$T/cluster/slurm.conf
+echo "cluster up in $(secs "$t0") s: $(sinfo -h -N -o '%N %T %C')"
+
+ARGS=(sweep --nets lenet5,svhn --configs bf16x32,bf8x8 --mode paper,rtl --no-plot)
+
+# 1. waiting --slurm run against a local run
+"$BF" "${ARGS[@]}" --jobs 2 --out "$T/local" > "$T/local.txt" 2>&1 || { cat "$T/local.txt"; fail "local sweep"; }
+t1=$(ms)
+"$BF" "${ARGS[@]}" --slurm --timeout 120 --out "$T/slurm" > "$T/slurm.txt" 2>&1 ||
+  { cat "$T/slurm.txt"; fail "--slurm sweep"; }
+echo "slurm sweep (8 tasks) in $(secs "$t1") s"
+[ "$(wc -l < "$T/local/sweep.csv")" -eq 9 ] || fail "expected 8 points in $T/local/sweep.csv"
+cmp "$T/local/sweep.csv" "$T/slurm/sweep.csv" || { diff "$T/local/sweep.csv" "$T/slurm/sweep.csv"; fail "--slurm CSV differs from the local run"; }
+grep -q '^#SBATCH --array=0-7$' "$T/slurm/jobs/job.sh" || fail "job script without --array=0-7"
+grep -q 'Slurm job [0-9]' "$T/slurm.txt" || fail "no Slurm job id in the table header"
+echo "1. --slurm sweep.csv equals the local one ($(($(wc -l < "$T/local/sweep.csv") - 1)) points)"
+
+# 2. --no-wait, then collect
+"$BF" "${ARGS[@]}" --slurm --no-wait --out "$T/nowait" > "$T/nowait.txt" 2>&1 || { cat "$T/nowait.txt"; fail "--no-wait"; }
+grep -q '^Slurm job [0-9][0-9]* submitted' "$T/nowait.txt" || { cat "$T/nowait.txt"; fail "--no-wait printed no job id"; }
+grep -q "bitfusion collect $T/nowait/jobs" "$T/nowait.txt" || { cat "$T/nowait.txt"; fail "--no-wait printed no collect command"; }
+[ ! -e "$T/nowait/sweep.csv" ] || fail "--no-wait merged already"
+"$BF" collect "$T/nowait/jobs" --wait --timeout 120 > "$T/collect.txt" 2>&1 || { cat "$T/collect.txt"; fail "collect"; }
+cmp "$T/local/sweep.csv" "$T/nowait/sweep.csv" || fail "collect CSV differs from the local run"
+echo "2. --no-wait + collect: same sweep.csv"
+
+# 3. a failing point (rtl mode: the layer does not fit 1 KB buffers on 64 rows)
+"$BF" sweep --nets lenet5 --configs bf16x32 --set rows=16,64 --set wbuf_kb=64 --mode rtl --no-plot \
+  --set ibuf_kb=32,1 --slurm --timeout 120 --out "$T/fail" > "$T/fail.txt" 2> "$T/fail.err"
+rc=$?
+[ $rc -eq 2 ] || { cat "$T/fail.txt" "$T/fail.err"; fail "failing sweep: exit $rc, expected 2"; }
+[ "$(wc -l < "$T/fail.err")" -eq 1 ] || { cat "$T/fail.err"; fail "failing sweep: not one line"; }
+grep -q 'task p0000[0-9] (LeNet-5 rtl' "$T/fail.err" || { cat "$T/fail.err"; fail "failing sweep: task not named"; }
+kept=$(($(wc -l < "$T/fail/sweep.csv") - 1))
+[ "$kept" -ge 1 ] && [ "$kept" -lt 4 ] || fail "failing sweep: $kept points kept, expected 1..3"
+echo "3. failing task named ($(cut -c1-120 "$T/fail.err")...), $kept points kept"
+
+bash "$REPO/scripts/slurm-local.sh" stop "$T/cluster" > "$T/stop.txt" || fail "stop"
+[ "$(grep -c '^stopped' "$T/stop.txt")" -eq 3 ] || { cat "$T/stop.txt"; fail "did not stop 3 daemons"; }
+echo "PASS"
