@@ -145,10 +145,10 @@ json evaluate_point(const PointOptions& o) {
   if (layers == 0 || total.cycles <= 0) throw UserError("network '" + net.name + "' has no conv or fc layer");
   json values = json::object();
   for (const auto& k : config_keys()) values[k] = config_value(cfg, k);
-  json sets = json::object();
+  json sets = json::array();  // the swept keys, in --set order
   for (const auto& s : o.sets) {
-    const auto eq = s.find('=');
-    sets[s.substr(0, eq)] = config_value(cfg, s.substr(0, eq));
+    const std::string key = s.substr(0, s.find('='));
+    sets.push_back(key + "=" + std::to_string(config_value(cfg, key)));
   }
   return {{"kind", "sweep-point"},
           {"net", o.net},
@@ -253,8 +253,7 @@ std::string csv_field(const std::string& s) {
 
 std::string set_label(const json& p) {
   std::string s;
-  for (auto it = p["sets"].begin(); it != p["sets"].end(); ++it)
-    s += (s.empty() ? "" : " ") + it.key() + "=" + std::to_string(it->get<int>());
+  for (const auto& kv : p["sets"]) s += (s.empty() ? "" : " ") + kv.get<std::string>();
   return s.empty() ? "-" : s;
 }
 
@@ -570,17 +569,29 @@ void sweep(const SweepOptions& o) {
   batch.kind = "sweep";
   const fs::path out = fs::absolute(o.out).lexically_normal();
   const fs::path work = fs::absolute(jopt.workdir).lexically_normal();
+  {
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    if (ec || !fs::is_directory(out))
+      throw UserError("cannot create the output folder '" + o.out + "'" + (ec ? ": " + ec.message() : ""));
+  }
   // Synthesis first: the long tasks start early.
   std::set<std::string> shapes;
   if (o.synth) {
-    fs::create_directories(work / "synth");
+    std::error_code ec;
+    fs::create_directories(work / "synth", ec);
+    if (ec) throw UserError("work directory '" + work.string() + "' is not writable: " + ec.message());
     for (const auto& p : cfgs) {
       const std::string shape = shape_of(p.cfg);
       if (!shapes.insert(shape).second) continue;
       const fs::path cj = work / "synth" / ("array_" + shape + ".json");
       json c = {{"name", "array_" + shape}, {"description", "bf_array_top shape of a sweep"}};
       for (const auto& k : config_keys()) c[k] = config_value(p.cfg, k);
-      jobs::write_result(cj.string(), c);
+      try {
+        jobs::write_result(cj.string(), c);
+      } catch (const std::runtime_error& e) {
+        throw UserError(e.what());
+      }
       batch.tasks.push_back({"synth_" + shape, "synthesis of bf_array_top " + shape,
                              {"_synth-shape", "--config-json", cj.string(), "--dir", (work / "synth" / shape).string()}});
     }
@@ -601,11 +612,6 @@ void sweep(const SweepOptions& o) {
                   {"nets", o.nets}, {"configs", o.configs}, {"sets", o.sets}, {"modes", o.modes}};
 
   jobs::Outcome res;
-  try {
-    fs::create_directories(out);
-  } catch (const std::exception& e) {
-    throw UserError("cannot create the output folder '" + o.out + "'");
-  }
   try {
     res = jobs::run(batch, jopt);
   } catch (const std::runtime_error& e) {

@@ -406,9 +406,9 @@ std::vector<TaskResult> wait_for(const std::vector<Task>& tasks, const Paths& p,
     }
     if (!wait) {
       const size_t left = n - ndone;
-      throw error("Slurm job " + job + ": " + std::to_string(left) + " of " + std::to_string(n) +
-                  " tasks are still queued or running; run `bitfusion collect " + p.dir.string() +
-                  "` again when they are done (or add --wait)");
+      throw error("Slurm job " + job + ": " + std::to_string(left) + " of " + std::to_string(n) + " tasks " +
+                  (active ? "are still queued or running" : "have no result yet and squeue does not answer") +
+                  "; run `bitfusion collect " + p.dir.string() + "` again when they are done (or add --wait)");
     }
     if (Clock::now() > deadline)
       throw error("Slurm job " + job + ": " + std::to_string(n - ndone) + " of " + std::to_string(n) +

@@ -60,15 +60,16 @@ grep -q "bitfusion collect $T/nowait/jobs" "$T/nowait.txt" || { cat "$T/nowait.t
 cmp "$T/local/sweep.csv" "$T/nowait/sweep.csv" || fail "collect CSV differs from the local run"
 echo "2. --no-wait + collect: same sweep.csv"
 
-# 3. a failing point (rtl mode: the layer does not fit 1 KB buffers on 64 rows)
-"$BF" sweep --nets lenet5 --configs bf16x32 --set rows=16,64 --set wbuf_kb=64 --mode rtl --no-plot \
-  --set ibuf_kb=32,1 --slurm --timeout 120 --out "$T/fail" > "$T/fail.txt" 2> "$T/fail.err"
+# 3. a failing point (rtl mode: LeNet-5's first output tile does not fit 2-word OBUF banks)
+"$BF" sweep --nets lenet5 --configs bf16x32 --set cols=32,512 --set obuf_kb=16,1 --mode rtl --no-plot \
+  --slurm --timeout 120 --out "$T/fail" > "$T/fail.txt" 2> "$T/fail.err"
 rc=$?
 [ $rc -eq 2 ] || { cat "$T/fail.txt" "$T/fail.err"; fail "failing sweep: exit $rc, expected 2"; }
 [ "$(wc -l < "$T/fail.err")" -eq 1 ] || { cat "$T/fail.err"; fail "failing sweep: not one line"; }
-grep -q 'task p0000[0-9] (LeNet-5 rtl' "$T/fail.err" || { cat "$T/fail.err"; fail "failing sweep: task not named"; }
+grep -q 'task p00003 (LeNet-5 rtl b16 bf16x32 cols=512 obuf_kb=1) failed: .*does not fit' "$T/fail.err" ||
+  { cat "$T/fail.err"; fail "failing sweep: task not named"; }
 kept=$(($(wc -l < "$T/fail/sweep.csv") - 1))
-[ "$kept" -ge 1 ] && [ "$kept" -lt 4 ] || fail "failing sweep: $kept points kept, expected 1..3"
+[ "$kept" -eq 3 ] || fail "failing sweep: $kept points kept, expected 3"
 echo "3. failing task named ($(cut -c1-120 "$T/fail.err")...), $kept points kept"
 
 bash "$REPO/scripts/slurm-local.sh" stop "$T/cluster" > "$T/stop.txt" || fail "stop"

@@ -248,15 +248,22 @@ TEST(Sweep, PointsEqualPerfAndEveryCombinationIsThere) {
 TEST(Sweep, AFailingPointIsNamedAndTheOthersAreKept) {
   const std::string out = tmp("sweep_fail");
   fs::remove_all(out);
-  const Result r = run_cli("sweep --nets lenet5 --configs bf16x32 --set rows=16,64 --set ibuf_kb=32,1 "
+  // cols=512 with 1 KB of OBUF: 2 words a bank, too small for LeNet-5's
+  // first output tile (the compiler says so); the other three points fit.
+  const Result r = run_cli("sweep --nets lenet5 --configs bf16x32 --set cols=32,512 --set obuf_kb=16,1 "
                            "--mode rtl --no-plot --jobs 2 --out " + out);
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_NE(r.err.find("bitfusion: error: task p0000"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("(LeNet-5 rtl b16 bf16x32 rows="), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("task p00003 (LeNet-5 rtl b16 bf16x32 cols=512 obuf_kb=1) failed: LeNet-5: layer 'conv0': "
+                       "the smallest tile does not fit"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(3 of 4 results kept"), std::string::npos) << r.err;
   const Csv rows = read_csv(out + "/sweep.csv");
-  EXPECT_GE(rows.size(), 1u);
-  EXPECT_LT(rows.size(), 4u);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].at("cols") + "/" + rows[0].at("obuf_kb"), "32/16");
+  EXPECT_EQ(rows[1].at("cols") + "/" + rows[1].at("obuf_kb"), "32/1");
+  EXPECT_EQ(rows[2].at("cols") + "/" + rows[2].at("obuf_kb"), "512/16");
+  EXPECT_NE(r.out.find("sweep: 4 points (local, 1 failed)"), std::string::npos) << r.out;
 }
 
 TEST(Sweep, BadInputGetsOneLineAndExitStatus2) {
