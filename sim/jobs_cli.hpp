@@ -1,5 +1,5 @@
 // Command-line options of the job runner (sim/jobs.hpp), shared by every
-// command that hands its work to it (`bitfusion sweep`, later `run`):
+// command that hands its work to it (`bitfusion sweep`, `bitfusion run`):
 //
 //   --jobs N          local: N processes at a time (default: the cores)
 //   --slurm           one Slurm job array instead (sbatch on PATH)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CTest scale.slurm: `bitfusion sweep --slurm` on a real single-node Slurm.
+# CTest scale.slurm: `bitfusion sweep --slurm` and `run --slurm` on a real single-node Slurm.
 #
 #   tests/scale/slurm_sweep.sh BITFUSION REPO
 #
@@ -10,7 +10,9 @@
 #   2. --slurm --no-wait prints the job id and the collect command, and
 #      `bitfusion collect DIR --wait` then writes the same sweep.csv;
 #   3. a sweep with a failing point through Slurm exits 2 with one line
-#      naming the task, and keeps the other points.
+#      naming the task, and keeps the other points;
+#   4. `run --net lenet5 --slurm` (one array task per conv/fc layer), and
+#      --no-wait + `bitfusion collect`, give the serial run's report.
 # Then stops exactly the daemons it started. Exit 77 (CTest: SKIPPED), with
 # one line saying why, when the daemons cannot start on this machine.
 set -uo pipefail
@@ -71,6 +73,26 @@ grep -q 'task p00003 (LeNet-5 rtl b16 bf16x32 cols=512 obuf_kb=1) failed: .*does
 kept=$(($(wc -l < "$T/fail/sweep.csv") - 1))
 [ "$kept" -eq 3 ] || fail "failing sweep: $kept points kept, expected 3"
 echo "3. failing task named ($(cut -c1-120 "$T/fail.err")...), $kept points kept"
+
+# 4. LeNet-5's layers as one job array: the same report as a serial run
+strip() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j.pop("wall_seconds")
+for l in j["layers"]: l.pop("wall_seconds")
+print(json.dumps(j, sort_keys=True))' "$1"; }
+RUN=(run --net lenet5 --backend golden --batch 2 --seed 3 --quiet)
+"$BF" "${RUN[@]}" --report "$T/run_serial.json" > "$T/run_serial.txt" 2>&1 || { cat "$T/run_serial.txt"; fail "serial run"; }
+t1=$(ms)
+"$BF" "${RUN[@]}" --slurm --timeout 120 --workdir "$T/runjobs" --report "$T/run_slurm.json" > "$T/run_slurm.txt" 2>&1 ||
+  { cat "$T/run_slurm.txt"; fail "run --slurm"; }
+echo "run --slurm (4 layer tasks) in $(secs "$t1") s"
+grep -q '^#SBATCH --array=0-3$' "$T/runjobs/job.sh" || fail "run: job script without --array=0-3"
+grep -q 'layers: 4 tasks (Slurm job [0-9]' "$T/run_slurm.txt" || { cat "$T/run_slurm.txt"; fail "run: no Slurm job line"; }
+[ "$(strip "$T/run_serial.json")" = "$(strip "$T/run_slurm.json")" ] || fail "run --slurm report differs from the serial run"
+"$BF" "${RUN[@]}" --slurm --no-wait --workdir "$T/runnowait" --report "$T/run_nowait.json" > "$T/run_nowait.txt" 2>&1 ||
+  { cat "$T/run_nowait.txt"; fail "run --no-wait"; }
+grep -q "bitfusion collect $T/runnowait" "$T/run_nowait.txt" || { cat "$T/run_nowait.txt"; fail "run --no-wait: no collect command"; }
+"$BF" collect "$T/runnowait" --wait --timeout 120 > "$T/run_collect.txt" 2>&1 || { cat "$T/run_collect.txt"; fail "run: collect"; }
+[ "$(strip "$T/run_serial.json")" = "$(strip "$T/run_nowait.json")" ] || fail "run --no-wait + collect report differs from the serial run"
+echo "4. run --slurm and --no-wait + collect: LeNet-5 report equals the serial run ($(grep -c '^[a-z0-9]* *\(conv\|fc\) .* bit-exact' "$T/run_slurm.txt") layers bit-exact)"
 
 bash "$REPO/scripts/slurm-local.sh" stop "$T/cluster" > "$T/stop.txt" || fail "stop"
 [ "$(grep -c '^stopped' "$T/stop.txt")" -eq 3 ] || { cat "$T/stop.txt"; fail "did not stop 3 daemons"; }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -229,7 +230,9 @@ TEST(Sweep, PointsEqualPerfAndEveryCombinationIsThere) {
     EXPECT_NEAR(std::stod(row.at("energy_pj")), energy, 1e-6 * energy + 1);
   }
   EXPECT_TRUE(fs::exists(out + "/pareto_energy.dat"));
-  if (bf::jobs::on_path("gnuplot")) EXPECT_TRUE(fs::exists(out + "/pareto_energy.png"));
+  if (bf::jobs::on_path("gnuplot")) {
+    EXPECT_TRUE(fs::exists(out + "/pareto_energy.png"));
+  }
   EXPECT_NE(r.out.find("area vs cycles needs --synth"), std::string::npos);
   // collect re-merges the same table from the work directory.
   const std::string before = [&] {
@@ -292,4 +295,137 @@ TEST(Sweep, BadInputGetsOneLineAndExitStatus2) {
   expect_error("sweep --nets lenet5 --mode paper --out " + tmp("plain_file") + "/out", "cannot create");
   expect_error(base + " --workdir " + tmp("plain_file") + "/work", "work directory");
   expect_error("collect " + tmp("no_such_dir"), "no manifest.json");
+}
+
+namespace {
+
+nlohmann::json read_json_file(const std::string& file) {
+  std::ifstream f(file);
+  nlohmann::json j;
+  f >> j;
+  return j;
+}
+
+// A run report without its wall-clock times (the only figures that differ
+// between two runs of the same network).
+nlohmann::json without_times(nlohmann::json j) {
+  j.erase("wall_seconds");
+  for (auto& l : j["layers"]) l.erase("wall_seconds");
+  return j;
+}
+
+// The table rows of `bitfusion run` without the wall-time column.
+std::vector<std::string> table_rows(const std::string& out) {
+  std::vector<std::string> rows;
+  std::istringstream in(out);
+  for (std::string l; std::getline(in, l);) {
+    if (l.rfind("conv", 0) != 0 && l.rfind("fc", 0) != 0 && l.rfind("pool", 0) != 0) continue;
+    std::istringstream w(l);
+    std::vector<std::string> f;
+    for (std::string x; w >> x;) f.push_back(x);
+    if (f.size() >= 10 && f[4] != "host") f.erase(f.begin() + 9);  // wall s
+    std::string s;
+    for (const auto& x : f) s += x + " ";
+    rows.push_back(s);
+  }
+  return rows;
+}
+
+}  // namespace
+
+// `run --jobs N`: every conv/fc layer in its own process, from the golden
+// model's bit-exact input to that layer; the merged table and report equal
+// the in-process (serial) run's, figure for figure.
+TEST(RunJobs, ParallelLayersEqualTheSerialRun) {
+  const std::string serial = tmp("run_serial.json"), par = tmp("run_par.json"), work = tmp("run_work");
+  fs::remove_all(work);
+  const Result s = run_cli("run --net lenet5 --backend golden --batch 2 --seed 3 --quiet --report " + serial);
+  ASSERT_EQ(s.code, 0) << s.err << s.out;
+  const Result p = run_cli("run --net lenet5 --backend golden --batch 2 --seed 3 --quiet --jobs 2 --workdir " + work +
+                           " --report " + par);
+  ASSERT_EQ(p.code, 0) << p.err << p.out;
+  EXPECT_EQ(p.err, "");
+  const nlohmann::json a = read_json_file(serial), b = read_json_file(par);
+  ASSERT_EQ(a["layers"].size(), 4u);
+  EXPECT_EQ(without_times(a), without_times(b));
+  EXPECT_EQ(table_rows(s.out), table_rows(p.out));
+  EXPECT_EQ(table_rows(p.out).size(), 6u) << p.out;
+  EXPECT_NE(p.out.find("every layer bit-exact against golden"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("layers: 4 tasks (local processes)"), std::string::npos) << p.out;
+  EXPECT_EQ(s.out.substr(0, s.out.find('\n')), p.out.substr(0, p.out.find('\n')));  // same header
+  // Four layer tasks in the work directory; `collect` merges them again.
+  for (const char* t : {"l000", "l002", "l004", "l005"})
+    EXPECT_TRUE(fs::exists(fs::path(work) / "results" / (std::string(t) + ".json"))) << t;
+  fs::remove(par);
+  const Result c = run_cli("collect " + work);
+  ASSERT_EQ(c.code, 0) << c.err << c.out;
+  EXPECT_EQ(table_rows(c.out), table_rows(p.out));
+  EXPECT_EQ(without_times(read_json_file(par)), without_times(a));
+}
+
+// A layer task that fails is named in one line (exit status 2), with the
+// compiler's reason, the same one the serial run stops with; the table
+// marks the failed layers and the totals say so.
+TEST(RunJobs, AFailingLayerIsNamedInOneLine) {
+  // 1 KB of OBUF over 512 columns is 2 words a bank: no layer's smallest
+  // tile fits half of it (the compiler says so for each).
+  const std::string cfg = " --set cols=512 --set obuf_kb=1";
+  const Result r = run_cli("run --net lenet5 --backend golden --batch 1 --quiet --jobs 2 --workdir " +
+                           tmp("run_fail") + cfg);
+  EXPECT_EQ(r.code, 2) << r.err << r.out;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("bitfusion: error: task l000 (LeNet-5 layer conv0) failed: layer 'conv0': the smallest tile "
+                       "does not fit"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("3 more failed (0 of 4 results kept"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("FAILED (task l000)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("4 layer task(s) FAILED"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("every layer bit-exact"), std::string::npos) << r.out;
+  // The serial run stops at the same layer with the same reason.
+  const Result s = run_cli("run --net lenet5 --backend golden --batch 1 --quiet" + cfg);
+  EXPECT_EQ(s.code, 2);
+  const std::string pre = "bitfusion: error: ";
+  ASSERT_EQ(s.err.rfind(pre, 0), 0u) << s.err;
+  const std::string why = s.err.substr(pre.size(), s.err.size() - pre.size() - 1);
+  EXPECT_NE(r.err.find("failed: " + why + ";"), std::string::npos) << r.err << "\nserial: " << s.err;
+}
+
+TEST(RunJobs, BadInputGetsOneLineAndExitStatus2) {
+  const std::string base = "run --net lenet5 --backend golden --quiet";
+  {
+    std::ofstream(tmp("plain_file2")) << "x";
+  }
+  expect_error(base + " --jobs 2 --workdir " + tmp("plain_file2") + "/work", "work directory");
+  expect_error(base + " --slurm", "sbatch not found on PATH", "PATH=/nonexistent");
+  expect_error(base + " --workdir " + tmp("w"), "--workdir needs --jobs N or --slurm");
+  expect_error(base + " --no-wait", "--no-wait needs --slurm");
+  expect_error(base + " --slurm --jobs 2", "--jobs applies to local runs");
+  expect_error("run --net nosuchnet --backend golden --jobs 2", "unknown network 'nosuchnet'");
+}
+
+// The Pareto flags of sweep.csv, recomputed here from the rows themselves:
+// a point is on the energy front of its group exactly when no other point
+// of the group has fewer-or-equal cycles and energy with one of them fewer.
+TEST(Sweep, ParetoFlagsAreTheNonDominatedPoints) {
+  const std::string out = tmp("sweep_pareto");
+  fs::remove_all(out);
+  const Result r = run_cli("sweep --nets lenet5 --configs bf16x32 --set rows=4,8,16,32 --set cols=8,16,32 "
+                           "--set wbuf_kb=32,64 --mode paper --batch 1 --jobs 2 --no-plot --out " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Csv rows = read_csv(out + "/sweep.csv");
+  ASSERT_EQ(rows.size(), 24u);
+  size_t on_front = 0;
+  for (const auto& a : rows) {
+    const long long ca = std::stoll(a.at("cycles"));
+    const double ea = std::stod(a.at("energy_pj"));
+    bool dominated = false;
+    for (const auto& b : rows) {
+      const long long cb = std::stoll(b.at("cycles"));
+      const double eb = std::stod(b.at("energy_pj"));
+      if (cb <= ca && eb <= ea && (cb < ca || eb < ea)) dominated = true;
+    }
+    EXPECT_EQ(a.at("pareto_energy"), dominated ? "0" : "1") << a.at("shape");
+    on_front += !dominated;
+  }
+  EXPECT_GE(on_front, 1u);
+  EXPECT_LT(on_front, rows.size());
 }
