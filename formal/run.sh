@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Formal checks of the Bit Fusion RTL (docs/verification.md, section Formal).
 #
-#   formal/run.sh            every proof, bounded check and mutant (make formal)
+#   formal/run.sh            every proof, bounded check and mutant (the full run)
 #   formal/run.sh --quick    the subset of the default test suite (CTest formal.quick)
 #   formal/run.sh --only RE  just the checks whose name matches the regex RE
 #   formal/run.sh --keep     keep the work directory (scripts, logs, traces)
+#   FORMAL_FU_TIMEOUT=S      wall-clock limit per Fusion Unit proof (default 7200)
 #
 # Every check prints one row: name, kind, depth, expected and actual result,
 # CPU seconds (user + sys of the tools) and wall seconds. A proof must PASS;
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --keep)  KEEP=1 ;;
     --only)  ONLY="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "formal/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -221,17 +222,24 @@ fifo_checks() {  # prefix env rtlfile expect bmc_depth induct(0/1)
   fi
 }
 
+TILE_AB=${FORMAL_TILE_ADDRBITS:-4}
 TILE_PEEKS="$(peek_cmds peek_idx idx_q 3 2)
-$(peek_cmds peek_ia ia_q 3 8)
-$(peek_cmds peek_wa wa_q 3 8)
-$(peek_cmds peek_oa oa_q 3 8)"
+$(peek_cmds peek_count count_q 3 2)
+$(peek_cmds peek_istr istr_q 3 $TILE_AB)
+$(peek_cmds peek_wstr wstr_q 3 $TILE_AB)
+$(peek_cmds peek_ostr ostr_q 3 $TILE_AB)
+connect -set peek_active u_dut.active_q
+connect -set peek_n_red u_dut.n_red_q
+$(peek_cmds peek_ia ia_q 3 $TILE_AB)
+$(peek_cmds peek_wa wa_q 3 $TILE_AB)
+$(peek_cmds peek_oa oa_q 3 $TILE_AB)"
 
 tile_checks() {  # name rtlfile expect depth timeout
   local name=$1 src=$2 expect=$3 depth=$4 tmo=$5
   selected "$name" || return 0
   local d="$WORK/$name"; mkdir -p "$d"
   CPU=0; WALL=0
-  if ! smt_build "$d" tile_engine_props "$src" tile_engine_props.sv "" "$TILE_PEEKS"; then
+  if ! smt_build "$d" tile_engine_props "$src" tile_engine_props.sv "chparam -set AddrBits $TILE_AB tile_engine_props" "$TILE_PEEKS"; then
     row "$name" build - "$expect" ERROR; cat "$d/build.log"; return 0
   fi
   smt_check "$name" "BMC from reset" "$depth" "$expect" "$tmo" "$d" -t "$depth"
@@ -250,7 +258,7 @@ bitbrick_check bb.biased.mutant 1 -DBF_MUTANT FAIL
 if [ $QUICK -eq 0 ]; then
   for pa in 0 1 2; do
     for pw in 0 1 2; do
-      fu_check "fu.$((2 << pa))x$((2 << pw))" $pa $pw "" PASS 7200
+      fu_check "fu.$((2 << pa))x$((2 << pw))" $pa $pw "" PASS "${FORMAL_FU_TIMEOUT:-7200}"
     done
   done
 fi

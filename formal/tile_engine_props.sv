@@ -1,6 +1,6 @@
 // tile_engine_props: formal properties of rtl/array/bf_tile_engine.sv.
 //
-// Small parameters (Loops 3, AddrBits 8, CountBits 2: every tile has at
+// Small parameters (Loops 3, AddrBits 4 as run by formal/run.sh, CountBits 2: every tile has at
 // most 27 steps), so a bounded check from reset covers whole tiles and
 // tiles back to back. A shadow model runs beside the engine: on every
 // accepted command it latches the command and walks its own loop nest as
@@ -24,11 +24,12 @@
 // Assumed (legal commands, as the RTL's header requires): every count >= 1
 // and n_red <= Loops on an accepted command; the run starts in reset.
 //
-// Helpers: peek_* are the engine's per-level index and address registers
-// (Yosys 0.23 has no hierarchical references: formal/run.sh connects these
-// undriven wires to the flattened engine's registers). During a tile each
-// level's index must equal the model's and each level's addresses the
-// closed form over the levels up to it. These are extra claims about
+// Helpers: peek_* are the engine's state registers (active flag, n_red,
+// per-level count, strides, index and addresses; Yosys 0.23 has no
+// hierarchical references: formal/run.sh connects these undriven wires to
+// the flattened engine's registers). Once a command has been accepted,
+// they must equal the model's, and each level's addresses the closed form
+// over the levels up to it. These are extra claims about
 // internal state; they are there because the BMC adds every proven
 // assertion as a fact for the later steps, which keeps the solver's
 // arithmetic local to one step instead of a chain of 20 additions. A
@@ -206,8 +207,15 @@ module tile_engine_props #(
   end
 
   // ---- Helpers (connected by formal/run.sh) ----
-  logic [Loops*CountBits-1:0] peek_idx;
-  logic [Loops*AddrBits-1:0]  peek_ia, peek_wa, peek_oa;
+  logic                       seen_q;  // a command was accepted since reset
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)     seen_q <= 1'b0;
+    else if (accept) seen_q <= 1'b1;
+  end
+  logic                       peek_active;
+  logic [RedBits-1:0]         peek_n_red;
+  logic [Loops*CountBits-1:0] peek_idx, peek_count;
+  logic [Loops*AddrBits-1:0]  peek_ia, peek_wa, peek_oa, peek_istr, peek_wstr, peek_ostr;
   logic [AddrBits-1:0]        lvl_ia [Loops], lvl_wa [Loops], lvl_oa [Loops];
   always_comb begin
     for (int l = 0; l < Loops; l++) begin
@@ -220,8 +228,14 @@ module tile_engine_props #(
     end
   end
   always_comb begin
-    if (rst_ni && !init_q && busy_q) begin
+    if (rst_ni && !init_q) assert (peek_active == busy_q);
+    if (rst_ni && !init_q && seen_q) begin
+      assert (peek_n_red == nred_q);
       for (int l = 0; l < Loops; l++) begin
+        assert (peek_count[l*CountBits +: CountBits] == cnt_q[l]);
+        assert (peek_istr[l*AddrBits +: AddrBits] == is_q[l]);
+        assert (peek_wstr[l*AddrBits +: AddrBits] == ws_q[l]);
+        assert (peek_ostr[l*AddrBits +: AddrBits] == os_q[l]);
         assert (peek_idx[l*CountBits +: CountBits] == idx_q[l]);
         assert (peek_ia[l*AddrBits +: AddrBits] == lvl_ia[l]);
         assert (peek_wa[l*AddrBits +: AddrBits] == lvl_wa[l]);
