@@ -168,8 +168,11 @@ smt_build() {  # dir top rtlfile wrapper chparams peeks
 read_verilog -sv -DBF_NO_ASSERT $rtlfile
 read_verilog -formal -sv $FORMAL/$wrapper
 $chp
-prep -top $top
+hierarchy -check -top $top
+proc
 flatten
+setattr -set keep 1 w:u_dut.*_q w:u_dut.*_q[*]
+opt -keepdc
 memory_map
 opt_clean
 cd $top
