@@ -6,6 +6,7 @@
 #   formal/run.sh --only RE  just the checks whose name matches the regex RE
 #   formal/run.sh --keep     keep the work directory (scripts, logs, traces)
 #   FORMAL_FU_TIMEOUT=S      wall-clock limit per Fusion Unit proof (default 7200)
+#   FORMAL_FU_MONOLITHIC=1   also run the monolithic Fusion Unit proofs (slow)
 #
 # Every check prints one row: name, kind, depth, expected and actual result,
 # CPU seconds (user + sys of the tools) and wall seconds. A proof must PASS;
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --keep)  KEEP=1 ;;
     --only)  ONLY="$2"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "formal/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -155,6 +156,65 @@ EOF
 }
 
 # ---------------------------------------------------------------------------
+# Fusion Unit, decomposed (docs/verification.md, "Decomposed proof"):
+#   RTL == RTL with every bf_bitbrick replaced by spec_bitbrick   (bb.*)
+#       == spec_fusion_unit with Digits = 1                       (fu.AxW.dec)
+#       == spec_fusion_unit                                       (fu.lane)
+# fu_tree_check: the RTL Fusion Unit, its bricks substituted by their
+# specification (formal/bitbrick_as_spec.sv), against the specification
+# whose lane products are written as sums of 2-bit digit products; both
+# sides then compute the same 16 small products (Yosys merges equal cells)
+# and the proof is about the routing, the shifts, the bias and the adders.
+fu_tree_check() {  # name pa pw fu_core_file spread_file expect timeout
+  local name=$1 pa=$2 pw=$3 core=$4 spread=$5 expect=$6 tmo=$7
+  selected "$name" || return 0
+  local d="$WORK/$name"; mkdir -p "$d"
+  cat >"$d/run.ys" <<EOF
+read_verilog -sv -DBF_NO_ASSERT $spread $core $RTL/fu/bf_fusion_unit.sv
+read_verilog -sv $FORMAL/spec_bitbrick.sv $FORMAL/bitbrick_as_spec.sv $FORMAL/spec_fusion_unit.sv $FORMAL/fu_digits.sv
+chparam -set PA $pa -set PW $pw fu_mode_gold fu_mode_gate
+chparam -set Digits 1 fu_mode_gold
+hierarchy -check
+proc
+flatten
+opt
+wreduce
+opt_clean
+miter -equiv -flatten fu_mode_gold fu_mode_gate miter
+hierarchy -top miter
+async2sync
+opt -full
+wreduce
+opt_clean
+sat -verify -seq 2 -prove-skip 1 -prove trigger 0 -show-inputs miter
+EOF
+  timed "$d/log" "$tmo" yosys -p "script $d/run.ys"
+  row "$name" "equiv next-state (dec.)" "1 edge" "$expect" "$(sat_result "$d/log" "$RC")"
+}
+
+# fu.lane: spec_lane_mul == digit_lane_mul for every lane value, both sign
+# controls and all 9 width pairs, by exhaustive enumeration (Icarus).
+lane_check() {  # name expect
+  local name=$1 expect=$2
+  selected "$name" || return 0
+  local d="$WORK/$name"; mkdir -p "$d"
+  CPU=0; WALL=0
+  if ! command -v iverilog >/dev/null 2>&1; then
+    row "$name" "exhaustive (Icarus)" all "$expect" "NO-IVERILOG"; return 0
+  fi
+  if ! iverilog -g2012 -o "$d/lane.vvp" -s lane_exhaustive_tb "$FORMAL/spec_bitbrick.sv" "$FORMAL/spec_fusion_unit.sv" \
+       "$FORMAL/fu_digits.sv" "$FORMAL/lane_exhaustive_tb.sv" >"$d/build.log" 2>&1; then
+    row "$name" "exhaustive (Icarus)" all "$expect" ERROR; return 0
+  fi
+  timed "$d/log" 3600 vvp -n "$d/lane.vvp"
+  local r=ERROR
+  if [ "$RC" -eq 124 ]; then r=TIMEOUT
+  elif grep -q 'LANE PASS' "$d/log"; then r=PASS
+  elif grep -q 'LANE FAIL' "$d/log"; then r=FAIL; fi
+  row "$name" "exhaustive (Icarus)" "all" "$expect" "$r"
+}
+
+# ---------------------------------------------------------------------------
 # Sequential properties with yosys-smtbmc + z3. The design is flattened,
 # async resets are modelled as synchronous (async2sync: the reset value is
 # visible in the cycle the reset is low), and the netlist is mapped to
@@ -257,13 +317,29 @@ bitbrick_check bb.biased  1 "" PASS
 bitbrick_check bb.signed.mutant 0 -DBF_MUTANT FAIL
 bitbrick_check bb.biased.mutant 1 -DBF_MUTANT FAIL
 
-# Fusion Unit, the 9 legal precision pairs (codes 0/1/2 = 2/4/8 bits).
+# Fusion Unit, the 9 legal precision pairs (codes 0/1/2 = 2/4/8 bits):
+# the decomposed proof (fu.lane once, fu.AxW.dec per pair) in the full run;
+# the monolithic miter (fu.AxW) only with FORMAL_FU_MONOLITHIC=1.
 if [ $QUICK -eq 0 ]; then
+  lane_check fu.lane PASS
   for pa in 0 1 2; do
     for pw in 0 1 2; do
-      fu_check "fu.$((2 << pa))x$((2 << pw))" $pa $pw "" PASS "${FORMAL_FU_TIMEOUT:-7200}"
+      fu_tree_check "fu.$((2 << pa))x$((2 << pw)).dec" $pa $pw "$RTL/fu/bf_fu_core.sv" "$RTL/fu/bf_spread.sv" PASS "${FORMAL_FU_TIMEOUT:-7200}"
+      if [ "${FORMAL_FU_MONOLITHIC:-0}" = 1 ]; then
+        fu_check "fu.$((2 << pa))x$((2 << pw))" $pa $pw "" PASS "${FORMAL_FU_TIMEOUT:-7200}"
+      fi
     done
   done
+  # Mutants of the decomposed proof's middle step: a wrong shift in the
+  # tree (bf_fu_core), weight digits 1 and 2 swapped in the routing (bf_spread).
+  if mutate "$RTL/fu/bf_fu_core.sv" "$MUT/bf_fu_core_1.sv" \
+      's/assign hi1   = a_ge4 ? {prod\[3\]\[3:0\], 2.b0} : prod\[3\];/assign hi1   = a_ge4 ? {prod[3][4:0], 1'"'"'b0} : prod[3];/'; then
+    fu_tree_check fu.8x8.dec.mut.shift 2 2 "$MUT/bf_fu_core_1.sv" "$RTL/fu/bf_spread.sv" FAIL 1800
+  else FAILS=$((FAILS + 1)); fi
+  if mutate "$RTL/fu/bf_spread.sv" "$MUT/bf_spread_1.sv" \
+      's/je = ((pw >= 1) ? ((n >> 1) \& 1) : 0) | ((pw == 2) ? (((n >> 3) \& 1) << 1) : 0);/je = ((pw >= 1) ? ((n >> 3) \& 1) : 0) | ((pw == 2) ? (((n >> 1) \& 1) << 1) : 0);/'; then
+    fu_tree_check fu.8x8.dec.mut.route 2 2 "$RTL/fu/bf_fu_core.sv" "$MUT/bf_spread_1.sv" FAIL 1800
+  else FAILS=$((FAILS + 1)); fi
 fi
 # The BF_MUTANT brick (one product bit of one unsigned case) must make the
 # Fusion Unit proof fail: in every mode some brick sees unsigned slices.

@@ -17,13 +17,13 @@ module spec_bitbrick #(
 );
   logic signed [7:0] a_val, b_val, prod, bias;
   always_comb begin
-    a_val = a_signed_i ? 8'(signed'(a_i)) : 8'(a_i);   // -2..1 or 0..3
-    b_val = b_signed_i ? 8'(signed'(b_i)) : 8'(b_i);
+    a_val = a_signed_i ? {{6{a_i[1]}}, a_i} : {6'b0, a_i};  // -2..1 or 0..3
+    b_val = b_signed_i ? {{6{b_i[1]}}, b_i} : {6'b0, b_i};
     prod  = a_val * b_val;                               // -6..9
     if (Biased == 0)                     bias = 8'sd0;
     else if (a_signed_i && b_signed_i)   bias = 8'sd4;
     else if (a_signed_i || b_signed_i)   bias = 8'sd6;
     else                                 bias = 8'sd0;
-    p_o = 6'(prod + bias);
+    p_o = prod[5:0] + bias[5:0];
   end
 endmodule

@@ -11,10 +11,31 @@
 // formal/run.sh proves separately (check fu.range) that the exact sum
 // always fits in 17 signed bits, so the low 17 bits are the exact value.
 
+// spec_lane_mul: one lane product: each operand read as a number (one
+// extra bit on top: a copy of its top bit when signed, 0 when unsigned),
+// the two numbers multiplied with `*`.
+module spec_lane_mul #(
+  parameter int A = 8,
+  parameter int W = 8
+) (
+  input  logic [A-1:0]          a_i,
+  input  logic [W-1:0]          w_i,
+  input  logic                  a_signed_i,
+  input  logic                  w_signed_i,
+  output logic signed [A+W+1:0] p_o
+);
+  logic signed [A:0] a_val;
+  logic signed [W:0] w_val;
+  assign a_val = a_signed_i ? $signed({a_i[A-1], a_i}) : $signed({1'b0, a_i});
+  assign w_val = w_signed_i ? $signed({w_i[W-1], w_i}) : $signed({1'b0, w_i});
+  assign p_o   = a_val * w_val;
+endmodule
+
 // spec_fu_dot: the exact sum of the lane products for one width pair.
 module spec_fu_dot #(
-  parameter int A = 8,  // activation width: 2, 4 or 8
-  parameter int W = 8   // weight width: 2, 4 or 8
+  parameter int A = 8,       // activation width: 2, 4 or 8
+  parameter int W = 8,       // weight width: 2, 4 or 8
+  parameter bit Digits = 0   // 1: lane products as digit sums (proof step)
 ) (
   input  logic [31:0]        act_i,
   input  logic [31:0]        wgt_i,
@@ -24,19 +45,22 @@ module spec_fu_dot #(
 );
   localparam int L = 64 / (A * W);  // lanes
   // Lane k as a number: one extra bit on top, a copy of the lane's top bit
-  // when the operand is signed (two's complement), 0 when it is unsigned.
-  // The product of an (A+1)-bit and a (W+1)-bit number fits A+W+2 bits.
-  logic signed [A:0]       a_val [L];
-  logic signed [W:0]       w_val [L];
+  // when the operand is signed (two's complement), 0 when it is unsigned
+  // (spec_lane_mul). The product of an (A+1)-bit and a (W+1)-bit number
+  // fits A+W+2 bits. Digits = 1 (decomposed proof only) computes the same
+  // product as the sum of its 2-bit digit products (digit_lane_mul in
+  // fu_digits.sv; check fu.lane.* proves the two equal).
   logic signed [A+W+1:0]   prod  [L];
   for (genvar k = 0; k < L; k++) begin : g_lane
-    logic [A-1:0] a_raw;
-    logic [W-1:0] w_raw;
-    assign a_raw    = act_i[k*A +: A];
-    assign w_raw    = wgt_i[k*W +: W];
-    assign a_val[k] = a_signed_i ? $signed({a_raw[A-1], a_raw}) : $signed({1'b0, a_raw});
-    assign w_val[k] = w_signed_i ? $signed({w_raw[W-1], w_raw}) : $signed({1'b0, w_raw});
-    assign prod[k]  = a_val[k] * w_val[k];
+    if (Digits == 0) begin : g_mul
+      spec_lane_mul #(.A(A), .W(W)) u_mul (
+        .a_i (act_i[k*A +: A]), .w_i (wgt_i[k*W +: W]), .a_signed_i, .w_signed_i, .p_o (prod[k])
+      );
+    end else begin : g_dig
+      digit_lane_mul #(.A(A), .W(W)) u_mul (
+        .a_i (act_i[k*A +: A]), .w_i (wgt_i[k*W +: W]), .a_signed_i, .w_signed_i, .p_o (prod[k])
+      );
+    end
   end
   always_comb begin
     dot_o = 32'sd0;
@@ -48,7 +72,9 @@ endmodule
 // precision codes (0: 2 bits, 1: 4 bits, 2: 8 bits). The reserved code 3
 // is given the behaviour bf_pkg documents for it (treated as 8 bits); the
 // main proofs never drive it (check fu.reserved covers it separately).
-module spec_fu_exact (
+module spec_fu_exact #(
+  parameter bit Digits = 0
+) (
   input  logic [31:0]        act_i,
   input  logic [31:0]        wgt_i,
   input  logic [1:0]         prec_a_i,
@@ -60,7 +86,7 @@ module spec_fu_exact (
   logic signed [31:0] dot [9];  // dot[3*pa + pw]
   for (genvar pa = 0; pa < 3; pa++) begin : g_a
     for (genvar pw = 0; pw < 3; pw++) begin : g_w
-      spec_fu_dot #(.A(2 << pa), .W(2 << pw)) u_dot (
+      spec_fu_dot #(.A(2 << pa), .W(2 << pw), .Digits(Digits)) u_dot (
         .act_i, .wgt_i, .a_signed_i, .w_signed_i, .dot_o (dot[3*pa + pw])
       );
     end
@@ -73,7 +99,9 @@ endmodule
 
 // spec_fusion_unit: same ports as bf_fusion_unit: the exact sum,
 // registered (asynchronous active-low reset to 0, like the RTL).
-module spec_fusion_unit (
+module spec_fusion_unit #(
+  parameter bit Digits = 0
+) (
   input  logic               clk_i,
   input  logic               rst_ni,
   input  logic [31:0]        act_i,
@@ -85,7 +113,7 @@ module spec_fusion_unit (
   output logic signed [16:0] sum_o
 );
   logic signed [31:0] exact;
-  spec_fu_exact u_exact (
+  spec_fu_exact #(.Digits(Digits)) u_exact (
     .act_i, .wgt_i, .prec_a_i, .prec_w_i, .a_signed_i, .w_signed_i, .exact_o (exact)
   );
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -101,7 +129,8 @@ endmodule
 // cover every legal input (see docs/verification.md).
 module fu_mode_gold #(
   parameter int PA = 2,
-  parameter int PW = 2
+  parameter int PW = 2,
+  parameter bit Digits = 0
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -111,7 +140,7 @@ module fu_mode_gold #(
   input  logic               w_signed_i,
   output logic signed [16:0] sum_o
 );
-  spec_fusion_unit u_spec (
+  spec_fusion_unit #(.Digits(Digits)) u_spec (
     .clk_i, .rst_ni, .act_i, .wgt_i, .prec_a_i (2'(PA)), .prec_w_i (2'(PW)),
     .a_signed_i, .w_signed_i, .sum_o
   );
