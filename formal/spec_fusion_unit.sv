@@ -8,8 +8,8 @@
 // binary otherwise; the result is the sum over the L = 64 / (A*W) lanes of
 // the products, summed in 32-bit integer arithmetic (no overflow is
 // possible: |sum| <= 65025), registered, and returned as its low 17 bits.
-// formal/run.sh proves separately (check fu.range) that the exact sum
-// always fits in 17 signed bits, so the low 17 bits are the exact value.
+// docs/verification.md shows that the exact sum always fits in 17 signed
+// bits (|sum| <= 65025), so the low 17 bits are the exact value.
 
 // spec_lane_mul: one lane product: each operand read as a number (one
 // extra bit on top: a copy of its top bit when signed, 0 when unsigned),
@@ -71,7 +71,7 @@ endmodule
 // spec_fu_exact: the exact (32-bit) sum for the mode given by the
 // precision codes (0: 2 bits, 1: 4 bits, 2: 8 bits). The reserved code 3
 // is given the behaviour bf_pkg documents for it (treated as 8 bits); the
-// main proofs never drive it (check fu.reserved covers it separately).
+// proofs never drive it (code 3 is outside the proven input space).
 module spec_fu_exact #(
   parameter bit Digits = 0
 ) (
