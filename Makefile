@@ -9,7 +9,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test check-fast test-sanitize fuzz lint synth bench bench-mnist bench-icarus models clean help
+.PHONY: all deps configure build run test check-fast test-sanitize fuzz lint synth bench bench-mnist bench-icarus models formal formal.quick clean help
 
 all: build
 
@@ -68,6 +68,14 @@ lint: deps
 ## synth: Yosys + OpenSTA on the Nangate 45 nm library (results in build/synth)
 synth: deps
 	bash synth/run.sh
+
+## formal: every formal check (proofs, bounded model checks, mutants; docs/verification.md); long
+formal:
+	bash formal/run.sh
+
+## formal.quick: the formal subset that is also in `make test` (CTest formal.quick)
+formal.quick:
+	bash formal/run.sh --quick
 
 ## bench: benchmarks that print figures (array: utilization, simulation speed)
 BENCH_BUILD ?= $(BUILD)-bench
