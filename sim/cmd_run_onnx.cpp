@@ -4,12 +4,12 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "frontend/onnx_import.hpp"
 #include "golden/npy.hpp"
+#include "golden/file_io.hpp"
 #include "golden/npy_float.hpp"
 #include "sim/onnx_runner.hpp"
 
@@ -19,18 +19,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Writes through a temporary next to `path` and renames it, so that a
-// failed run leaves nothing half-written.
-template <class F>
-void write_atomic(const std::string& path, F&& write) {
-  const std::string tmp = path + ".tmp" + std::to_string(getpid());
+// golden/file_io's atomic write; its one-line errors as UserError.
+void write_out(const std::string& path, const std::string& bytes) {
   try {
-    write(tmp);
-    fs::rename(tmp, path);
-  } catch (const std::exception& e) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw UserError("cannot write '" + path + "': " + e.what());
+    write_file(path, bytes);
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
   }
 }
 
@@ -72,18 +66,14 @@ void write_dump(const std::string& dir, const fe::QNet& net, const OnnxRunResult
     a.shape = ten.shape;
     a.shape[0] = r.images;
     a.data = r.tensors[t];
-    write_atomic(dir + "/" + f, [&](const std::string& p) { write_npy(p, a, true); });
+    write_out(dir + "/" + f, npy_bytes(a, true, dir + "/" + f));
     index.push_back({{"tensor", ten.name}, {"file", f}, {"shape", a.shape},
                      {"scale", ten.q.scale}, {"zero_point", ten.q.zero_point},
                      {"qmin", ten.q.qmin}, {"qmax", ten.q.qmax}, {"type", fe::operand_str(ten.q.type)}});
   }
   NpyFloat out{r.output_shape, r.output};
-  write_atomic(dir + "/output.npy", [&](const std::string& p) { write_npy_float(p, out); });
-  write_atomic(dir + "/index.json", [&](const std::string& p) {
-    std::ofstream f(p);
-    f << nlohmann::json({{"output", "output.npy"}, {"tensors", index}}).dump(1) << "\n";
-    if (!f) throw std::runtime_error("write failed");
-  });
+  write_out(dir + "/output.npy", npy_float_bytes(out, dir + "/output.npy"));
+  write_out(dir + "/index.json", nlohmann::json({{"output", "output.npy"}, {"tensors", index}}).dump(1) + "\n");
 }
 
 }  // namespace
@@ -94,6 +84,13 @@ int run_onnx_cli(const OnnxCliOptions& o) {
   const ArrayConfig cfg = o.config.load();
   if (o.batch < 1 || o.batch > 4096) throw UserError("--batch must be in 1..4096");
   if (o.images < 0) throw UserError("--images must be positive");
+  // Output paths before any work: a bad one fails now, not after the run.
+  try {
+    if (!o.out.empty()) check_output_path(o.out, "--out");
+    if (!o.report.empty()) check_output_path(o.report, "--report");
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
+  }
   fe::QNet net;
   try {
     net = fe::import_onnx_file(o.onnx);
@@ -226,15 +223,11 @@ int run_onnx_cli(const OnnxCliOptions& o) {
   }
   if (!o.out.empty()) {
     NpyFloat out{r.output_shape, r.output};
-    write_atomic(o.out, [&](const std::string& p) { write_npy_float(p, out); });
+    write_out(o.out, npy_float_bytes(out, o.out));
   }
   if (!o.dump.empty()) write_dump(o.dump, net, r);
   if (!o.report.empty())
-    write_atomic(o.report, [&](const std::string& p) {
-      std::ofstream f(p);
-      f << report.dump(2) << "\n";
-      if (!f) throw std::runtime_error("write failed");
-    });
+    write_out(o.report, report.dump(2) + "\n");
   return r.bit_exact() ? 0 : 1;
 }
 

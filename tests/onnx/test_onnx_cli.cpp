@@ -122,4 +122,20 @@ TEST(OnnxCli, BadInputsAndLabels) {
   EXPECT_NE(both.code, 0);
 }
 
+// Defect: --out / --report were written to "<path>.tmp<pid>" and renamed
+// over <path>, so `--out /dev/full` replaced the device with a regular file
+// and exited 0, and a missing folder failed only after the whole run.
+// Outputs now go through golden/file_io (checked before any work).
+TEST(OnnxCli, OutputsIntoDevicesAndMissingFoldersAreErrors) {
+  const std::string run = "run --onnx " + kModel + " --input " + kX + " --backend golden --images 4 --quiet";
+  for (const char* opt : {" --out ", " --report "}) {
+    const bft::CliResult full = run_cli(run + opt + "/dev/full");
+    bft::expect_one_line_error(full, opt, "No space left on device");
+    EXPECT_TRUE(fs::is_character_file("/dev/full")) << "/dev/full was replaced";
+    const bft::CliResult missing = run_cli(run + opt + dir() + "no_such_folder/f");
+    bft::expect_one_line_error(missing, opt, "does not exist");
+    EXPECT_EQ(missing.out, "") << "the run started before the output path was checked";
+  }
+}
+
 }  // namespace
