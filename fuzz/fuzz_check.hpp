@@ -64,7 +64,7 @@ void assembler(const uint8_t* data, size_t size);
 void disassembler(const uint8_t* data, size_t size);
 void network(const uint8_t* data, size_t size);
 void config(const uint8_t* data, size_t size);
-// void onnx(const uint8_t* data, size_t size);  // frontend/onnx: add with its importer (fuzz/CMakeLists.txt)
+void onnx(const uint8_t* data, size_t size);
 
 }  // namespace bf::fuzz
 

@@ -139,3 +139,47 @@ put("config", "bad-dup.json", '{"rows": 4, ' + CFG % ("2", "64") + "}", prefix="
 put("config", "bad-missing.json", '{"rows": 2}')
 put("config", "bad-float.json", "{" + CFG % ("2.0", "64") + "}")
 put("config", "bad-pow2.json", "{" + CFG % ("12", "64") + "}")
+
+# ---------------------------------------------------------------- onnx
+# Models: the test fixtures (both PyTorch export forms, small) and examples
+# under the fuzzer's 64 KiB max_len; the larger digits models are replayed
+# whole by the corpus test (the fuzzer reads their first 64 KiB). Invalid:
+# empty, not a protobuf, truncated, and same-length byte edits of a valid
+# model (an unsupported operator, opset 11).
+def model(path):
+    with open(os.path.join(ROOT, path), "rb") as f:
+        return f.read()
+
+
+FQ = model("tests/frontend/data/fq_small.onnx")
+for n in ("fq_small", "qat_small", "qat_prepared"):
+    put("onnx", n + ".onnx", model("tests/frontend/data/%s.onnx" % n))
+put("onnx", "digits_eager.onnx", model("examples/digits/digits_eager.onnx"))
+put("onnx", "digits_residual.onnx", model("examples/digits/digits_residual.onnx"))
+put("onnx", "digits_int2.onnx", model("examples/digits/digits_int2.onnx"))
+put("onnx", "bad-empty", b"")
+put("onnx", "bad-text", "this is not an ONNX model\n")
+put("onnx", "bad-truncated.onnx", FQ[: len(FQ) // 2])
+put("onnx", "bad-truncated-end.onnx", FQ[:-3])
+assert b"\x22\x04Relu" in FQ  # NodeProto.op_type (field 4)
+put("onnx", "bad-unsupported-op.onnx", FQ.replace(b"\x22\x04Relu", b"\x22\x04Tanh", 1))
+assert FQ.endswith(b"B\x02\x10\x0d")  # ModelProto.opset_import (field 8): version 13
+put("onnx", "bad-opset-old.onnx", FQ[:-1] + b"\x0b")
+
+
+def pb_field(tag, payload):  # a length-delimited protobuf field
+    n, v = len(payload), b""
+    while True:
+        v += bytes([(n & 0x7F) | (0x80 if n > 0x7F else 0)])
+        n >>= 7
+        if not n:
+            break
+    return bytes([tag]) + v + payload
+
+
+# A node with a 1500-byte name (non-printable bytes too) and an unsupported
+# operator, appended as a second ModelProto.graph (protobuf merges it into
+# the first): the error message echoing the name once exceeded 600
+# characters.
+LONG = pb_field(0x1A, (b"n\x01" * 750)) + pb_field(0x22, b"Tanh")  # NodeProto name, op_type
+put("onnx", "long-name.onnx", FQ + pb_field(0x3A, pb_field(0x0A, LONG)), prefix="regress-")

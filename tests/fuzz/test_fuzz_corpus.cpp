@@ -24,7 +24,7 @@ struct Target {
 
 const Target kTargets[] = {
     {"npy", bf::fuzz::npy},           {"asm", bf::fuzz::assembler}, {"disasm", bf::fuzz::disassembler},
-    {"network", bf::fuzz::network}, {"config", bf::fuzz::config},
+    {"network", bf::fuzz::network}, {"config", bf::fuzz::config}, {"onnx", bf::fuzz::onnx},
 };
 
 std::vector<fs::path> inputs(const std::string& target) {
