@@ -5,14 +5,17 @@
 // (sim/cmd_run_onnx.cpp).
 //
 // In-process by default (each layer's input is the device's output of the
-// layer before). With --jobs N or --slurm, every conv/fc layer is a task of
-// the job runner (sim/jobs.hpp): the task recomputes the golden model's
-// bit-exact input to its layer (same seed, same random weights, same output
-// calibration), runs the layer on the device and checks it; the tasks'
-// results are merged into the same table, totals and --report as an
-// in-process run (`bitfusion collect DIR` merges a `--slurm --no-wait` run).
+// layer before). With --jobs N or --slurm, every conv/fc layer of a --net
+// network is a task of the job runner (sim/jobs.hpp): the task recomputes
+// the golden model's bit-exact input to its layer (same seed, same random
+// weights, same output calibration), runs the layer on the device and
+// checks it; with --onnx, each task runs a slice of whole image batches.
+// The tasks' results are merged into the same table, totals and --report as
+// an in-process run (`bitfusion collect DIR` merges a `--slurm --no-wait`
+// run).
 //
-// Hidden task command:
+// Hidden task commands:
+//   _run-onnx-slice --onnx M --input X --first F --images N --batch B --backend X --config C [--set k=v ...] --json OUT
 //   _run-layer --net N --batch B --seed S --backend X --config C [--set k=v ...] --layer I --json OUT
 #include <unistd.h>
 
@@ -322,13 +325,6 @@ int run(const RunOptions& o) {
 }
 
 // ------------------------------------------------------------ parallel
-// A network or configuration argument as a task gets it: files as absolute
-// paths (Slurm tasks run in the work directory).
-std::string portable(const std::string& name_or_file) {
-  const bool is_file = name_or_file.find('/') != std::string::npos || fs::path(name_or_file).extension() == ".json";
-  return is_file ? fs::absolute(name_or_file).lexically_normal().string() : name_or_file;
-}
-
 // `_run-layer`: the golden chain up to layer `o.layer` (its bit-exact
 // input), then that layer on the device.
 json run_one_layer(const RunOptions& o) {
@@ -402,21 +398,7 @@ int run_parallel(const RunOptions& o) {
   const model::Network net = load_net(o, cfg);
   std::string workdir = o.jobs.workdir;
   bool temporary = false;
-  if (workdir.empty()) {
-    if (o.jobs.slurm) {
-      // Slurm: in the current folder (more likely shared with the nodes than /tmp).
-      char stamp[32];
-      const std::time_t now = std::time(nullptr);
-      std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-      workdir = "bitfusion-run-" + std::string(stamp) + "-" + std::to_string(getpid());
-    } else {
-      const char* t = std::getenv("TMPDIR");
-      std::string tmpl = std::string(t && *t ? t : "/tmp") + "/bitfusion-run.XXXXXX";
-      if (!mkdtemp(tmpl.data())) throw UserError("cannot create a work directory in " + tmpl);
-      workdir = tmpl;
-      temporary = true;
-    }
-  }
+  if (workdir.empty()) workdir = make_workdir(o.jobs.slurm, "bitfusion-run", temporary);
   const jobs::Options jopt = job_options(o.jobs, workdir);
 
   // The golden chain on the host: validates the network and names the
@@ -500,11 +482,12 @@ const CommandRegistrar reg(30, [](CLI::App& app) {
     if (o->net.empty() && o->onnx.empty()) throw UserError("run needs --net NAME or --onnx MODEL.onnx");
     const bool parallel = o->jobs.jobs > 0 || o->jobs.slurm;
     if (!o->onnx.empty()) {
-      if (parallel) throw UserError("--jobs / --slurm run --net networks; --onnx runs in one process");
       if (o->input.empty()) throw UserError("--onnx needs --input X.npy (the float32 images)");
       OnnxCliOptions c{o->onnx, o->input, o->labels, o->out, o->report, o->dump, o->backend, o->config,
                        o->batch ? o->batch : 16, o->first, o->images, o->quiet, o->no_check};
-      const int rc = run_onnx_cli(c);
+      if (!parallel) job_options(o->jobs, "");  // --partition, --no-wait ... without --slurm: one line
+      if (!parallel && !o->jobs.workdir.empty()) throw UserError("--workdir needs --jobs N or --slurm");
+      const int rc = parallel ? run_onnx_parallel(c, o->jobs) : run_onnx_cli(c);
       if (rc) throw CLI::RuntimeError(rc);
       return;
     }
@@ -512,6 +495,26 @@ const CommandRegistrar reg(30, [](CLI::App& app) {
     if (!parallel && !o->jobs.workdir.empty()) throw UserError("--workdir needs --jobs N or --slurm");
     if (!parallel) job_options(o->jobs, "");  // --partition, --no-wait ... without --slurm: one line
     const int rc = parallel ? run_parallel(*o) : run(*o);
+    if (rc) throw CLI::RuntimeError(rc);
+  });
+
+  register_onnx_merger();  // `bitfusion collect` of a parallel --onnx run
+  auto so = std::make_shared<OnnxCliOptions>();
+  auto sj = std::make_shared<std::string>();
+  auto* sl = app.add_subcommand("_run-onnx-slice", "Images of `run --onnx --jobs/--slurm` (a task of the job runner)");
+  sl->group("");
+  sl->add_option("--onnx", so->onnx)->required();
+  sl->add_option("--input", so->input)->required();
+  sl->add_option("--first", so->first)->required();
+  sl->add_option("--images", so->images)->required();
+  sl->add_option("--batch", so->batch)->required();
+  sl->add_option("--backend", so->backend)->required();
+  sl->add_flag("--no-check", so->no_check);
+  add_config_options(*sl, so->config);
+  sl->add_option("--json", *sj)->required();
+  sl->callback([so, sj] {
+    so->quiet = true;
+    const int rc = run_onnx_slice(*so, *sj);
     if (rc) throw CLI::RuntimeError(rc);
   });
 

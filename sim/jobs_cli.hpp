@@ -12,8 +12,13 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "sim/commands.hpp"
 #include "sim/jobs.hpp"
@@ -64,4 +69,32 @@ inline jobs::Options job_options(const JobCliOptions& o, const std::string& defa
   return r;
 }
 
+// A network or configuration argument as a task gets it: files as absolute
+// paths (Slurm tasks run in the work directory), names as they are.
+inline std::string portable(const std::string& name_or_file) {
+  namespace fs = std::filesystem;
+  const bool is_file = name_or_file.find('/') != std::string::npos || fs::path(name_or_file).extension() == ".json";
+  return is_file ? fs::absolute(name_or_file).lexically_normal().string() : name_or_file;
+}
+
+// The work directory when --workdir is not given: with Slurm a new folder
+// <stem>-<date>-<pid> in the current folder (more likely shared with the
+// nodes than /tmp); locally a temporary folder under $TMPDIR (temporary =
+// true: the caller removes it after a successful merge).
+inline std::string make_workdir(bool slurm, const std::string& stem, bool& temporary) {
+  temporary = false;
+  if (slurm) {
+    char stamp[32];
+    const std::time_t now = std::time(nullptr);
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+    return stem + "-" + std::string(stamp) + "-" + std::to_string(getpid());
+  }
+  const char* t = std::getenv("TMPDIR");
+  std::string tmpl = std::string(t && *t ? t : "/tmp") + "/" + stem + ".XXXXXX";
+  if (!mkdtemp(tmpl.data())) throw UserError("cannot create a work directory in " + tmpl);
+  temporary = true;
+  return tmpl;
+}
+
 }  // namespace bf::cli
+

@@ -12,7 +12,9 @@
 #   3. a sweep with a failing point through Slurm exits 2 with one line
 #      naming the task, and keeps the other points;
 #   4. `run --net lenet5 --slurm` (one array task per conv/fc layer), and
-#      --no-wait + `bitfusion collect`, give the serial run's report.
+#      --no-wait + `bitfusion collect`, give the serial run's report;
+#   5. `run --onnx ... --slurm` (one array task per slice of image batches)
+#      gives the one-process run's logits and report.
 # Then stops exactly the daemons it started. Exit 77 (CTest: SKIPPED), with
 # one line saying why, when the daemons cannot start on this machine.
 set -uo pipefail
@@ -93,6 +95,29 @@ grep -q "bitfusion collect $T/runnowait" "$T/run_nowait.txt" || { cat "$T/run_no
 "$BF" collect "$T/runnowait" --wait --timeout 120 > "$T/run_collect.txt" 2>&1 || { cat "$T/run_collect.txt"; fail "run: collect"; }
 [ "$(strip "$T/run_serial.json")" = "$(strip "$T/run_nowait.json")" ] || fail "run --no-wait + collect report differs from the serial run"
 echo "4. run --slurm and --no-wait + collect: LeNet-5 report equals the serial run ($(grep -c '^[a-z0-9]* *\(conv\|fc\) .* bit-exact' "$T/run_slurm.txt") layers bit-exact)"
+
+# 5. an ONNX model's images in slices of whole batches as one job array
+EX=$REPO/examples/digits
+ONNX=(run --onnx "$EX/digits_mixed.onnx" --input "$EX/data/test_x.npy" --labels "$EX/data/test_y.npy" --images 40
+      --batch 16 --backend golden --quiet)
+strip_onnx() { python3 -c 'import json,sys
+def clean(v):
+    if isinstance(v, dict): return {k: clean(x) for k, x in v.items() if k != "wall_seconds"}
+    if isinstance(v, list): return [clean(x) for x in v]
+    return float("%.9g" % v) if isinstance(v, float) else v   # energy sums in another order
+print(json.dumps(clean(json.load(open(sys.argv[1]))), sort_keys=True))' "$1"; }
+"$BF" "${ONNX[@]}" --out "$T/onnx_serial.npy" --report "$T/onnx_serial.json" > "$T/onnx_serial.txt" 2>&1 ||
+  { cat "$T/onnx_serial.txt"; fail "onnx serial run"; }
+t1=$(ms)
+"$BF" "${ONNX[@]}" --slurm --timeout 120 --workdir "$T/onnxjobs" --out "$T/onnx_slurm.npy" \
+  --report "$T/onnx_slurm.json" > "$T/onnx_slurm.txt" 2>&1 || { cat "$T/onnx_slurm.txt"; fail "run --onnx --slurm"; }
+echo "run --onnx --slurm (3 slice tasks) in $(secs "$t1") s"
+grep -q '^#SBATCH --array=0-2$' "$T/onnxjobs/job.sh" || fail "onnx: job script without --array=0-2"
+grep -q 'images: 3 slices (Slurm job [0-9]' "$T/onnx_slurm.txt" || { cat "$T/onnx_slurm.txt"; fail "onnx: no Slurm job line"; }
+cmp -s "$T/onnx_serial.npy" "$T/onnx_slurm.npy" || fail "run --onnx --slurm logits differ from the one-process run"
+[ "$(strip_onnx "$T/onnx_serial.json")" = "$(strip_onnx "$T/onnx_slurm.json")" ] ||
+  fail "run --onnx --slurm report differs from the one-process run"
+echo "5. run --onnx --slurm: logits and report equal the one-process run ($(grep -o 'accuracy: [^ ]*' "$T/onnx_slurm.txt"))"
 
 bash "$REPO/scripts/slurm-local.sh" stop "$T/cluster" > "$T/stop.txt" || fail "stop"
 [ "$(grep -c '^stopped' "$T/stop.txt")" -eq 3 ] || { cat "$T/stop.txt"; fail "did not stop 3 daemons"; }
