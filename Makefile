@@ -9,7 +9,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test check-fast lint synth bench bench-mnist bench-icarus soak models clean help
+.PHONY: all deps configure build run test check-fast test-sanitize fuzz lint synth bench bench-mnist bench-icarus soak models formal formal.quick clean help
 
 all: build
 
@@ -46,6 +46,21 @@ check-fast: deps
 	cmake --build $(FAST_BUILD) -j $(JOBS)
 	cd $(FAST_BUILD) && ctest --output-on-failure -j $(JOBS) -L 'golden|isa|model|cli|frontend' -LE lint
 
+## test-sanitize: the C++ side (golden, model, CLI, tests) with ASan+UBSan, any report fatal (own build dir)
+SAN_BUILD ?= $(BUILD)-asan
+test-sanitize: deps
+	@if [ ! -f $(SAN_BUILD)/build.ninja ]; then cmake -S . -B $(SAN_BUILD) -G Ninja -DBF_VERILATED=OFF -DBF_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS); fi
+	cmake --build $(SAN_BUILD) -j $(JOBS)
+	cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) -LE 'lint|fuzz'
+
+## fuzz: every libFuzzer target for FUZZ_TIME seconds (default 600) on a copy of its corpus; FUZZ_MERGE=1 keeps new inputs
+FUZZ_TIME ?= 600
+FUZZ_BUILD ?= $(BUILD)/fuzz-build
+FUZZ_TARGETS ?=
+fuzz: deps
+	bash scripts/fuzz.sh --time $(FUZZ_TIME) --build-dir $(FUZZ_BUILD) $(if $(FUZZ_MERGE),--merge) $(FUZZ_TARGETS)
+
 ## lint: verilator -Wall, yosys and iverilog on every RTL module
 lint: deps
 	bash scripts/lint.sh
@@ -53,6 +68,14 @@ lint: deps
 ## synth: Yosys + OpenSTA on the Nangate 45 nm library (results in build/synth)
 synth: deps
 	bash synth/run.sh
+
+## formal: every formal check (proofs, bounded model checks, mutants; docs/verification.md); long
+formal:
+	bash formal/run.sh
+
+## formal.quick: the formal subset that is also in `make test` (CTest formal.quick)
+formal.quick:
+	bash formal/run.sh --quick
 
 ## bench: benchmarks that print figures (array: utilization, simulation speed)
 BENCH_BUILD ?= $(BUILD)-bench

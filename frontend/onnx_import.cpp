@@ -1974,10 +1974,16 @@ void Importer::prune() {
   net_.output = remap[size_t(net_.output)];
 }
 
-// One printable line: names from a damaged file may hold any bytes.
+// One printable line of at most 600 characters (the error contract): names
+// from a damaged file may hold any bytes and be of any length. A longer one
+// ends in "..." after the last whole character that leaves room for it.
 std::string printable(const std::string& m) {
+  constexpr size_t kMaxMessage = 600;
   std::string o;
+  size_t cut = 0;
   for (unsigned char c : m) {
+    if (o.size() <= kMaxMessage - 3) cut = o.size();
+    if (o.size() > kMaxMessage) break;
     if (c >= 0x20 && c < 0x7f) {
       o += char(c);
     } else {
@@ -1985,8 +1991,8 @@ std::string printable(const std::string& m) {
       std::snprintf(b, sizeof b, "\\x%02x", c);
       o += b;
     }
-    if (o.size() > 600) return o + "...";
   }
+  if (o.size() > kMaxMessage) o = o.substr(0, cut) + "...";
   return o;
 }
 

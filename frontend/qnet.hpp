@@ -13,6 +13,7 @@
 // the device; everything else runs on the host.
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -161,5 +162,12 @@ std::string operand_str(const Operand& o);  // "u2", "s8", "i32"
 std::string op_text(const Op& op);
 std::string type_text(const Tensor& t);
 std::string widths_text(const QNet& n, const Op& op);
+// The requantization column of `bitfusion import` (and its JSON for host
+// ops): "per-layer 41943>>21 z0 [0,3]", "scale 0.003922 z0 [0,255]", ...
+std::string requant_text(const QNet& n, const Op& op);
+// What `bitfusion import` prints: the header line (source, opset, producer,
+// input and output), one row per op (name, kind, shapes, widths,
+// MACs/image, where it runs, requantization), the totals.
+void print_network(const QNet& n, std::FILE* out);
 
 }  // namespace bf::fe

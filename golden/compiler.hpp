@@ -47,8 +47,9 @@ struct LayerDesc {
   // layer's input layout), and a minimum input channel padding.
   int out_pad = 0, out_cpad = 0, in_cpad = 0;
 
-  int out_h() const { return (in_h + 2 * pad - kernel_h) / stride + 1; }
-  int out_w() const { return (in_w + 2 * pad - kernel_w) / stride + 1; }
+  // 64-bit arithmetic: no overflow for any int fields (stride >= 1).
+  int out_h() const { return int((int64_t(in_h) + 2 * int64_t(pad) - kernel_h) / stride + 1); }
+  int out_w() const { return int((int64_t(in_w) + 2 * int64_t(pad) - kernel_w) / stride + 1); }
   uint64_t macs() const;
 };
 

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
+
+#include "golden/file_io.hpp"
+#include "golden/json_strict.hpp"
+#include "golden/text.hpp"
 
 #ifndef BF_CONFIG_DIR
 #define BF_CONFIG_DIR "configs"
@@ -40,17 +43,16 @@ const Field* find_field(const std::string& key) {
   return nullptr;
 }
 
-long parse_int(const std::string& key, const std::string& text) {
-  size_t used = 0;
-  long v = 0;
-  try {
-    v = std::stol(text, &used, 0);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size())
-    throw std::runtime_error("config key '" + key + "': '" + text + "' is not an integer");
-  return v;
+// A decimal integer, optionally negative; values beyond 64 bits saturate
+// (the caller's range check then names them).
+long long parse_int(const std::string& key, const std::string& text) {
+  const size_t start = !text.empty() && text[0] == '-' ? 1 : 0;
+  if (text.size() == start || text.find_first_not_of("0123456789", start) != std::string::npos)
+    throw std::runtime_error("config key '" + key + "': " + in_quotes(text) + " is not an integer");
+  long long v = 0;
+  for (size_t i = start; i < text.size(); ++i)
+    if (v < (1LL << 40)) v = v * 10 + (text[i] - '0');
+  return start ? -v : v;
 }
 
 }  // namespace
@@ -91,19 +93,47 @@ void validate(const ArrayConfig& cfg) {
 void set_config_value(ArrayConfig& cfg, const std::string& assignment) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
-    throw std::runtime_error("--set '" + assignment + "': expected key=value");
+    throw std::runtime_error("--set " + in_quotes(assignment) + ": expected key=value");
   const std::string key = assignment.substr(0, eq), val = assignment.substr(eq + 1);
   const Field* f = find_field(key);
   if (!f) {
     std::string known;
     for (const auto& k : config_keys()) known += (known.empty() ? "" : ", ") + k;
-    throw std::runtime_error("unknown config key '" + key + "' (known: " + known + ")");
+    throw std::runtime_error("unknown config key " + in_quotes(key) + " (known: " + known + ")");
   }
-  const long v = parse_int(key, val);
+  const long long v = parse_int(key, val);
   if (v < f->lo || v > f->hi)
-    throw std::runtime_error("config key '" + key + "' = " + val + " is outside [" +
+    throw std::runtime_error("config key '" + key + "' = " + printable(val) + " is outside [" +
                              std::to_string(f->lo) + ", " + std::to_string(f->hi) + "]");
   cfg.*(f->ptr) = static_cast<int>(v);
+}
+
+ArrayConfig parse_config(const std::string& text, const std::string& origin) {
+  const std::string where = "config file '" + printable(origin, 4096) + "'";
+  const nlohmann::json j = parse_json_strict(text, where);
+  if (!j.is_object()) throw std::runtime_error(where + " is not a JSON object");
+  ArrayConfig cfg;
+  cfg.name = std::filesystem::path(origin).stem().string();
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "name" || key == "description") {
+      if (!it->is_string()) throw std::runtime_error(where + ": '" + key + "' must be a string, not " + json_brief(*it));
+      (key == "name" ? cfg.name : cfg.description) = it->get<std::string>();
+    } else if (const Field* f = find_field(key)) {
+      int64_t v = 0;
+      const JsonInt r = json_int(*it, f->lo, f->hi, v);
+      if (r != JsonInt::Ok) throw std::runtime_error(where + ": " + json_int_error(r, *it, f->lo, f->hi, key));
+      cfg.*(f->ptr) = static_cast<int>(v);
+    } else {
+      throw std::runtime_error(where + ": unknown key " + in_quotes(key));
+    }
+  }
+  for (const auto& f : kFields)
+    if (!j.contains(f.key)) throw std::runtime_error(where + ": missing key '" + f.key + "'");
+  if (cfg.name.empty() || cfg.name.size() > 255 || cfg.name.find_first_of("\n\r\t") != std::string::npos)
+    throw std::runtime_error(where + ": 'name' must be 1 to 255 characters on one line");
+  validate(cfg);
+  return cfg;
 }
 
 ArrayConfig load_config(const std::string& name_or_file) {
@@ -112,41 +142,19 @@ ArrayConfig load_config(const std::string& name_or_file) {
   const bool looks_like_file = name_or_file.find('/') != std::string::npos ||
                                path.extension() == ".json";
   if (!looks_like_file) path = fs::path(config_dir()) / (name_or_file + ".json");
-  std::ifstream in(path);
-  if (!in) {
-    if (looks_like_file) throw std::runtime_error("cannot read config file '" + path.string() + "'");
+  std::error_code ec;
+  if (!looks_like_file && !fs::exists(path, ec)) {
     std::string known;
     for (const auto& k : list_configs()) known += (known.empty() ? "" : ", ") + k;
-    throw std::runtime_error("unknown config '" + name_or_file + "' (known: " + known + ")");
+    throw std::runtime_error("unknown config " + in_quotes(name_or_file) + " (known: " + known + ")");
   }
-  nlohmann::json j;
+  std::string text;
   try {
-    in >> j;
-  } catch (const std::exception& e) {
-    throw std::runtime_error("config file '" + path.string() + "' is not valid JSON");
+    text = read_file(path.string(), size_t(1) << 20);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string("config file: ") + e.what());
   }
-  if (!j.is_object()) throw std::runtime_error("config file '" + path.string() + "' is not a JSON object");
-  ArrayConfig cfg;
-  cfg.name = path.stem().string();
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& key = it.key();
-    if (key == "name") {
-      cfg.name = it->get<std::string>();
-    } else if (key == "description") {
-      cfg.description = it->get<std::string>();
-    } else if (const Field* f = find_field(key)) {
-      if (!it->is_number_integer())
-        throw std::runtime_error("config file '" + path.string() + "': " + key + " must be an integer");
-      cfg.*(f->ptr) = it->get<int>();
-    } else {
-      throw std::runtime_error("config file '" + path.string() + "': unknown key '" + key + "'");
-    }
-  }
-  for (const auto& f : kFields)
-    if (!j.contains(f.key))
-      throw std::runtime_error("config file '" + path.string() + "': missing key '" + f.key + "'");
-  validate(cfg);
-  return cfg;
+  return parse_config(text, path.string());
 }
 
 std::vector<std::string> list_configs() {

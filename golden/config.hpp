@@ -35,6 +35,11 @@ const std::vector<std::string>& config_keys();
 // Throws std::runtime_error with a one-line message on any problem.
 ArrayConfig load_config(const std::string& name_or_file);
 
+// Parses the text of a configuration file (`origin` names it in messages):
+// strict JSON (golden/json_strict.hpp), every key known and present once,
+// every value of its type and in its range. Throws std::runtime_error.
+ArrayConfig parse_config(const std::string& text, const std::string& origin);
+
 // Applies "key=value"; throws std::runtime_error naming unknown keys or
 // out-of-range values.
 void set_config_value(ArrayConfig& cfg, const std::string& assignment);

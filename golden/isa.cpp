@@ -1,9 +1,12 @@
 #include "golden/isa.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <sstream>
+
+#include "golden/file_io.hpp"
+#include "golden/text.hpp"
 
 namespace bf::isa {
 namespace {
@@ -272,7 +275,7 @@ namespace {
 [[noreturn]] void fail(const std::string& m) { throw std::invalid_argument(m); }
 
 uint64_t parse_num(const std::string& tok, const std::string& what, uint64_t lo, uint64_t hi) {
-  if (tok.empty() || tok[0] == '-' || tok[0] == '+') fail(what + " '" + tok + "' is not a non-negative integer");
+  if (tok.empty() || tok[0] == '-' || tok[0] == '+') fail(what + " " + in_quotes(tok) + " is not a non-negative integer");
   size_t used = 0;
   unsigned long long v = 0;
   try {
@@ -280,21 +283,21 @@ uint64_t parse_num(const std::string& tok, const std::string& what, uint64_t lo,
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used == 0 || used != tok.size()) fail(what + " '" + tok + "' is not a non-negative integer");
+  if (used == 0 || used != tok.size()) fail(what + " " + in_quotes(tok) + " is not a non-negative integer");
   if (v < lo || v > hi)
-    fail(what + " " + tok + " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    fail(what + " " + printable(tok) + " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
   return v;
 }
 
 int parse_stream(const std::string& tok) {
   for (int k = 0; k < 4; ++k)
     if (tok == kStreamNames[k]) return k;
-  fail("unknown stream '" + tok + "' (ibuf, obuf, wbuf, bias)");
+  fail("unknown stream " + in_quotes(tok) + " (ibuf, obuf, wbuf, bias)");
 }
 
 int parse_tile(const std::string& tok) {
   if (tok.size() == 2 && tok[0] == 't' && tok[1] >= '0' && tok[1] < '0' + kTileLoops) return tok[1] - '0';
-  fail("'" + tok + "' is not a tile loop t0..t7");
+  fail(in_quotes(tok) + " is not a tile loop t0..t7");
 }
 
 // Target names: t0..t7, e0..e5, grp, plane, d0..d3, base.
@@ -308,23 +311,23 @@ int parse_target(const std::string& tok) {
     if (tok[0] == 'e' && n < kEngLoops) return kEngLoop0 + n;
     if (tok[0] == 'd' && n < kDims) return kDim0 + n;
   }
-  fail("unknown target '" + tok + "'");
+  fail("unknown target " + in_quotes(tok));
 }
 
 // "s8" / "u4" (1 accepted, runs as 2).
 void parse_operand(const std::string& key, const std::string& v, int& bits, bool& sg) {
-  if (v.size() < 2 || (v[0] != 's' && v[0] != 'u')) fail(key + "='" + v + "': expected s<bits> or u<bits>");
+  if (v.size() < 2 || (v[0] != 's' && v[0] != 'u')) fail(key + "=" + in_quotes(v) + ": expected s<bits> or u<bits>");
   sg = v[0] == 's';
   const std::string b = v.substr(1);
   if (b != "1" && b != "2" && b != "4" && b != "8" && b != "16")
-    fail(key + "='" + v + "': width must be 1, 2, 4, 8 or 16");
+    fail(key + "=" + in_quotes(v) + ": width must be 1, 2, 4, 8 or 16");
   bits = std::stoi(b) < 2 ? 2 : std::stoi(b);
 }
 
 void want_args(const std::vector<std::string>& t, size_t lo, size_t hi, const std::string& usage) {
   const size_t n = t.size() - 1;
-  if (n < lo) fail(t[0] + ": missing operand (usage: " + usage + ")");
-  if (n > hi) fail(t[0] + ": too many operands (usage: " + usage + ")");
+  if (n < lo) fail(printable(t[0]) + ": missing operand (usage: " + usage + ")");
+  if (n > hi) fail(printable(t[0]) + ": too many operands (usage: " + usage + ")");
 }
 
 }  // namespace
@@ -341,10 +344,13 @@ Instr assemble_line(const std::string& text) {
     want_args(t, 3, 7, usage);
     SetupFields f;
     bool have_a = false, have_w = false, have_out = false, have_relu = false, have_shift = false;
+    std::vector<std::string> seen;
     for (size_t k = 1; k < t.size(); ++k) {
       const auto eq = t[k].find('=');
-      if (eq == std::string::npos) fail("setup: operand '" + t[k] + "' is not key=value");
+      if (eq == std::string::npos) fail("setup: operand " + in_quotes(t[k]) + " is not key=value");
       const std::string key = t[k].substr(0, eq), v = t[k].substr(eq + 1);
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) fail("setup: key " + in_quotes(key) + " is given twice");
+      seen.push_back(key);
       if (key == "a") {
         parse_operand(key, v, f.act_bits, f.act_signed), have_a = true;
       } else if (key == "w") {
@@ -357,7 +363,7 @@ Instr assemble_line(const std::string& text) {
           f.requant = true;
           f.out_bits = int(parse_num(v, "out", 1, 16));
           if (f.out_bits != 1 && f.out_bits != 2 && f.out_bits != 4 && f.out_bits != 8 && f.out_bits != 16)
-            fail("setup: out=" + v + ": width must be 1, 2, 4, 8, 16 or raw");
+            fail("setup: out=" + printable(v) + ": width must be 1, 2, 4, 8, 16 or raw");
           if (f.out_bits < 2) f.out_bits = 2;
         }
       } else if (key == "relu") {
@@ -371,7 +377,7 @@ Instr assemble_line(const std::string& text) {
         f.ibuf_whole = v.find('i') != std::string::npos;
         f.wbuf_whole = v.find('w') != std::string::npos;
       } else {
-        fail("setup: unknown key '" + key + "'");
+        fail("setup: unknown key " + in_quotes(key));
       }
     }
     if (!have_a || !have_w || !have_out) fail("setup: missing operand (usage: " + usage + ")");
@@ -408,15 +414,15 @@ Instr assemble_line(const std::string& text) {
     if (dot != std::string::npos) {
       stream = parse_stream(t[1].substr(0, dot));
       id = parse_target(t[1].substr(dot + 1));
-      if (!is_dim(id)) fail("loop: '" + t[1] + "' is not a stream dim <stream>.d0..d3");
+      if (!is_dim(id)) fail("loop: " + in_quotes(t[1]) + " is not a stream dim <stream>.d0..d3");
     } else {
       id = parse_target(t[1]);
-      if (is_dim(id)) fail("loop: stream dim '" + t[1] + "' needs a stream, e.g. ibuf." + t[1]);
-      if (id == kIdPlane || id == kIdBase) fail("loop: '" + t[1] + "' is not a loop");
+      if (is_dim(id)) fail("loop: stream dim " + in_quotes(t[1]) + " needs a stream, e.g. ibuf." + t[1]);
+      if (id == kIdPlane || id == kIdBase) fail("loop: " + in_quotes(t[1]) + " is not a loop");
     }
     const uint32_t count = uint32_t(parse_num(t[2], "count", 1, 65536));
     if (t.size() == 4) {
-      if (t[3].rfind("last=", 0) != 0) fail("loop: expected last=tK, got '" + t[3] + "'");
+      if (t[3].rfind("last=", 0) != 0) fail("loop: expected last=tK, got " + in_quotes(t[3]));
       if (id < kTileLoops) fail("loop: a tile loop has no edge count");
       return make_loop_edge(id, count, parse_tile(t[3].substr(5)), stream);
     }
@@ -424,7 +430,7 @@ Instr assemble_line(const std::string& text) {
   }
   if (m == "compute") {
     want_args(t, 1, 1, "compute red=<0..6>");
-    if (t[1].rfind("red=", 0) != 0) fail("compute: expected red=<0..6>, got '" + t[1] + "'");
+    if (t[1].rfind("red=", 0) != 0) fail("compute: expected red=<0..6>, got " + in_quotes(t[1]));
     return make_compute(int(parse_num(t[1].substr(4), "red", 0, kEngLoops)));
   }
   if (m == "requant") {
@@ -450,10 +456,10 @@ Instr assemble_line(const std::string& text) {
   }
   if (m == "block-end") {
     want_args(t, 0, 1, "block-end [last]");
-    if (t.size() == 2 && t[1] != "last") fail("block-end: unexpected operand '" + t[1] + "'");
+    if (t.size() == 2 && t[1] != "last") fail("block-end: unexpected operand " + in_quotes(t[1]));
     return make_block_end(t.size() == 2);
   }
-  fail("unknown mnemonic '" + m + "'");
+  fail("unknown mnemonic " + in_quotes(m));
 }
 
 std::vector<uint32_t> assemble(const std::string& text) {
@@ -475,12 +481,9 @@ std::vector<uint32_t> assemble(const std::string& text) {
   return out;
 }
 
-std::vector<uint32_t> read_program(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read program file '" + path + "'");
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+std::vector<uint32_t> decode_program(const std::string& bytes, const std::string& origin) {
   if (bytes.size() % 4)
-    throw std::runtime_error("program file '" + path + "' has " + std::to_string(bytes.size()) +
+    throw std::runtime_error("program file " + in_quotes(origin, 4096) + " has " + std::to_string(bytes.size()) +
                              " bytes, not a multiple of 4");
   std::vector<uint32_t> w(bytes.size() / 4);
   for (size_t k = 0; k < w.size(); ++k)
@@ -489,14 +492,20 @@ std::vector<uint32_t> read_program(const std::string& path) {
   return w;
 }
 
+std::string encode_program(const std::vector<uint32_t>& words) {
+  std::string out;
+  out.reserve(words.size() * 4);
+  for (uint32_t w : words)
+    for (int b = 0; b < 4; ++b) out.push_back(char((w >> (8 * b)) & 0xff));
+  return out;
+}
+
+std::vector<uint32_t> read_program(const std::string& path) {
+  return decode_program(read_file(path, kMaxProgramBytes), path);
+}
+
 void write_program(const std::string& path, const std::vector<uint32_t>& words) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw std::runtime_error("cannot write program file '" + path + "'");
-  for (uint32_t w : words) {
-    const char b[4] = {char(w & 0xff), char((w >> 8) & 0xff), char((w >> 16) & 0xff), char(w >> 24)};
-    out.write(b, 4);
-  }
-  if (!out) throw std::runtime_error("error writing program file '" + path + "'");
+  write_file(path, encode_program(words));
 }
 
 }  // namespace bf::isa

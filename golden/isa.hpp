@@ -139,9 +139,16 @@ Instr assemble_line(const std::string& text);
 // Assembles a program; '#' starts a comment, blank lines are skipped.
 std::vector<uint32_t> assemble(const std::string& text);
 
-// Program files: raw little-endian 32-bit words.
+// Program files: raw little-endian 32-bit words. read_program throws
+// std::runtime_error naming the file (unreadable, a directory, larger than
+// kMaxProgramBytes, a size not a multiple of 4); write_program writes
+// atomically (golden/file_io.hpp) and throws on any write error.
+constexpr size_t kMaxProgramBytes = size_t(1) << 28;
 std::vector<uint32_t> read_program(const std::string& path);
 void write_program(const std::string& path, const std::vector<uint32_t>& words);
+// The same on bytes in memory (`origin` names them in messages).
+std::vector<uint32_t> decode_program(const std::string& bytes, const std::string& origin);
+std::string encode_program(const std::vector<uint32_t>& words);
 
 const char* mnemonic(Op op);
 

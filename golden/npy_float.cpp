@@ -1,5 +1,7 @@
 #include "golden/npy_float.hpp"
 
+#include "golden/file_io.hpp"
+
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -109,21 +111,20 @@ NpyFloat read_npy_float(const std::string& path) {
   return a;
 }
 
-void write_npy_float(const std::string& path, const NpyFloat& a) {
-  if (int64_t(a.data.size()) != a.size()) fail(path, "internal: data size does not match shape " + a.shape_str());
+std::string npy_float_bytes(const NpyFloat& a, const std::string& origin) {
+  if (int64_t(a.data.size()) != a.size()) fail(origin, "internal: data size does not match shape " + a.shape_str());
   std::string hdr = "{'descr': '<f4', 'fortran_order': False, 'shape': " + a.shape_str() + ", }";
   const size_t total = 10 + hdr.size() + 1;
   hdr.append((64 - total % 64) % 64, ' ');
   hdr.push_back('\n');
-  std::ofstream out(path, std::ios::binary);
-  if (!out) fail(path, "cannot write file");
-  out.write("\x93NUMPY\x01\x00", 8);
-  const unsigned char len[2] = {static_cast<unsigned char>(hdr.size() & 0xff),
-                                static_cast<unsigned char>(hdr.size() >> 8)};
-  out.write(reinterpret_cast<const char*>(len), 2);
-  out.write(hdr.data(), std::streamsize(hdr.size()));
-  out.write(reinterpret_cast<const char*>(a.data.data()), std::streamsize(a.data.size() * 4));
-  if (!out) fail(path, "write failed");
+  std::string out("\x93NUMPY\x01\x00", 8);
+  out.push_back(char(hdr.size() & 0xff));
+  out.push_back(char(hdr.size() >> 8));
+  out += hdr;
+  out.append(reinterpret_cast<const char*>(a.data.data()), a.data.size() * 4);
+  return out;
 }
+
+void write_npy_float(const std::string& path, const NpyFloat& a) { write_file(path, npy_float_bytes(a, path)); }
 
 }  // namespace bf

@@ -22,8 +22,10 @@ struct NpyFloat {
 
 NpyFloat read_npy_float(const std::string& path);
 
-// Writes `a` as <f4 (to `path` directly; callers wanting an atomic write
-// write a temporary and rename it).
+// The bytes of `a` as a version 1.0 <f4 .npy file; write_npy_float writes
+// them atomically (golden/file_io.hpp write_file: nothing is left behind on
+// a failure).
+std::string npy_float_bytes(const NpyFloat& a, const std::string& origin = "npy");
 void write_npy_float(const std::string& path, const NpyFloat& a);
 
 }  // namespace bf

@@ -3,13 +3,15 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
+
+#include "golden/file_io.hpp"
+#include "golden/json_strict.hpp"
+#include "golden/text.hpp"
 
 #ifndef BF_NETWORK_DIR
 #define BF_NETWORK_DIR "networks"
@@ -21,8 +23,14 @@ namespace {
 using json = nlohmann::json;
 
 [[noreturn]] void fail(const std::string& origin, const std::string& what) {
-  throw std::runtime_error("network file '" + origin + "': " + what);
+  throw std::runtime_error("network file '" + printable(origin, 4096) + "': " + what);
 }
+
+// Largest channel count (network input, conv output, concat, flattened fc input).
+constexpr int64_t kMaxChannels = int64_t(1) << 24;
+// Largest multiply-accumulate count per image, whole network: 4.4e12 (VGG-16
+// is 1.5e10), so that MACs times any batch (<= 2^20) fits 64 bits.
+constexpr int64_t kMaxMacs = int64_t(1) << 42;
 
 struct Ctx {
   const std::string& origin;
@@ -36,11 +44,9 @@ int get_int(const Ctx& c, const json& j, const char* key, int lo, int hi, int df
     if (required) c.fail(std::string("missing '") + key + "'");
     return dflt;
   }
-  if (!it->is_number_integer()) c.fail(std::string("'") + key + "' must be an integer");
-  const long long v = it->get<long long>();
-  if (v < lo || v > hi)
-    c.fail(std::string("'") + key + "' = " + std::to_string(v) + " is outside [" + std::to_string(lo) +
-           ", " + std::to_string(hi) + "]");
+  int64_t v = 0;
+  const JsonInt r = json_int(*it, lo, hi, v);
+  if (r != JsonInt::Ok) c.fail(json_int_error(r, *it, lo, hi, std::string("'") + key + "'"));
   return int(v);
 }
 
@@ -57,7 +63,7 @@ std::string get_str(const Ctx& c, const json& j, const char* key, const std::str
     if (required) c.fail(std::string("missing '") + key + "'");
     return dflt;
   }
-  if (!it->is_string()) c.fail(std::string("'") + key + "' must be a string");
+  if (!it->is_string()) c.fail(std::string("'") + key + "' must be a string, not " + json_brief(*it));
   return it->get<std::string>();
 }
 
@@ -70,7 +76,7 @@ int get_bits(const Ctx& c, const json& j, const char* key) {
 
 void check_keys(const Ctx& c, const json& j, const std::set<std::string>& allowed) {
   for (auto it = j.begin(); it != j.end(); ++it)
-    if (!allowed.count(it.key())) c.fail("unknown key '" + it.key() + "'");
+    if (!allowed.count(it.key())) c.fail("unknown key " + in_quotes(it.key()));
 }
 
 LayerType parse_type(const Ctx& c, const std::string& t) {
@@ -79,7 +85,7 @@ LayerType parse_type(const Ctx& c, const std::string& t) {
   if (t == "maxpool") return LayerType::MaxPool;
   if (t == "concat") return LayerType::Concat;
   if (t == "add") return LayerType::Add;
-  c.fail("unknown type '" + t + "' (known: conv, fc, maxpool, concat, add)");
+  c.fail("unknown type " + in_quotes(t) + " (known: conv, fc, maxpool, concat, add)");
 }
 
 // Output size of a sliding window along one axis.
@@ -135,14 +141,7 @@ const Layer* Network::find(const std::string& n) const {
 }
 
 Network parse_network(const std::string& text, const std::string& origin) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const std::exception& e) {
-    std::string msg = e.what();
-    if (auto p = msg.find("parse error"); p != std::string::npos) msg = msg.substr(p);
-    fail(origin, "not valid JSON (" + msg + ")");
-  }
+  const json j = parse_json_strict(text, "network file '" + printable(origin, 4096) + "'");
   if (!j.is_object()) fail(origin, "not a JSON object");
   Ctx top{origin, "top level"};
   check_keys(top, j, {"name", "description", "source", "batch", "input", "layers"});
@@ -168,14 +167,16 @@ Network parse_network(const std::string& text, const std::string& origin) {
   std::map<std::string, Shape> shapes{{"input", net.input}};
   std::string prev = "input";
   size_t index = 0;
+  int64_t total_macs = 0;
   for (const auto& lj : *ls) {
     ++index;
     Ctx c{origin, "layer " + std::to_string(index)};
     if (!lj.is_object()) c.fail("not a JSON object");
     Layer l;
     l.name = get_str(c, lj, "name", "", true);
-    c.where = "layer '" + l.name + "'";
-    if (l.name.empty() || l.name == "input") c.fail("invalid layer name");
+    c.where = "layer " + in_quotes(l.name);
+    if (l.name.empty() || l.name == "input" || l.name.size() > 255 || printable(l.name, 255) != l.name)
+      c.fail("invalid layer name (1 to 255 characters, no control characters, not 'input')");
     if (shapes.count(l.name)) c.fail("duplicate layer name");
     l.type = parse_type(c, get_str(c, lj, "type", "", true));
 
@@ -202,14 +203,14 @@ Network parse_network(const std::string& text, const std::string& origin) {
       auto it = lj.find("inputs");
       if (it == lj.end() || !it->is_array() || it->size() < 2) c.fail("needs 'inputs': a list of two or more layer names");
       for (const auto& x : *it) {
-        if (!x.is_string()) c.fail("'inputs' must hold layer names");
+        if (!x.is_string()) c.fail("'inputs' must hold layer names, not " + json_brief(x));
         l.inputs.push_back(x.get<std::string>());
       }
     } else {
       l.inputs.push_back(get_str(c, lj, "input", prev, false));
     }
     for (const auto& n : l.inputs)
-      if (!shapes.count(n)) c.fail("input '" + n + "' is not the network input or a layer above this one");
+      if (!shapes.count(n)) c.fail("input " + in_quotes(n) + " is not the network input or a layer above this one");
     l.in = shapes.at(l.inputs[0]);
     l.reads_input = l.inputs.size() == 1 && l.inputs[0] == "input";
 
@@ -222,10 +223,10 @@ Network parse_network(const std::string& text, const std::string& origin) {
         const auto s = it->get<std::string>();
         if (s == "same") l.pad_mode = PadMode::Same;
         else if (s == "valid") l.pad_mode = PadMode::Valid;
-        else c.fail("'padding' = '" + s + "' (expected \"same\", \"valid\" or an integer)");
-      } else if (it->is_number_integer() && it->get<long long>() >= 0 && it->get<long long>() < 1024) {
+        else c.fail("'padding' = " + in_quotes(s) + " (expected \"same\", \"valid\" or an integer)");
+      } else if (int64_t p = 0; json_int(*it, 0, 1023, p) == JsonInt::Ok) {
         l.pad_mode = PadMode::Explicit;
-        l.pad = it->get<int>();
+        l.pad = int(p);
       } else {
         c.fail("'padding' must be \"same\", \"valid\" or an integer in [0, 1023]");
       }
@@ -247,8 +248,11 @@ Network parse_network(const std::string& text, const std::string& origin) {
         l.out_features = get_int(c, lj, "out_features", 1, 1 << 24, 0, true);
         l.act_bits = get_bits(c, lj, "act_bits");
         l.wgt_bits = get_bits(c, lj, "wgt_bits");
+        if (l.in.size() > kMaxChannels)
+          c.fail("input " + std::to_string(l.in.c) + "x" + std::to_string(l.in.h) + "x" + std::to_string(l.in.w) +
+                 " flattens to " + std::to_string(l.in.size()) + " features, more than " +
+                 std::to_string(kMaxChannels));
         l.in = {int(l.in.size()), 1, 1};  // flattened
-        if (l.in.c <= 0) c.fail("input too large to flatten");
         l.out = {l.out_features, 1, 1};
         break;
       }
@@ -266,8 +270,10 @@ Network parse_network(const std::string& text, const std::string& origin) {
         for (const auto& n : l.inputs) {
           const Shape s = shapes.at(n);
           if (s.h != l.in.h || s.w != l.in.w)
-            c.fail("input '" + n + "' is " + std::to_string(s.h) + "x" + std::to_string(s.w) + ", not " +
+            c.fail("input " + in_quotes(n) + " is " + std::to_string(s.h) + "x" + std::to_string(s.w) + ", not " +
                    std::to_string(l.in.h) + "x" + std::to_string(l.in.w));
+          if (int64_t(l.out.c) + s.c > kMaxChannels)
+            c.fail("concatenation has more than " + std::to_string(kMaxChannels) + " channels");
           l.out.c += s.c;
         }
         break;
@@ -275,7 +281,7 @@ Network parse_network(const std::string& text, const std::string& origin) {
       case LayerType::Add: {
         for (const auto& n : l.inputs) {
           const Shape s = shapes.at(n);
-          if (s.c != l.in.c || s.h != l.in.h || s.w != l.in.w) c.fail("input '" + n + "' has a different shape");
+          if (s.c != l.in.c || s.h != l.in.h || s.w != l.in.w) c.fail("input " + in_quotes(n) + " has a different shape");
         }
         l.out = l.in;
         break;
@@ -285,6 +291,19 @@ Network parse_network(const std::string& text, const std::string& origin) {
       l.act_signed = get_bool(c, lj, "act_signed", false);
       l.wgt_signed = get_bool(c, lj, "wgt_signed", true);
       l.relu = get_bool(c, lj, "relu", true);
+    }
+    // MACs per image, overflow-checked: Layer::macs() and Network::macs()
+    // then never overflow.
+    {
+      int64_t m = 0;
+      const bool over = l.type == LayerType::Conv
+                            ? __builtin_mul_overflow(int64_t(l.out.h) * l.out.w, int64_t(l.out.c) * l.kernel, &m) ||
+                                  __builtin_mul_overflow(m, int64_t(l.kernel) * l.in.c, &m)
+                        : l.type == LayerType::Fc ? __builtin_mul_overflow(l.in.size(), int64_t(l.out_features), &m)
+                                                  : false;
+      if (over || m > kMaxMacs || total_macs + m > kMaxMacs)
+        c.fail("the network has more than " + std::to_string(kMaxMacs) + " multiply-accumulates per image");
+      total_macs += m;
     }
     shapes[l.name] = l.out;
     prev = l.name;
@@ -312,16 +331,19 @@ Network load_network(const std::string& name_or_file) {
   fs::path path(name_or_file);
   const bool is_file = name_or_file.find('/') != std::string::npos || path.extension() == ".json";
   if (!is_file) path = fs::path(network_dir()) / (name_or_file + ".json");
-  std::ifstream in(path);
-  if (!in) {
-    if (is_file) throw std::runtime_error("cannot read network file '" + path.string() + "'");
+  std::error_code ec;
+  if (!is_file && !fs::exists(path, ec)) {
     std::string known;
     for (const auto& k : list_networks()) known += (known.empty() ? "" : ", ") + k;
-    throw std::runtime_error("unknown network '" + name_or_file + "' (known: " + known + ")");
+    throw std::runtime_error("unknown network " + in_quotes(name_or_file) + " (known: " + known + ")");
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_network(ss.str(), path.string());
+  std::string text;
+  try {
+    text = read_file(path.string(), size_t(16) << 20);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string("network file: ") + e.what());
+  }
+  return parse_network(text, path.string());
 }
 
 }  // namespace bf::model

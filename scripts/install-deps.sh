@@ -18,7 +18,7 @@ PKGS=(
   # ONNX import (libonnx-dev + protobuf; CMake's find_package(ONNX))
   libonnx-dev libprotobuf-dev protobuf-compiler
   # fuzzing and sanitizers (clang 14, libFuzzer, ASan/UBSan runtimes)
-  clang-14 libclang-rt-14-dev
+  clang-14 libclang-rt-14-dev clang-format-14
   # the independent ONNX reference in the tests, plots
   python3 python3-numpy python3-onnx gnuplot-nox
   # running at scale: local parallelism and a single-node Slurm

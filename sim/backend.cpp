@@ -71,17 +71,18 @@ LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector
   return run_layer(l, cfg, LayerOperands{x, w, bias}, backend, lowering, trace, progress);
 }
 
-LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const LayerOperands& in, Backend backend,
-                   Lowering lowering, const TraceOptions& trace,
-                   const std::function<void(uint64_t)>& progress) {
-  if (backend == Backend::Golden && !trace.fst.empty())
-    throw UserError("--trace needs --backend rtl (the golden backend has no waveform)");
-  LoweredLayer plan;
+LoweredLayer plan_layer(const LayerDesc& l, const ArrayConfig& cfg, Lowering lowering) {
   try {
-    plan = compile_lowered(l, cfg, lowering);
+    return compile_lowered(l, cfg, lowering);
   } catch (const std::runtime_error& e) {
     throw UserError(e.what());
   }
+}
+
+LayerRun run_planned(const LayerDesc& l, const LoweredLayer& plan, const LayerOperands& in, Backend backend,
+                     const TraceOptions& trace, const std::function<void(uint64_t)>& progress) {
+  if (backend == Backend::Golden && !trace.fst.empty())
+    throw UserError("--trace needs --backend rtl (the golden backend has no waveform)");
   const bool lowered = plan.form != Lowering::Direct;
   const CompiledLayer& c = plan.compiled;
 
@@ -96,6 +97,14 @@ LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const LayerOperan
   r.macs = l.macs();
   if (r.cycles) r.utilization = double(r.macs) / (double(r.cycles) * peak_macs_per_cycle(c));
   return r;
+}
+
+LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const LayerOperands& in, Backend backend,
+                   Lowering lowering, const TraceOptions& trace,
+                   const std::function<void(uint64_t)>& progress) {
+  if (backend == Backend::Golden && !trace.fst.empty())
+    throw UserError("--trace needs --backend rtl (the golden backend has no waveform)");
+  return run_planned(l, plan_layer(l, cfg, lowering), in, backend, trace, progress);
 }
 
 }  // namespace bf::cli

@@ -61,6 +61,13 @@ LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const LayerOperan
                    Lowering lowering = Lowering::Auto, const TraceOptions& trace = {},
                    const std::function<void(uint64_t)>& progress = {});
 
+// The two halves of run_layer: the compiler's plan (throws UserError when
+// the layer does not compile; no data needed, so commands call it before
+// reading or allocating tensors) and the run of that plan.
+LoweredLayer plan_layer(const LayerDesc& l, const ArrayConfig& cfg, Lowering lowering = Lowering::Auto);
+LayerRun run_planned(const LayerDesc& l, const LoweredLayer& plan, const LayerOperands& in, Backend backend,
+                     const TraceOptions& trace = {}, const std::function<void(uint64_t)>& progress = {});
+
 // Writes a compiled layer's operands into its DRAM image.
 void put_operands(const CompiledLayer& c, const LayerOperands& in, std::vector<uint32_t>& dram);
 

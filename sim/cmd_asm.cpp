@@ -1,9 +1,9 @@
 // `bitfusion asm` and `bitfusion disasm`: text <-> binary Bit Fusion
 // programs (docs/isa.md). Binary files are raw little-endian 32-bit words.
+// Outputs are written atomically (golden/file_io.hpp).
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
+#include "golden/file_io.hpp"
 #include "golden/isa.hpp"
 #include "sim/commands.hpp"
 
@@ -13,21 +13,25 @@ struct AsmOptions {
   std::string in, out;
 };
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw bf::cli::UserError("cannot read '" + path + "'");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// Assembly sources larger than this are refused (a program is 4 bytes an
+// instruction; compiled layers are a few hundred instructions).
+constexpr size_t kMaxSourceBytes = size_t(64) << 20;
 
 void do_asm(const AsmOptions& o) {
+  try {
+    bf::check_output_path(o.out, "output");
+  } catch (const std::runtime_error& e) {
+    throw bf::cli::UserError(e.what());
+  }
   std::vector<uint32_t> words;
   try {
-    words = bf::isa::assemble(read_text(o.in));
+    words = bf::isa::assemble(bf::read_file(o.in, kMaxSourceBytes));
   } catch (const bf::isa::AsmError& e) {
     throw bf::cli::UserError(o.in + ": " + e.what());
+  } catch (const std::runtime_error& e) {
+    throw bf::cli::UserError(e.what());
   }
+  if (words.empty()) throw bf::cli::UserError(o.in + ": no instructions (only blank lines and comments)");
   try {
     bf::isa::write_program(o.out, words);
   } catch (const std::runtime_error& e) {
@@ -37,19 +41,29 @@ void do_asm(const AsmOptions& o) {
 }
 
 void do_disasm(const AsmOptions& o) {
+  const bool to_stdout = o.out.empty() || o.out == "-";
+  std::vector<uint32_t> words;
+  try {
+    if (!to_stdout) bf::check_output_path(o.out, "output");
+    words = bf::isa::read_program(o.in);  // its messages name the file
+  } catch (const std::runtime_error& e) {
+    throw bf::cli::UserError(e.what());
+  }
   std::string text;
   try {
-    text = bf::isa::disassemble(bf::isa::read_program(o.in));
+    text = bf::isa::disassemble(words);
   } catch (const std::runtime_error& e) {
     throw bf::cli::UserError(o.in + ": " + e.what());
   }
-  if (o.out.empty() || o.out == "-") {
+  if (to_stdout) {
     std::fputs(text.c_str(), stdout);
     return;
   }
-  std::ofstream out(o.out);
-  out << text;
-  if (!out) throw bf::cli::UserError("cannot write '" + o.out + "'");
+  try {
+    bf::write_file(o.out, text);
+  } catch (const std::runtime_error& e) {
+    throw bf::cli::UserError(e.what());
+  }
 }
 
 const bf::cli::CommandRegistrar reg(40, [](CLI::App& app) {

@@ -20,49 +20,6 @@ struct Options {
   std::string model, json_path;
 };
 
-std::string fmt(double v) {
-  char b[40];
-  std::snprintf(b, sizeof b, "%.4g", v);
-  return b;
-}
-
-std::string rq_text(const bf::RequantParams& r) {
-  return std::to_string(r.mult) + ">>" + std::to_string(r.shift);
-}
-
-std::string requant_text(const QNet& n, const Op& op) {
-  const Tensor& out = n.tensors[size_t(op.output)];
-  switch (op.kind) {
-    case OpKind::Conv:
-    case OpKind::Fc: {
-      const auto& d = op.dev;
-      if (d.raw) return "raw (int32, host dequantizes)";
-      const std::string zc = " z" + std::to_string(d.out_zero_point) + " [" + std::to_string(d.out_lo) + "," +
-                             std::to_string(d.out_hi) + "]";
-      if (d.per_channel) return "per-channel (" + std::to_string(d.requant.size()) + ")" + zc;
-      return "per-layer " + rq_text(d.requant[0]) + zc;
-    }
-    case OpKind::Quantize:
-      return "scale " + fmt(out.q.scale[0]) + " z" + std::to_string(out.q.zero_point) + " [" +
-             std::to_string(out.q.qmin) + "," + std::to_string(out.q.qmax) + "]";
-    case OpKind::Dequantize: {
-      const Tensor& in = n.tensors[size_t(op.inputs[0])];
-      return in.q.scale.size() > 1 ? "per-channel scale" : "scale " + fmt(in.q.scale[0]);
-    }
-    case OpKind::Requantize:
-      return rq_text(op.by_count.at(0)) + " z" + std::to_string(out.q.zero_point);
-    case OpKind::AveragePool:
-    case OpKind::GlobalAveragePool:
-      for (size_t k = op.by_count.size(); k-- > 1;)
-        if (op.by_count[k].mult != 1 || op.by_count[k].shift != 0) return "sum/" + std::to_string(k) + ": " + rq_text(op.by_count[k]);
-      return "-";
-    case OpKind::Add:
-      return std::to_string(op.add.mult_a) + "," + std::to_string(op.add.mult_b) + ">>" + std::to_string(op.add.shift);
-    default:
-      return "-";
-  }
-}
-
 json tensor_json(const Tensor& t) {
   json j = {{"name", t.name}, {"shape", t.shape}, {"type", type_text(t)}};
   if (!t.is_float) {
@@ -109,47 +66,12 @@ void do_import(const Options& o) {
   } catch (const std::exception& e) {
     throw bf::cli::UserError(e.what());
   }
-  const Tensor& in = net.tensors[size_t(net.input)];
-  const Tensor& out = net.tensors[size_t(net.output)];
-  std::printf("%s: opset %d, %s; input %s %s (%s), output %s %s (%s)\n", net.source.c_str(), net.opset,
-              net.producer.empty() ? "unknown producer" : net.producer.c_str(), in.name.c_str(), in.shape_str().c_str(),
-              in.shape[0] == kSymbolicBatch ? "batch N" : ("batch " + std::to_string(in.shape[0])).c_str(),
-              out.name.c_str(), out.shape_str().c_str(), type_text(out).c_str());
-
-  struct Row {
-    std::string c[7];
-  };
-  std::vector<Row> rows;
-  rows.push_back({{"op", "kind", "input -> output", "widths", "MACs/image", "runs", "requantization"}});
-  int dev = 0;
-  for (const Op& op : net.ops) {
-    std::string shapes;
-    for (size_t k = 0; k < op.inputs.size(); ++k) shapes += (k ? "," : "") + net.tensors[size_t(op.inputs[k])].shape_str();
-    shapes += " -> " + net.tensors[size_t(op.output)].shape_str();
-    dev += op.on_device();
-    rows.push_back({{op.name, op_text(op), shapes, widths_text(net, op),
-                     op.on_device() ? std::to_string(op.dev.macs_per_image()) : "-", op.on_device() ? "device" : "host",
-                     requant_text(net, op)}});
-  }
-  size_t w[7] = {};
-  for (const auto& r : rows)
-    for (int k = 0; k < 7; ++k) w[k] = std::max(w[k], r.c[k].size());
-  for (const auto& r : rows) {
-    std::string line;
-    for (int k = 0; k < 7; ++k) {
-      std::string cell = r.c[k];
-      if (k < 6) cell.resize(w[k], ' ');
-      if (k == 4 && &r != &rows[0]) cell = std::string(w[k] - r.c[k].size(), ' ') + r.c[k];
-      line += cell + (k < 6 ? "  " : "");
-    }
-    std::printf("%s\n", line.c_str());
-  }
-  std::printf("total: %zu ops (%d on the device), %llu MACs per image on the device\n", net.ops.size(), dev,
-              static_cast<unsigned long long>(net.device_macs_per_image()));
+  print_network(net, stdout);
 
   if (!o.json_path.empty()) {
     json j = {{"source", net.source}, {"opset", net.opset}, {"producer", net.producer},
-              {"input", tensor_json(in)}, {"output", tensor_json(out)},
+              {"input", tensor_json(net.tensors[size_t(net.input)])},
+              {"output", tensor_json(net.tensors[size_t(net.output)])},
               {"device_macs_per_image", net.device_macs_per_image()}};
     j["tensors"] = json::array();
     for (const auto& t : net.tensors) j["tensors"].push_back(tensor_json(t));

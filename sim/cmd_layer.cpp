@@ -3,15 +3,16 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
 
 #include <nlohmann/json.hpp>
 
 #include "golden/compiler.hpp"
 #include "golden/config.hpp"
+#include "golden/file_io.hpp"
 #include "golden/layer_ref.hpp"
 #include "golden/npy.hpp"
+#include "golden/text.hpp"
 #include "sim/backend.hpp"
 #include "sim/commands.hpp"
 #include "sim/options.hpp"
@@ -37,12 +38,34 @@ void check_range(const NpyArray& a, const Operand& t, const std::string& what, c
                       std::to_string(min_value(t)) + ", " + std::to_string(max_value(t)) + "]");
 }
 
-NpyArray read_array(const std::string& path) {
+template <class F>
+auto user_errors(F&& f) -> decltype(f()) {
   try {
-    return read_npy(path);
+    return f();
   } catch (const std::runtime_error& e) {
     throw UserError(e.what());
   }
+}
+
+// The layer sizes the CLI accepts (the network files' limits,
+// model/network.cpp): the compiler's int arithmetic has room to spare.
+constexpr int64_t kMaxBatch = 1024, kMaxInChannels = int64_t(1) << 24, kMaxOutChannels = int64_t(1) << 20;
+constexpr int64_t kMaxSize = int64_t(1) << 16, kMaxKernel = 64, kMaxStride = 64, kMaxPad = 1023;
+
+void check_dim(const std::string& file, const NpyHeader& h, size_t axis, const char* what, int64_t hi) {
+  const int64_t v = h.shape[axis];
+  if (v < 1) throw UserError(file + ": empty dimension in shape " + h.shape_str());
+  if (v > hi)
+    throw UserError(file + ": " + what + " " + std::to_string(v) + " (shape " + h.shape_str() +
+                    ") is more than the supported " + std::to_string(hi));
+}
+
+// Reads the data of a file whose header was checked; the shape must not
+// have changed in between.
+NpyArray read_checked(const std::string& path, const NpyHeader& h) {
+  NpyArray a = user_errors([&] { return read_npy(path); });
+  if (a.shape != h.shape) throw UserError(path + ": file changed while it was read");
+  return a;
 }
 
 int run(const LayerOptions& o) {
@@ -54,68 +77,100 @@ int run(const LayerOptions& o) {
   if (o.out_bits == 0 && (o.shift != 0 || o.relu))
     throw UserError("--shift and --relu apply to requantized outputs: give --out-bits too");
   if (o.shift < 0 || o.shift > 31) throw UserError("--shift " + std::to_string(o.shift) + " is outside [0, 31]");
+  if (o.stride < 1 || o.stride > kMaxStride)
+    throw UserError("--stride " + std::to_string(o.stride) + " is outside [1, " + std::to_string(kMaxStride) + "]");
+  if (o.pad < 0 || o.pad > kMaxPad)
+    throw UserError("--pad " + std::to_string(o.pad) + " is outside [0, " + std::to_string(kMaxPad) + "]");
+  const Lowering lowering = o.lowering == "auto" ? Lowering::Auto
+                            : o.lowering == "direct" ? Lowering::Direct
+                            : o.lowering == "im2col" ? Lowering::Im2col
+                            : o.lowering == "im2col-w" ? Lowering::Im2colW
+                            : throw UserError("--lowering " + in_quotes(o.lowering) +
+                                              ": use auto, direct, im2col or im2col-w");
+  if (backend == Backend::Golden && !o.trace.empty())
+    throw UserError("--trace needs --backend rtl (the golden backend has no waveform)");
 
-  const NpyArray x = read_array(o.input), w = read_array(o.weights);
+  // Every output path before any work: a bad one fails now, not after the run.
+  user_errors([&] {
+    check_output_path(o.out, "--out");
+    if (!o.report.empty()) check_output_path(o.report, "--report");
+    if (!o.trace.empty()) check_output_path(o.trace, "--trace");
+  });
+  if (o.report == o.out) throw UserError("--report and --out name the same file '" + o.out + "'");
+
+  // Headers first: rank, shape and dtype are checked before any data is
+  // read, and the compiler's limits before any tensor is allocated.
+  const NpyHeader hx = user_errors([&] { return read_npy_header(o.input); });
+  const NpyHeader hw = user_errors([&] { return read_npy_header(o.weights); });
   const char* what = o.is_fc ? "fc" : "conv";
   LayerDesc l;
-  l.name = what;
   if (o.is_fc) {
-    if (x.shape.size() != 2) throw UserError(o.input + ": fc input must be (batch, in), got " + x.shape_str());
-    if (w.shape.size() != 2) throw UserError(o.weights + ": fc weights must be (out, in), got " + w.shape_str());
-    if (w.shape[1] != x.shape[1])
-      throw UserError("fc: weights " + w.shape_str() + " do not match input " + x.shape_str() +
-                      " (in features " + std::to_string(x.shape[1]) + ")");
-    l = make_fc(int(x.shape[0]), int(x.shape[1]), int(w.shape[0]));
+    if (hx.shape.size() != 2) throw UserError(o.input + ": fc input must be (batch, in), got " + hx.shape_str());
+    if (hw.shape.size() != 2) throw UserError(o.weights + ": fc weights must be (out, in), got " + hw.shape_str());
+    check_dim(o.input, hx, 0, "batch", kMaxBatch);
+    check_dim(o.input, hx, 1, "input features", kMaxInChannels);
+    check_dim(o.weights, hw, 0, "output features", kMaxOutChannels);
+    if (hw.shape[1] != hx.shape[1])
+      throw UserError("fc: weights " + hw.shape_str() + " do not match input " + hx.shape_str() +
+                      " (in features " + std::to_string(hx.shape[1]) + ")");
+    l = make_fc(int(hx.shape[0]), int(hx.shape[1]), int(hw.shape[0]));
   } else {
-    if (x.shape.size() != 4) throw UserError(o.input + ": conv input must be NCHW (rank 4), got " + x.shape_str());
-    if (w.shape.size() != 4) throw UserError(o.weights + ": conv weights must be OIHW (rank 4), got " + w.shape_str());
-    if (w.shape[1] != x.shape[1])
-      throw UserError("conv: weights " + w.shape_str() + " expect " + std::to_string(w.shape[1]) +
-                      " input channels, input " + x.shape_str() + " has " + std::to_string(x.shape[1]));
-    if (o.stride < 1) throw UserError("--stride must be >= 1");
-    if (o.pad < 0) throw UserError("--pad must be >= 0");
-    l = make_conv(int(x.shape[0]), int(x.shape[1]), int(w.shape[0]), int(x.shape[2]), int(x.shape[3]),
-                  int(w.shape[2]), o.stride, o.pad);
-    l.kernel_w = int(w.shape[3]);
+    if (hx.shape.size() != 4) throw UserError(o.input + ": conv input must be NCHW (rank 4), got " + hx.shape_str());
+    if (hw.shape.size() != 4) throw UserError(o.weights + ": conv weights must be OIHW (rank 4), got " + hw.shape_str());
+    check_dim(o.input, hx, 0, "batch", kMaxBatch);
+    check_dim(o.input, hx, 1, "input channels", kMaxInChannels);
+    check_dim(o.input, hx, 2, "height", kMaxSize);
+    check_dim(o.input, hx, 3, "width", kMaxSize);
+    check_dim(o.weights, hw, 0, "output channels", kMaxOutChannels);
+    check_dim(o.weights, hw, 2, "kernel height", kMaxKernel);
+    check_dim(o.weights, hw, 3, "kernel width", kMaxKernel);
+    if (hw.shape[1] != hx.shape[1])
+      throw UserError("conv: weights " + hw.shape_str() + " expect " + std::to_string(hw.shape[1]) +
+                      " input channels, input " + hx.shape_str() + " has " + std::to_string(hx.shape[1]));
+    if (hx.shape[1] * hw.shape[2] * hw.shape[3] > kMaxInChannels)
+      throw UserError("conv: " + std::to_string(hx.shape[1]) + " input channels times a " +
+                      std::to_string(hw.shape[2]) + "x" + std::to_string(hw.shape[3]) + " kernel is more than " +
+                      std::to_string(kMaxInChannels) + " products per output");
+    l = make_conv(int(hx.shape[0]), int(hx.shape[1]), int(hw.shape[0]), int(hx.shape[2]), int(hx.shape[3]),
+                  int(hw.shape[2]), o.stride, o.pad);
+    l.kernel_w = int(hw.shape[3]);
     if (l.out_h() < 1 || l.out_w() < 1)
-      throw UserError("conv: kernel " + std::to_string(w.shape[2]) + "x" + std::to_string(w.shape[3]) +
+      throw UserError("conv: kernel " + std::to_string(hw.shape[2]) + "x" + std::to_string(hw.shape[3]) +
                       " with padding " + std::to_string(o.pad) + " does not fit the " +
-                      std::to_string(x.shape[2]) + "x" + std::to_string(x.shape[3]) + " input");
+                      std::to_string(hx.shape[2]) + "x" + std::to_string(hx.shape[3]) + " input");
   }
-  for (auto d : x.shape) if (d < 1) throw UserError(o.input + ": empty dimension in shape " + x.shape_str());
-  for (auto d : w.shape) if (d < 1) throw UserError(o.weights + ": empty dimension in shape " + w.shape_str());
   l.name = what;
   l.act = {o.act_bits, !o.act_unsigned};
   l.wgt = {o.wgt_bits, !o.wgt_unsigned};
-  check_range(x, l.act, "input", o.input);
-  check_range(w, l.wgt, "weight", o.weights);
-  std::vector<int64_t> bias;
+  NpyHeader hb;
   if (!o.bias.empty()) {
-    const NpyArray b = read_array(o.bias);
-    if (b.shape.size() != 1 || b.shape[0] != l.out_c)
-      throw UserError(o.bias + ": bias must have shape (" + std::to_string(l.out_c) + ",), got " + b.shape_str());
-    check_range(b, Operand{32, true}, "bias", o.bias);
-    bias = b.data;
+    hb = user_errors([&] { return read_npy_header(o.bias); });
+    if (hb.shape.size() != 1 || hb.shape[0] != l.out_c)
+      throw UserError(o.bias + ": bias must have shape (" + std::to_string(l.out_c) + ",), got " + hb.shape_str());
     l.bias = true;
   }
   l.out_bits = o.out_bits;
   l.relu = o.relu;
   l.shift = o.shift;
+  const LoweredLayer plan = plan_layer(l, cfg, lowering);
+
+  const NpyArray x = read_checked(o.input, hx), w = read_checked(o.weights, hw);
+  check_range(x, l.act, "input", o.input);
+  check_range(w, l.wgt, "weight", o.weights);
+  std::vector<int64_t> bias;
+  if (l.bias) {
+    const NpyArray b = read_checked(o.bias, hb);
+    check_range(b, Operand{32, true}, "bias", o.bias);
+    bias = b.data;
+  }
 
   TraceOptions tr{o.trace, o.trace_from, o.trace_to};
-  const Lowering lowering = o.lowering == "auto" ? Lowering::Auto
-                            : o.lowering == "direct" ? Lowering::Direct
-                            : o.lowering == "im2col" ? Lowering::Im2col
-                            : o.lowering == "im2col-w" ? Lowering::Im2colW
-                            : throw UserError("--lowering '" + o.lowering + "': use auto, direct, im2col or im2col-w");
   const bool tty = isatty(2) != 0;  // progress line only on a terminal
   auto progress = [&](uint64_t cyc) {
     if (tty) std::fprintf(stderr, "\r  %s: %llu cycles simulated...", what, (unsigned long long)cyc);
   };
-  const LayerRun r = run_layer(l, cfg, x.data, w.data, bias, backend, lowering, tr, progress);
+  const LayerRun r = run_planned(l, plan, LayerOperands{x.data, w.data, bias}, backend, tr, progress);
   if (tty && backend == Backend::Rtl) std::fprintf(stderr, "\r%60s\r", "");
-  std::fprintf(stderr, "%s: %s backend, config %s, %s\n", what, backend_name(backend), cfg.name.c_str(),
-               r.summary.c_str());
 
   NpyArray y;
   if (o.is_fc) y.shape = {l.batch, l.out_c};
@@ -127,33 +182,40 @@ int run(const LayerOptions& o) {
     match = conv_layer_ref(p, x.data, w.data, bias, {l.out_bits, l.relu, l.shift}) == r.y;
     checked = true;
   }
-  try {
-    write_npy(o.out, y);
-  } catch (const std::runtime_error& e) {
-    throw UserError(e.what());
-  }
+  // Both outputs are written and checked before either is put in place.
+  user_errors([&] {
+    OutputFile out(o.out);
+    out.write(npy_bytes(y, false, o.out));
+    out.finish();
+    std::unique_ptr<OutputFile> rep;
+    if (!o.report.empty()) {
+      nlohmann::json j = {{"layer", what},
+                          {"backend", backend_name(backend)},
+                          {"config", cfg.name},
+                          {"macs", r.macs},
+                          {"cycles", r.cycles},
+                          {"array_steps", r.array_steps},
+                          {"utilization", r.utilization},
+                          {"dram_read_bytes", r.dram_read_bytes},
+                          {"dram_write_bytes", r.dram_write_bytes},
+                          {"wall_seconds", r.wall_seconds},
+                          {"output_shape", y.shape},
+                          {"host_lowering", lowering_name(r.form)}};
+      if (checked) j["matches_golden"] = match;
+      rep = std::make_unique<OutputFile>(o.report);
+      rep->write(j.dump(2) + "\n");
+      rep->finish();
+    }
+    out.commit();
+    if (rep) rep->commit();
+  });
+  std::fprintf(stderr, "%s: %s backend, config %s, %s\n", what, backend_name(backend), cfg.name.c_str(),
+               r.summary.c_str());
   std::printf("%s %s: %llu MACs, %llu cycles, utilization %.1f%%, DRAM read %llu B, write %llu B, %.2f s%s\n",
               what, backend_name(backend), (unsigned long long)r.macs, (unsigned long long)r.cycles,
               100.0 * r.utilization, (unsigned long long)r.dram_read_bytes,
               (unsigned long long)r.dram_write_bytes, r.wall_seconds,
               checked ? (match ? ", matches golden" : ", MISMATCH against golden") : "");
-  if (!o.report.empty()) {
-    nlohmann::json j = {{"layer", what},
-                        {"backend", backend_name(backend)},
-                        {"config", cfg.name},
-                        {"macs", r.macs},
-                        {"cycles", r.cycles},
-                        {"array_steps", r.array_steps},
-                        {"utilization", r.utilization},
-                        {"dram_read_bytes", r.dram_read_bytes},
-                        {"dram_write_bytes", r.dram_write_bytes},
-                        {"wall_seconds", r.wall_seconds},
-                        {"output_shape", y.shape},
-                        {"host_lowering", lowering_name(r.form)}};
-    if (checked) j["matches_golden"] = match;
-    std::ofstream f(o.report);
-    if (!(f << j.dump(2) << "\n")) throw UserError("cannot write report '" + o.report + "'");
-  }
   return match ? 0 : 1;
 }
 

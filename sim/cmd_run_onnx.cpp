@@ -2,16 +2,19 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 
 #include "frontend/onnx_import.hpp"
 #include "golden/npy.hpp"
+#include "golden/file_io.hpp"
 #include "golden/npy_float.hpp"
+#include "sim/jobs.hpp"
+#include "sim/jobs_cli.hpp"
 #include "sim/onnx_runner.hpp"
 
 namespace bf::cli {
@@ -20,24 +23,29 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Writes through a temporary next to `path` and renames it, so that a
-// failed run leaves nothing half-written.
-template <class F>
-void write_atomic(const std::string& path, F&& write) {
-  const std::string tmp = path + ".tmp" + std::to_string(getpid());
+// golden/file_io's atomic write; its one-line errors as UserError.
+void write_out(const std::string& path, const std::string& bytes) {
   try {
-    write(tmp);
-    fs::rename(tmp, path);
-  } catch (const std::exception& e) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw UserError("cannot write '" + path + "': " + e.what());
+    write_file(path, bytes);
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
   }
 }
 
 // As the numpy reference names its dumps (tests/onnx_ref/qdq_reference.py).
 std::string sanitize(const std::string& name) {
-  std::string s = std::regex_replace(name, std::regex("[^A-Za-z0-9_.-]+"), "_");
+  // Every run of characters outside [A-Za-z0-9_.-] becomes one '_' (the
+  // regex [^A-Za-z0-9_.-]+ of the reference; no std::regex: gcc 12 warns
+  // inside <regex> under -fsanitize=address at -O2).
+  std::string s;
+  bool in_run = false;
+  for (const char c : name) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '.' || c == '-';
+    if (ok) s += c;
+    else if (!in_run) s += '_';
+    in_run = !ok;
+  }
   const auto b = s.find_first_not_of("_."), e = s.find_last_not_of("_.");
   s = b == std::string::npos ? "" : s.substr(b, e - b + 1);
   return s.empty() ? "tensor" : s;
@@ -62,41 +70,51 @@ void write_dump(const std::string& dir, const fe::QNet& net, const OnnxRunResult
     a.shape = ten.shape;
     a.shape[0] = r.images;
     a.data = r.tensors[t];
-    write_atomic(dir + "/" + f, [&](const std::string& p) { write_npy(p, a, true); });
+    write_out(dir + "/" + f, npy_bytes(a, true, dir + "/" + f));
     index.push_back({{"tensor", ten.name}, {"file", f}, {"shape", a.shape},
                      {"scale", ten.q.scale}, {"zero_point", ten.q.zero_point},
                      {"qmin", ten.q.qmin}, {"qmax", ten.q.qmax}, {"type", fe::operand_str(ten.q.type)}});
   }
   NpyFloat out{r.output_shape, r.output};
-  write_atomic(dir + "/output.npy", [&](const std::string& p) { write_npy_float(p, out); });
-  write_atomic(dir + "/index.json", [&](const std::string& p) {
-    std::ofstream f(p);
-    f << nlohmann::json({{"output", "output.npy"}, {"tensors", index}}).dump(1) << "\n";
-    if (!f) throw std::runtime_error("write failed");
-  });
+  write_out(dir + "/output.npy", npy_float_bytes(out, dir + "/output.npy"));
+  write_out(dir + "/index.json", nlohmann::json({{"output", "output.npy"}, {"tensors", index}}).dump(1) + "\n");
 }
 
-}  // namespace
+// What a run needs, checked before anything runs or is written.
+struct Prepared {
+  Backend backend = Backend::Golden;
+  ArrayConfig cfg;
+  fe::QNet net;
+  NpyFloat x;                   // load_images: the n images from o.first on
+  int n = 0;                    // images to run
+  std::vector<int64_t> labels;  // the n labels (--labels)
+};
 
-int run_onnx_cli(const OnnxCliOptions& o) {
-  // Everything is checked before anything runs or is written.
-  const Backend backend = parse_backend(o.backend);
-  const ArrayConfig cfg = o.config.load();
+Prepared prepare(const OnnxCliOptions& o, bool load_images) {
+  Prepared P;
+  P.backend = parse_backend(o.backend);
+  P.cfg = o.config.load();
   if (o.batch < 1 || o.batch > 4096) throw UserError("--batch must be in 1..4096");
   if (o.images < 0) throw UserError("--images must be positive");
-  fe::QNet net;
+  // Output paths before any work: a bad one fails now, not after the run.
   try {
-    net = fe::import_onnx_file(o.onnx);
+    if (!o.out.empty()) check_output_path(o.out, "--out");
+    if (!o.report.empty()) check_output_path(o.report, "--report");
   } catch (const std::runtime_error& e) {
     throw UserError(e.what());
   }
-  NpyFloat x;
   try {
-    x = read_npy_float(o.input);
+    P.net = fe::import_onnx_file(o.onnx);
   } catch (const std::runtime_error& e) {
     throw UserError(e.what());
   }
-  const fe::Tensor& in_t = net.tensors.at(size_t(net.input));
+  NpyFloat& x = P.x;
+  try {
+    x = read_npy_float(o.input);  // (without load_images only its shape is used)
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
+  }
+  const fe::Tensor& in_t = P.net.tensors.at(size_t(P.net.input));
   std::string want = "(N";
   for (size_t k = 1; k < in_t.shape.size(); ++k) want += ", " + std::to_string(in_t.shape[k]);
   want += ")";
@@ -108,11 +126,10 @@ int run_onnx_cli(const OnnxCliOptions& o) {
   if (o.first < 0 || o.first >= available)
     throw UserError("--first " + std::to_string(o.first) + ": " + o.input + " holds " + std::to_string(available) +
                     " images (0.." + std::to_string(available - 1) + ")");
-  const int n = o.images ? o.images : available - o.first;
-  if (o.first + n > available)
+  P.n = o.images ? o.images : available - o.first;
+  if (o.first + P.n > available)
     throw UserError("--images " + std::to_string(o.images) + " from --first " + std::to_string(o.first) + ": " +
                     o.input + " holds " + std::to_string(available));
-  std::vector<int64_t> labels;
   if (!o.labels.empty()) {
     NpyArray y;
     try {
@@ -123,41 +140,31 @@ int run_onnx_cli(const OnnxCliOptions& o) {
     if (y.shape.size() != 1 || y.shape[0] != available)
       throw UserError(o.labels + ": shape " + y.shape_str() + " does not match the " + std::to_string(available) +
                       " images of " + o.input + " (expected (" + std::to_string(available) + ",))");
-    labels.assign(y.data.begin() + o.first, y.data.begin() + o.first + n);
+    P.labels.assign(y.data.begin() + o.first, y.data.begin() + o.first + P.n);
   }
   if (!o.out.empty() && fs::is_directory(o.out)) throw UserError("--out '" + o.out + "' is a directory");
-  const size_t per = size_t(in_t.per_image());
-  x.data.erase(x.data.begin(), x.data.begin() + long(size_t(o.first) * per));
-  x.data.resize(size_t(n) * per);
-
-  const bool tty = !o.quiet && isatty(2) != 0;
-  OnnxRunOptions ro;
-  ro.backend = backend;
-  ro.cfg = cfg;
-  ro.batch = o.batch;
-  ro.check = !o.no_check;
-  ro.keep_tensors = !o.dump.empty();
-  if (!o.quiet) {
-    ro.on_batch = [&, last = -1](int done, int total) mutable {
-      const int pct = int(100LL * done / total);
-      if (tty) {
-        std::fprintf(stderr, "\r%60s\r  %d/%d images", "", done, total);
-        if (done == total) std::fprintf(stderr, "\r%60s\r", "");
-      } else if (pct / 10 != last / 10 || done == total) {
-        std::fprintf(stderr, "  %d/%d images\n", done, total);
-      }
-      last = pct;
-    };
-    if (tty && backend == Backend::Rtl)
-      ro.on_cycles = [](const std::string& op, uint64_t c) {
-        std::fprintf(stderr, "\r%60s\r  %s: %llu cycles simulated...", "", op.c_str(), (unsigned long long)c);
-      };
+  if (load_images) {
+    const size_t per = size_t(in_t.per_image());
+    x.data.erase(x.data.begin(), x.data.begin() + long(size_t(o.first) * per));
+    x.data.resize(size_t(P.n) * per);
   }
-  std::printf("%s: %d images (%d..%d) in batches of %d, %s backend, config %s (%dx%d, %d MHz)\n", o.onnx.c_str(), n,
-              o.first, o.first + n - 1, std::min(o.batch, n), backend_name(backend), cfg.name.c_str(), cfg.rows, cfg.cols, cfg.freq_mhz);
-  std::fflush(stdout);
-  const OnnxRunResult r = run_onnx(net, x.data, n, ro);
+  return P;
+}
 
+void print_head(const OnnxCliOptions& o, const Prepared& P) {
+  std::printf("%s: %d images (%d..%d) in batches of %d, %s backend, config %s (%dx%d, %d MHz)\n", o.onnx.c_str(), P.n,
+              o.first, o.first + P.n - 1, std::min(o.batch, P.n), backend_name(P.backend), P.cfg.name.c_str(),
+              P.cfg.rows, P.cfg.cols, P.cfg.freq_mhz);
+  std::fflush(stdout);
+}
+
+// The per-op table, the totals and the accuracy; --out, --dump and
+// --report. Returns 0, or 1 when a device layer differed.
+int finish(const OnnxCliOptions& o, const Prepared& P, const OnnxRunResult& r) {
+  const fe::QNet& net = P.net;
+  const Backend backend = P.backend;
+  const ArrayConfig& cfg = P.cfg;
+  const int n = P.n;
   std::printf("%-24s %-15s %-12s %-10s %12s %12s %6s %11s %11s %10s  %s\n", "op", "kind", "output", "widths",
               "cycles", "MACs", "util", "DRAM rd B", "DRAM wr B", "energy uJ", "runs on / check");
   nlohmann::json ops = nlohmann::json::array();
@@ -207,25 +214,239 @@ int run_onnx_cli(const OnnxCliOptions& o) {
                            {"wall_seconds", r.wall_seconds}, {"ops", ops}};
   if (!o.no_check) report["bit_exact"] = r.bit_exact();
   const std::vector<int64_t> pred = top1(r);
-  if (!labels.empty()) {
+  if (!P.labels.empty()) {
     int correct = 0;
-    for (int i = 0; i < n; ++i) correct += pred[size_t(i)] == labels[size_t(i)];
+    for (int i = 0; i < n; ++i) correct += pred[size_t(i)] == P.labels[size_t(i)];
     std::printf("accuracy: %.2f%% top-1 (%d/%d images)\n", 100.0 * correct / n, correct, n);
     report["accuracy"] = double(correct) / n;
     report["correct"] = correct;
   }
   if (!o.out.empty()) {
     NpyFloat out{r.output_shape, r.output};
-    write_atomic(o.out, [&](const std::string& p) { write_npy_float(p, out); });
+    write_out(o.out, npy_float_bytes(out, o.out));
   }
   if (!o.dump.empty()) write_dump(o.dump, net, r);
   if (!o.report.empty())
-    write_atomic(o.report, [&](const std::string& p) {
-      std::ofstream f(p);
-      f << report.dump(2) << "\n";
-      if (!f) throw std::runtime_error("write failed");
-    });
+    write_out(o.report, report.dump(2) + "\n");
   return r.bit_exact() ? 0 : 1;
+}
+
+OnnxRunResult run_prepared(const OnnxCliOptions& o, const Prepared& P) {
+  const bool tty = !o.quiet && isatty(2) != 0;
+  OnnxRunOptions ro;
+  ro.backend = P.backend;
+  ro.cfg = P.cfg;
+  ro.batch = o.batch;
+  ro.check = !o.no_check;
+  ro.keep_tensors = !o.dump.empty();
+  if (!o.quiet) {
+    ro.on_batch = [&, last = -1](int done, int total) mutable {
+      const int pct = int(100LL * done / total);
+      if (tty) {
+        std::fprintf(stderr, "\r%60s\r  %d/%d images", "", done, total);
+        if (done == total) std::fprintf(stderr, "\r%60s\r", "");
+      } else if (pct / 10 != last / 10 || done == total) {
+        std::fprintf(stderr, "  %d/%d images\n", done, total);
+      }
+      last = pct;
+    };
+    if (tty && P.backend == Backend::Rtl)
+      ro.on_cycles = [](const std::string& op, uint64_t c) {
+        std::fprintf(stderr, "\r%60s\r  %s: %llu cycles simulated...", "", op.c_str(), (unsigned long long)c);
+      };
+  }
+  return run_onnx(P.net, P.x.data, P.n, ro);
+}
+
+// A slice's result for the job runner: everything OnnxRunResult needs to be
+// rebuilt exactly (the output floats in <path>.npy, written first).
+nlohmann::json slice_json(const OnnxRunResult& r) {
+  nlohmann::json ops = nlohmann::json::array();
+  for (const OnnxOpStats& s : r.ops)
+    ops.push_back({{"op", s.op}, {"device", s.device}, {"form", int(s.form)}, {"host_pad", s.host_pad},
+                   {"runs", s.runs}, {"mismatched_runs", s.mismatched_runs},
+                   {"mismatched_values", s.mismatched_values}, {"cycles", s.cycles}, {"macs", s.macs},
+                   {"dram_read_bytes", s.dram_read_bytes}, {"dram_write_bytes", s.dram_write_bytes},
+                   {"energy_pj", s.energy_pj}, {"ideal_cycles", s.ideal_cycles},
+                   {"wall_seconds", s.wall_seconds}, {"tiling", s.tiling}});
+  return {{"images", r.images}, {"output_shape", r.output_shape}, {"ops", ops}, {"cycles", r.cycles},
+          {"macs", r.macs}, {"dram_read_bytes", r.dram_read_bytes}, {"dram_write_bytes", r.dram_write_bytes},
+          {"energy_pj", r.energy_pj}, {"wall_seconds", r.wall_seconds}, {"mismatched_runs", r.mismatched_runs}};
+}
+
+// Adds slice `j` (its outputs in `npy`) to `r`, in image order.
+void add_slice(OnnxRunResult& r, const nlohmann::json& j, const std::string& npy) {
+  const NpyFloat out = read_npy_float(npy);
+  if (out.shape != j.at("output_shape").get<std::vector<int64_t>>())
+    throw std::runtime_error(npy + ": shape " + out.shape_str() + " differs from its result file");
+  const auto& ops = j.at("ops");
+  if (r.ops.empty()) {
+    r.ops.resize(ops.size());
+    r.output_shape = out.shape;
+    r.output_shape[0] = 0;
+  }
+  if (r.ops.size() != ops.size()) throw std::runtime_error("slices of different networks");
+  for (size_t k = 0; k < ops.size(); ++k) {
+    const auto& o = ops[k];
+    OnnxOpStats& s = r.ops[k];
+    s.op = o.at("op").get<int>();
+    s.device = o.at("device").get<bool>();
+    if (s.runs == 0) {  // the first slice's lowering and tiling, as one process reports the first batch's
+      s.form = Lowering(o.at("form").get<int>());
+      s.host_pad = o.at("host_pad").get<bool>();
+      s.tiling = o.at("tiling").get<std::string>();
+    }
+    s.runs += o.at("runs").get<int>();
+    s.mismatched_runs += o.at("mismatched_runs").get<int>();
+    s.mismatched_values += o.at("mismatched_values").get<uint64_t>();
+    s.cycles += o.at("cycles").get<uint64_t>();
+    s.macs += o.at("macs").get<uint64_t>();
+    s.dram_read_bytes += o.at("dram_read_bytes").get<uint64_t>();
+    s.dram_write_bytes += o.at("dram_write_bytes").get<uint64_t>();
+    s.energy_pj += o.at("energy_pj").get<double>();
+    s.ideal_cycles += o.at("ideal_cycles").get<double>();
+    s.wall_seconds += o.at("wall_seconds").get<double>();
+  }
+  r.images += j.at("images").get<int>();
+  r.output_shape[0] += out.shape.at(0);
+  r.output.insert(r.output.end(), out.data.begin(), out.data.end());
+  r.cycles += j.at("cycles").get<uint64_t>();
+  r.macs += j.at("macs").get<uint64_t>();
+  r.dram_read_bytes += j.at("dram_read_bytes").get<uint64_t>();
+  r.dram_write_bytes += j.at("dram_write_bytes").get<uint64_t>();
+  r.energy_pj += j.at("energy_pj").get<double>();
+  r.wall_seconds += j.at("wall_seconds").get<double>();
+  r.mismatched_runs += j.at("mismatched_runs").get<int>();
+}
+
+nlohmann::json options_json(const OnnxCliOptions& o) {
+  auto abs = [](const std::string& p) { return p.empty() ? p : fs::absolute(p).lexically_normal().string(); };
+  return {{"onnx", o.onnx}, {"onnx_abs", abs(o.onnx)}, {"input", o.input}, {"input_abs", abs(o.input)},
+          {"labels", o.labels}, {"labels_abs", abs(o.labels)}, {"out", abs(o.out)}, {"report", abs(o.report)},
+          {"backend", o.backend}, {"config", o.config.config}, {"config_abs", portable(o.config.config)},
+          {"sets", o.config.sets}, {"batch", o.batch}, {"first", o.first}, {"images", o.images},
+          {"no_check", o.no_check}};
+}
+
+OnnxCliOptions options_from(const nlohmann::json& p) {
+  OnnxCliOptions o;
+  o.onnx = p.at("onnx_abs").get<std::string>();
+  o.input = p.at("input_abs").get<std::string>();
+  o.labels = p.at("labels_abs").get<std::string>();
+  o.out = p.at("out").get<std::string>();
+  o.report = p.at("report").get<std::string>();
+  o.backend = p.at("backend").get<std::string>();
+  o.config.config = p.at("config_abs").get<std::string>();
+  o.config.sets = p.at("sets").get<std::vector<std::string>>();
+  o.batch = p.at("batch").get<int>();
+  o.first = p.at("first").get<int>();
+  o.images = p.at("images").get<int>();
+  o.no_check = p.at("no_check").get<bool>();
+  o.quiet = true;
+  return o;
+}
+
+// The merge of a parallel run (and of `bitfusion collect`): the same table,
+// totals, accuracy and files as one process. wall < 0: the slices' summed
+// times (collect).
+void merge_onnx(const jobs::Outcome& out, double wall) {
+  const nlohmann::json& p = out.params;
+  OnnxCliOptions o = options_from(p.at("options"));
+  Prepared P = prepare(o, false);
+  o.onnx = p.at("options").at("onnx").get<std::string>();  // as the user wrote them, for the table
+  o.input = p.at("options").at("input").get<std::string>();
+  const std::string fail = out.failure_line();
+  if (!fail.empty()) throw UserError(fail);
+  print_head(o, P);
+  OnnxRunResult r;
+  try {
+    for (const jobs::TaskResult& t : out.results) add_slice(r, t.json, t.json.at("output_file").get<std::string>());
+  } catch (const std::exception& e) {
+    throw UserError(out.workdir + ": " + e.what());
+  }
+  if (r.images != P.n) throw UserError(out.workdir + ": the slices hold " + std::to_string(r.images) + " images, not " + std::to_string(P.n));
+  if (wall >= 0) r.wall_seconds = wall;
+  const int rc = finish(o, P, r);
+  std::printf("images: %zu slices (%s), work directory %s%s\n", out.results.size(),
+              out.job_id.empty() ? "local processes" : ("Slurm job " + out.job_id).c_str(), out.workdir.c_str(),
+              p.value("temporary", false) ? " (temporary, removed)" : "");
+  if (rc) throw CLI::RuntimeError(rc);
+}
+
+}  // namespace
+
+int run_onnx_cli(const OnnxCliOptions& o) {
+  const Prepared P = prepare(o, true);
+  print_head(o, P);
+  return finish(o, P, run_prepared(o, P));
+}
+
+int run_onnx_slice(const OnnxCliOptions& o, const std::string& json_path) {
+  const Prepared P = prepare(o, true);
+  const OnnxRunResult r = run_prepared(o, P);
+  const std::string npy = json_path + ".npy";
+  write_out(npy, npy_float_bytes(NpyFloat{r.output_shape, r.output}, npy));
+  nlohmann::json j = slice_json(r);
+  j["output_file"] = fs::absolute(npy).lexically_normal().string();
+  try {
+    jobs::write_result(json_path, j);
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
+  }
+  return 0;
+}
+
+int run_onnx_parallel(const OnnxCliOptions& o, const JobCliOptions& jo) {
+  if (!o.dump.empty()) throw UserError("--dump runs in one process (without --jobs / --slurm)");
+  const Prepared P = prepare(o, false);
+  std::string workdir = jo.workdir;
+  bool temporary = false;
+  if (workdir.empty()) workdir = make_workdir(jo.slurm, "bitfusion-onnx", temporary);
+  const jobs::Options jopt = job_options(jo, workdir);
+  // Slices of whole batches, so the device runs are those of one process.
+  const int batches = (P.n + o.batch - 1) / o.batch;
+  int slices = jo.slurm ? batches : (jo.jobs ? jo.jobs : jobs::cores());
+  slices = std::max(1, std::min(slices, batches));
+  jobs::Batch batch;
+  batch.kind = "run-onnx";
+  const nlohmann::json opts = options_json(o);
+  for (int k = 0; k < slices; ++k) {
+    const int b0 = int(int64_t(k) * batches / slices), b1 = int(int64_t(k + 1) * batches / slices);
+    const int first = o.first + b0 * o.batch, count = std::min(P.n, b1 * o.batch) - b0 * o.batch;
+    std::vector<std::string> args{"_run-onnx-slice", "--onnx", opts["onnx_abs"], "--input", opts["input_abs"],
+                                  "--first", std::to_string(first), "--images", std::to_string(count),
+                                  "--batch", std::to_string(o.batch), "--backend", o.backend,
+                                  "--config", opts["config_abs"]};
+    for (const auto& s : o.config.sets) args.insert(args.end(), {"--set", s});
+    if (o.no_check) args.push_back("--no-check");
+    char name[32];
+    std::snprintf(name, sizeof name, "s%03d", k);
+    batch.tasks.push_back({name, "images " + std::to_string(first) + ".." + std::to_string(first + count - 1), args});
+  }
+  batch.params = {{"options", opts}, {"temporary", temporary}};
+  const auto t0 = std::chrono::steady_clock::now();
+  jobs::Outcome res;
+  try {
+    res = jobs::run(batch, jopt);
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
+  }
+  if (res.submitted) {
+    std::printf("Slurm job %s submitted: %zu slices of %d images, work directory %s\n", res.job_id.c_str(),
+                batch.tasks.size(), P.n, res.workdir.c_str());
+    std::printf("when it is done: bitfusion collect %s\n", res.workdir.c_str());
+    return 0;
+  }
+  merge_onnx(res, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  if (temporary) {
+    std::error_code ec;
+    fs::remove_all(res.workdir, ec);
+  }
+  return 0;
+}
+
+void register_onnx_merger() {
+  jobs::register_merger("run-onnx", [](const jobs::Outcome& out) { merge_onnx(out, -1); });
 }
 
 }  // namespace bf::cli

@@ -23,6 +23,9 @@ Called by synth/run.sh (`make synth`). For every block of synth/blocks.json:
      Hierarchical blocks (array tiles) get a flat power netlist (SRAM banks
      as macros, their read data cut like register outputs) and SRAM power
      from the driver's buffer access counts x synth/sram45.json energies.
+With --config FILE, --blocks names templates of blocks.json ("array": the
+array_16x32 block's settings), synthesized for that configuration as blocks
+array_<shape> (`bitfusion sweep --synth` runs one per array shape).
 Results: OUT/ppa.json, OUT/ppa.csv, OUT/power.csv, OUT/summary.md, per-block
 folders with logs, netlists, SDC and reports. Python standard library only.
 """
@@ -55,7 +58,7 @@ def resolve_block(b):
     sets = b["files"] if isinstance(b["files"], list) else [b["files"]]
     b["files"] = rtl_files.resolve(rtl_files.load(), sets)
     if "config" in b:
-        cfg = json.load(open(os.path.join(REPO, "configs", b["config"] + ".json")))
+        cfg = b.get("config_values") or json.load(open(os.path.join(REPO, "configs", b["config"] + ".json")))
         params = {k: cfg[v] for k, v in CONFIG_PARAMS.items()}
         if b["top"] == "bf_top":
             params["RspDepth"] = cfg["rsp_depth"]
@@ -64,6 +67,48 @@ def resolve_block(b):
         params.update(b.get("params", {}))
         b["params"] = params
     return b
+
+
+def shape_name(cfg):
+    """The array shape of a configuration, as `bitfusion sweep` names it:
+    r<rows>c<cols>_w<wbuf_kb>i<ibuf_kb>o<obuf_kb>_d<dram_bits>."""
+    return (f"r{cfg['rows']}c{cfg['cols']}_w{cfg['wbuf_kb']}i{cfg['ibuf_kb']}o{cfg['obuf_kb']}"
+            f"_d{cfg['dram_bits']}")
+
+
+def config_blocks(raw, config, wanted):
+    """--config: each name of --blocks is a template of blocks.json
+    ("templates": name -> block whose settings it reuses), instantiated for
+    the configuration `config` (a configs/ name or a .json file) as a block
+    named <name>_<shape> (power runs left out: they need a named driver)."""
+    path = config if (os.sep in config or config.endswith(".json")) else \
+        os.path.join(REPO, "configs", config + ".json")
+    try:
+        cfg = json.load(open(path))
+        missing = [v for v in CONFIG_PARAMS.values() if not isinstance(cfg.get(v), int)]
+    except (ValueError, OSError) as e:
+        sys.exit(f"synth: error: --config {config}: {e}")
+    if missing:
+        sys.exit(f"synth: error: --config {config}: missing or non-integer {', '.join(missing)}")
+    templates = raw.get("templates", {})
+    if not wanted:
+        sys.exit(f"synth: error: --config needs --blocks with template names ({', '.join(sorted(templates))})")
+    by_name = {b["name"]: b for b in raw["blocks"]}
+    blocks = []
+    for n in wanted:
+        if n not in templates:
+            sys.exit(f"synth: error: --config: '{n}' is not a template of synth/blocks.json "
+                     f"(templates: {', '.join(sorted(templates))})")
+        b = json.loads(json.dumps(by_name[templates[n]]))
+        b["name"] = f"{n}_{shape_name(cfg)}"
+        b["config"] = os.path.splitext(os.path.basename(path))[0]
+        b["config_values"] = cfg
+        b.pop("power", None)
+        b.pop("on_request", None)
+        blocks.append(resolve_block(b))
+    return blocks
+
+
 WIDTHS = [(a, w) for a in (2, 4, 8) for w in (2, 4, 8)]
 
 # ABC script: the Yosys default mapping for delay, then buffering of high
@@ -805,6 +850,10 @@ def main():
     ap.add_argument("--freq-mhz", type=float, default=0.0, help="clock (default: configs/bf16x32.json)")
     ap.add_argument("--cycles", type=int, default=2000, help="simulated cycles per power run")
     ap.add_argument("--activity-bin", default="", help="bf_activity program (no power without it)")
+    ap.add_argument("--config", default="",
+                    help="a configuration (configs/ name or .json file): --blocks then names templates of "
+                         "blocks.json (e.g. 'array': bf_array_top with array_16x32's settings), synthesized "
+                         "for it as blocks named <template>_<shape>, e.g. array_r16c32_w64i32o16_d192")
     args = ap.parse_args()
     t0 = time.time()
     if not os.path.exists(args.lib):
@@ -823,11 +872,14 @@ def main():
     nand2 = libcells["NAND2_X1"]["area"]
     dff_d_cap = libcells["DFF_X1"]["pins"]["D"][1]
     try:
-        blocks = [resolve_block(b) for b in json.load(open(os.path.join(SYNTH, "blocks.json")))["blocks"]]
+        raw = json.load(open(os.path.join(SYNTH, "blocks.json")))
+        blocks = [resolve_block(b) for b in json.loads(json.dumps(raw["blocks"]))]
     except (ValueError, KeyError, OSError) as e:
         sys.exit(f"synth: error: synth/blocks.json: {e}")
     wanted = [b for b in args.blocks.split(",") if b]
-    if wanted:
+    if args.config:
+        blocks = config_blocks(raw, args.config, wanted)
+    elif wanted:
         names = {b["name"] for b in blocks}
         for n in wanted:
             if n not in names:
@@ -899,7 +951,7 @@ def main():
         results[name] = r
     elapsed = time.time() - t0
     write_reports(out, results, period, elapsed, nand2, subcache)
-    if not args.quick:
+    if not args.quick and not args.config:
         charts(out, results)
     log(f"done in {elapsed:.0f} s: {out}/summary.md, ppa.json, ppa.csv, power.csv")
     if failed:

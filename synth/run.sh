@@ -6,6 +6,9 @@
 #   synth/run.sh                   all blocks, with activity-based power
 #   synth/run.sh --quick           BitBrick, Fusion Unit, array cell; no power
 #   synth/run.sh --blocks a,b      just those blocks (and their sub-blocks)
+#   synth/run.sh --config F.json --blocks array
+#                                  bf_array_top (array_16x32's settings) for the
+#                                  configuration F as block array_<shape>; no power
 #
 # Settings (environment or make variables):
 #   LIB    Liberty file, .lib or .lib.gz (default: the shared Nangate 45 nm
@@ -29,7 +32,7 @@ for tool in yosys sta python3; do
 done
 
 ACT=()
-if [[ " $* " != *" --quick "* ]]; then
+if [[ " $* " != *" --quick "* && " $* " != *" --config "* ]]; then
   # The activity recorder (Verilator) for the power runs.
   [ -f "$BUILD/build.ninja" ] || cmake -S "$REPO" -B "$BUILD" -G Ninja >/dev/null
   cmake --build "$BUILD" -j "${JOBS:-2}" --target bf_activity

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include "golden/layer_ref.hpp"
@@ -164,6 +165,34 @@ TEST_F(Cli, BadInputsGetOneLineErrors) {
                "does not fit half of the buffers");
   expect_error("run --net nosuchnet --backend golden", "nosuchnet");
   expect_error("fc --input " + x_ + " --weights " + w_ + bits, "fc input must be (batch, in)");
+}
+
+// `bench --mode rtl`: its cycle table against `perf` on each network, in
+// both modes (perf's totals are computed by its own path: rtl_run with the
+// network's layer descriptions, paper_run), the ratio and its geomean.
+TEST_F(Cli, BenchRtlModeCyclesMatchPerf) {
+  const Result b = run_cli("bench --mode rtl --no-plot");
+  ASSERT_EQ(b.code, 0) << b.err;
+  auto total = [&](const std::string& net, const char* mode) {
+    const Result p = run_cli("perf --net " + net + " --mode " + mode);
+    EXPECT_EQ(p.code, 0) << p.err;
+    const auto at = p.out.find("\ntotal ");
+    EXPECT_NE(at, std::string::npos) << p.out;
+    return std::stod(p.out.substr(at + 7));
+  };
+  const std::pair<const char*, const char*> nets[] = {{"LeNet-5", "lenet5"}, {"RNN", "rnn"}, {"SVHN", "svhn"}};
+  for (const auto& [name, file] : nets) {
+    const auto at = b.out.find("\n" + std::string(name) + " ");
+    ASSERT_NE(at, std::string::npos) << name << "\n" << b.out;
+    std::istringstream row(b.out.substr(at + 1 + std::string(name).size()));
+    double rtl = 0, paper = 0, ratio = 0;
+    row >> rtl >> paper >> ratio;
+    EXPECT_EQ(rtl, total(file, "rtl")) << name;
+    EXPECT_EQ(paper, total(file, "paper")) << name;
+    EXPECT_NEAR(ratio, rtl / paper, 0.0005) << name;
+  }
+  EXPECT_NE(b.out.find("over fixed 8-bit"), std::string::npos);
+  expect_error("bench --mode fast --no-plot", "--mode 'fast'");
 }
 
 #ifdef BF_HAVE_DEVICE

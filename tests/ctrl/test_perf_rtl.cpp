@@ -6,7 +6,7 @@
 // plans them (networks/lenet5.json, batch 1), and cut-down conv and fc
 // layers of the other benchmarks, on bf8x8, bf4x8 and bf2x2.
 //
-// BF_PERF_RTL_VERBOSE=1 prints a line per layer (docs/perf-model.md quotes
+// BF_PERF_RTL_VERBOSE=1 prints a line per layer (docs/results.md quotes
 // them).
 #include <gtest/gtest.h>
 

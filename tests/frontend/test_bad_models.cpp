@@ -135,6 +135,31 @@ TEST(FrontendBad, UnsupportedOperator) {
   expect_error(b.build().bytes(), {"node 'my_sigmoid' (Sigmoid)", "operator not supported"});
 }
 
+// A name of any length and bytes in the message: one printable line of at
+// most 600 characters (fuzz/corpus/onnx/regress-long-name.onnx: the cut
+// after 600 characters appended "..." and made it longer).
+TEST(FrontendBad, LongNameInMessage) {
+  for (int len : {580, 597, 598, 601, 1500}) {
+    for (const std::string unit : {"n", "\x01", "ab\xff"}) {
+      std::string name;
+      while (name.size() < size_t(len)) name += unit;
+      Base b;
+      b.before_conv = [&](GraphBuilder& g) { g.op("Sigmoid", {"x"}, name); };
+      try {
+        import_onnx_bytes(b.build().bytes(), "test");
+        ADD_FAILURE() << "imported a Sigmoid";
+      } catch (const std::runtime_error& e) {
+        const std::string m = e.what();
+        EXPECT_LE(m.size(), 600u) << len;
+        EXPECT_EQ(m.find('\n'), std::string::npos);
+        EXPECT_EQ(m.rfind("test: node '", 0), 0u) << m;
+        for (unsigned char c : m) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << int(c);
+        EXPECT_EQ(m.substr(m.size() - 3), "...") << m;  // every name here makes it longer than 600
+      }
+    }
+  }
+}
+
 TEST(FrontendBad, GroupedAndDilatedConv) {
   Base b;
   b.conv_attrs = [](onnx::NodeProto* n) {

@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "../cli_run.hpp"
@@ -122,4 +126,76 @@ TEST(OnnxCli, BadInputsAndLabels) {
   EXPECT_NE(both.code, 0);
 }
 
+// Defect: --out / --report were written to "<path>.tmp<pid>" and renamed
+// over <path>, so `--out /dev/full` replaced the device with a regular file
+// and exited 0, and a missing folder failed only after the whole run.
+// Outputs now go through golden/file_io (checked before any work).
+TEST(OnnxCli, OutputsIntoDevicesAndMissingFoldersAreErrors) {
+  const std::string run = "run --onnx " + kModel + " --input " + kX + " --backend golden --images 4 --quiet";
+  for (const char* opt : {" --out ", " --report "}) {
+    const bft::CliResult full = run_cli(run + opt + "/dev/full");
+    bft::expect_one_line_error(full, opt, "No space left on device");
+    EXPECT_TRUE(fs::is_character_file("/dev/full")) << "/dev/full was replaced";
+    const bft::CliResult missing = run_cli(run + opt + dir() + "no_such_folder/f");
+    bft::expect_one_line_error(missing, opt, "does not exist");
+    EXPECT_EQ(missing.out, "") << "the run started before the output path was checked";
+  }
+}
+
 }  // namespace
+
+namespace {
+
+// A report without its wall times, and its floats to 9 digits (the energy
+// of several slices is summed in another order).
+nlohmann::json comparable(nlohmann::json j) {
+  if (j.is_object()) {
+    j.erase("wall_seconds");
+    for (auto& [k, v] : j.items()) v = comparable(v);
+  } else if (j.is_array()) {
+    for (auto& v : j) v = comparable(v);
+  } else if (j.is_number_float()) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.9g", j.get<double>());
+    j = std::stod(b);
+  }
+  return j;
+}
+
+}  // namespace
+
+// --jobs N runs the images in slices of whole batches in N processes; the
+// merge gives what one process gives: the same logits, table and report.
+TEST(OnnxCli, JobsSlicesEqualOneProcess) {
+  const std::string base = "run --onnx " + kModel + " --input " + kX + " --labels " + kY +
+                           " --first 7 --images 75 --batch 16 --backend golden --quiet";
+  const bft::CliResult one = run_cli(base + " --out " + dir() + "one.npy --report " + dir() + "one.json");
+  ASSERT_EQ(one.code, 0) << one.err << one.out;
+  const bft::CliResult par = run_cli(base + " --jobs 3 --out " + dir() + "par.npy --report " + dir() + "par.json");
+  ASSERT_EQ(par.code, 0) << par.err << par.out;
+  EXPECT_NE(par.out.find("images: 3 slices (local processes)"), std::string::npos) << par.out;
+  EXPECT_EQ(read_npy_float(dir() + "one.npy").data, read_npy_float(dir() + "par.npy").data);
+  std::ifstream a(dir() + "one.json"), b(dir() + "par.json");
+  EXPECT_EQ(comparable(nlohmann::json::parse(a)), comparable(nlohmann::json::parse(b)));
+  // The printed table and accuracy: every line but the wall time's and the slices'.
+  auto lines = [](const std::string& t) {
+    std::vector<std::string> v;
+    std::istringstream in(t);
+    for (std::string l; std::getline(in, l);)
+      if (l.rfind("total:", 0) != 0 && l.rfind("images:", 0) != 0) v.push_back(l);
+    return v;
+  };
+  EXPECT_EQ(lines(one.out), lines(par.out));
+  // More processes than batches: one slice per batch (5 here).
+  const bft::CliResult many = run_cli(base + " --jobs 64");
+  ASSERT_EQ(many.code, 0) << many.err;
+  EXPECT_NE(many.out.find("images: 5 slices"), std::string::npos) << many.out;
+}
+
+TEST(OnnxCli, JobsOptionErrors) {
+  const std::string base = "run --onnx " + kModel + " --input " + kX + " --images 20 --backend golden";
+  expect_error(base + " --jobs 2 --dump " + dir() + "d", "--dump runs in one process");
+  expect_error(base + " --workdir " + dir() + "w", "--workdir needs --jobs N or --slurm");
+  expect_error(base + " --no-wait", "--no-wait needs --slurm");
+  expect_error(base + " --jobs 0", "--jobs");
+}

@@ -10,7 +10,7 @@ against independent figures:
   * the Fusion Unit lies within 0.7x..1.6x of the paper's 1393.7 um^2, its
     registers within 20% of 17 DFFR_X1 (the 17-bit sum register), and its
     highest clock is at least 400 MHz (the 500 MHz target is tracked in
-    docs/ppa.md; this bound catches a flow that rots, not a design change);
+    docs/results.md; this bound catches a flow that rots, not a design change);
   * the array cell (Fusion Unit core + weight router + column adder) meets
     the paper's 500 MHz with every input driven by a DFF_X1 and its 17
     FU-sum + 21 column-sum + 32 activation + 8 forwarded-mode flip-flops

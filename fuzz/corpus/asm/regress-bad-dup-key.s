@@ -1,0 +1,1 @@
+setup a=s8 a=u4 w=s8 out=8

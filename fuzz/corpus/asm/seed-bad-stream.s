@@ -1,0 +1,1 @@
+ld-mem obuf t0 4
