@@ -35,11 +35,11 @@ namespace bf::tb {
 struct DramStress {
   bool on = false;
   uint64_t seed = 1;
-  int extra_latency = 0;   // cycles, 0..extra_latency added per read response
-  int stall_pct = 0;       // percent chance per cycle of a back-pressure burst
-  int stall_max = 1;       // its length: 1..stall_max cycles of ready low
-  int rsp_pause_pct = 0;   // percent chance per cycle of a response pause
-  int rsp_pause_max = 1;   // its length: 1..rsp_pause_max cycles
+  int extra_latency = 0;  // cycles, 0..extra_latency added per read response
+  int stall_pct = 0;      // percent chance per cycle of a back-pressure burst
+  int stall_max = 1;      // its length: 1..stall_max cycles of ready low
+  int rsp_pause_pct = 0;  // percent chance per cycle of a response pause
+  int rsp_pause_max = 1;  // its length: 1..rsp_pause_max cycles
 };
 
 class DramModel {
@@ -77,7 +77,9 @@ class DramModel {
   }
   // Zeroes the traffic counters (a harness that reruns a program counts
   // the rerun only).
-  void clear_counters() { bytes_read_ = bytes_written_ = payload_bytes_written_ = reads_ = writes_ = stall_cycles_ = 0; }
+  void clear_counters() {
+    bytes_read_ = bytes_written_ = payload_bytes_written_ = reads_ = writes_ = stall_cycles_ = 0;
+  }
 
   // Advances one cycle. `wdata` holds words_per_beat() words when writing,
   // `wstrb` (optional) one enable bit per word, packed 32 to a uint32_t.
@@ -91,15 +93,16 @@ class DramModel {
     } else if (!pending_.empty() && pending_.front().due <= now_) {
       const uint64_t a = pending_.front().addr;
       pending_.pop_front();
-      if (a < beats_) std::memcpy(rdata, &mem_[a * words_per_beat_], 4 * words_per_beat_);
-      else std::memset(rdata, 0, 4 * words_per_beat_);
+      if (a < beats_)
+        std::memcpy(rdata, &mem_[a * words_per_beat_], 4 * words_per_beat_);
+      else
+        std::memset(rdata, 0, 4 * words_per_beat_);
       rsp = true;
     }
     if (req_valid && ready()) {
       if (req_addr >= beats_) {
         error_ = true;
-        error_msg_ = "DRAM access to beat " + std::to_string(req_addr) + " beyond " +
-                     std::to_string(beats_) + " beats";
+        error_msg_ = "DRAM access to beat " + std::to_string(req_addr) + " beyond " + std::to_string(beats_) + " beats";
       }
       if (req_we) {
         for (int j = 0; j < words_per_beat_; ++j) {
@@ -118,8 +121,10 @@ class DramModel {
       }
     }
     if (stress_.on) {  // the next cycle's back-pressure and response pauses
-      if (stall_left_ > 0) --stall_left_;
-      else if (int(rand() % 100) < stress_.stall_pct) stall_left_ = 1 + int(rand() % uint64_t(stress_.stall_max));
+      if (stall_left_ > 0)
+        --stall_left_;
+      else if (int(rand() % 100) < stress_.stall_pct)
+        stall_left_ = 1 + int(rand() % uint64_t(stress_.stall_max));
       if (pause_left_ == 0 && int(rand() % 100) < stress_.rsp_pause_pct)
         pause_left_ = 1 + int(rand() % uint64_t(stress_.rsp_pause_max));
       if (stall_left_) ++stall_cycles_;
@@ -140,7 +145,7 @@ class DramModel {
   void set_word(uint64_t word_addr, uint32_t v) { mem_.at(word_addr) = v; }
 
   uint64_t bytes_read() const { return bytes_read_; }
-  uint64_t bytes_written() const { return bytes_written_; }       // whole beats
+  uint64_t bytes_written() const { return bytes_written_; }                  // whole beats
   uint64_t payload_bytes_written() const { return payload_bytes_written_; }  // strobed words
   uint64_t reads() const { return reads_; }
   uint64_t writes() const { return writes_; }
@@ -152,8 +157,8 @@ class DramModel {
  private:
   void check_range(uint64_t byte_addr, size_t n) const {
     if (byte_addr + n > bytes_)
-      throw std::out_of_range("DramModel: host access [" + std::to_string(byte_addr) + ", +" +
-                              std::to_string(n) + ") outside memory");
+      throw std::out_of_range("DramModel: host access [" + std::to_string(byte_addr) + ", +" + std::to_string(n) +
+                              ") outside memory");
   }
 
   uint64_t rand() {  // splitmix64: the same sequence on every platform

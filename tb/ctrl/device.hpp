@@ -52,12 +52,12 @@ struct DeviceOptions {
 };
 
 struct DeviceResult {
-  int status = 0;          // device status: 0 done, else bf::MachineStatus code (docs/isa.md)
-  uint64_t pc = 0;         // instruction index of the failure (or of the last block-end)
-  bool watchdog = false;   // stopped by the watchdog (status is then meaningless)
-  std::string message;     // one line when !ok()
-  uint64_t cycles = 0;     // device cycles from start to done
-  uint64_t tile_cmds = 0;  // tile commands issued
+  int status = 0;            // device status: 0 done, else bf::MachineStatus code (docs/isa.md)
+  uint64_t pc = 0;           // instruction index of the failure (or of the last block-end)
+  bool watchdog = false;     // stopped by the watchdog (status is then meaningless)
+  std::string message;       // one line when !ok()
+  uint64_t cycles = 0;       // device cycles from start to done
+  uint64_t tile_cmds = 0;    // tile commands issued
   uint64_t array_steps = 0;  // array steps (bf::MachineStats::array_cycles)
   // Memory port: beats and bytes on the bus (fetch included), and the
   // payload bytes written (strobed words), and the instruction fetch beats.
@@ -67,9 +67,9 @@ struct DeviceResult {
   // An RTL assertion ($error, Verilator --assert) fired: the run stopped in
   // that cycle; the assertion's message is on standard output.
   bool assertion = false;
-  bool reset_done = false;      // the reset of DeviceOptions::reset_at happened
-  uint64_t total_cycles = 0;    // harness cycles, both runs of a reset included
-  uint64_t stall_cycles = 0;    // cycles the DRAM model held ready low (stress)
+  bool reset_done = false;    // the reset of DeviceOptions::reset_at happened
+  uint64_t total_cycles = 0;  // harness cycles, both runs of a reset included
+  uint64_t stall_cycles = 0;  // cycles the DRAM model held ready low (stress)
   bool ok() const { return status == 0 && !watchdog && !assertion; }
 };
 
@@ -84,7 +84,7 @@ std::string device_mismatch(const ArrayConfig& cfg);
 // Runs `program` with `dram` as the data image; `dram` holds the final
 // memory afterwards. Throws std::runtime_error with device_mismatch(cfg)
 // if the configuration cannot run on this build's RTL.
-DeviceResult run_device(const ArrayConfig& cfg, const std::vector<uint32_t>& program,
-                        std::vector<uint32_t>& dram, const DeviceOptions& opt = {});
+DeviceResult run_device(const ArrayConfig& cfg, const std::vector<uint32_t>& program, std::vector<uint32_t>& dram,
+                        const DeviceOptions& opt = {});
 
 }  // namespace bf::tb

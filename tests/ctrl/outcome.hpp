@@ -58,7 +58,6 @@ inline Outcome run_both(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937
   return o;
 }
 
-
 // Every comparison of one run: output vs the direct convolution, the whole
 // DRAM image vs the machine, array steps, and the memory traffic.
 inline void check_outcome(const Outcome& o) {

@@ -33,9 +33,12 @@ int main(int argc, char** argv) {
   bool have_seed = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--cycles" && i + 1 < argc) budget = std::strtoull(argv[++i], nullptr, 10);
-    else if (a == "--seed" && i + 1 < argc) seed = std::strtoull(argv[++i], nullptr, 10), have_seed = true;
-    else if (a == "--config" && i + 1 < argc) config = argv[++i];
+    if (a == "--cycles" && i + 1 < argc)
+      budget = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--seed" && i + 1 < argc)
+      seed = std::strtoull(argv[++i], nullptr, 10), have_seed = true;
+    else if (a == "--config" && i + 1 < argc)
+      config = argv[++i];
     else {
       std::fprintf(stderr, "usage: soak_ctrl [--cycles N] [--seed S] [--config NAME]\n");
       return 2;
@@ -54,8 +57,8 @@ int main(int argc, char** argv) {
   double last_report = 0;
   while (harness_cycles < budget) {
     const uint64_t index = layers + skipped;
-    LayerDesc l = test_util::random_layer(rng, test_util::kWidths[U(0, 4)], test_util::kWidths[U(0, 4)],
-                                          {40, 24, 9, 12});
+    LayerDesc l =
+        test_util::random_layer(rng, test_util::kWidths[U(0, 4)], test_util::kWidths[U(0, 4)], {40, 24, 9, 12});
     const auto ch = test_util::random_requant(rng, l);
     CompileOptions copt;
     if (U(0, 1)) copt.toh = U(1, l.out_h());
@@ -97,17 +100,23 @@ int main(int argc, char** argv) {
     std::vector<uint32_t> dram = img;
     const tb::DeviceResult r = tb::run_device(cfg, c.program(), dram, opt);
     std::string bad;
-    if (!mr.ok()) bad = "machine: " + mr.message;
-    else if (r.watchdog) bad = "deadlock: " + r.message;
-    else if (!r.ok()) bad = r.message;
-    else if (get_output(c, dram) != test_util::direct_conv(l, in, w, bias, ch)) bad = "output differs from the direct convolution";
-    else if (dram != m.dram()) bad = "memory image differs from bf::Machine";
+    if (!mr.ok())
+      bad = "machine: " + mr.message;
+    else if (r.watchdog)
+      bad = "deadlock: " + r.message;
+    else if (!r.ok())
+      bad = r.message;
+    else if (get_output(c, dram) != test_util::direct_conv(l, in, w, bias, ch))
+      bad = "output differs from the direct convolution";
+    else if (dram != m.dram())
+      bad = "memory image differs from bf::Machine";
     if (!bad.empty()) {
-      std::printf("soak: FAILED at layer %llu (seed %llu): %s\n  layer %s\n  stress %d (extra %d stall %d%%x%d pause %d%%x%d), reset_at %llu\n",
-                  (unsigned long long)index, (unsigned long long)seed, bad.c_str(),
-                  test_util::describe_layer(l).c_str(), int(opt.dram_stress.on), opt.dram_stress.extra_latency,
-                  opt.dram_stress.stall_pct, opt.dram_stress.stall_max, opt.dram_stress.rsp_pause_pct,
-                  opt.dram_stress.rsp_pause_max, (unsigned long long)opt.reset_at);
+      std::printf(
+          "soak: FAILED at layer %llu (seed %llu): %s\n  layer %s\n  stress %d (extra %d stall %d%%x%d pause %d%%x%d), "
+          "reset_at %llu\n",
+          (unsigned long long)index, (unsigned long long)seed, bad.c_str(), test_util::describe_layer(l).c_str(),
+          int(opt.dram_stress.on), opt.dram_stress.extra_latency, opt.dram_stress.stall_pct, opt.dram_stress.stall_max,
+          opt.dram_stress.rsp_pause_pct, opt.dram_stress.rsp_pause_max, (unsigned long long)opt.reset_at);
       return 1;
     }
     ++layers;
@@ -121,11 +130,12 @@ int main(int argc, char** argv) {
                    (unsigned long long)harness_cycles, 100.0 * double(harness_cycles) / double(budget), last_report);
     }
   }
-  std::printf("soak: PASSED, seed %llu: %llu layers (%llu under DRAM stress, %llu reset mid-layer and rerun, "
-              "%llu too big skipped), %llu device cycles (%llu harness cycles incl. interrupted runs), %llu "
-              "back-pressure cycles, %.0f s\n",
-              (unsigned long long)seed, (unsigned long long)layers, (unsigned long long)stressed,
-              (unsigned long long)resets, (unsigned long long)skipped, (unsigned long long)cycles,
-              (unsigned long long)harness_cycles, (unsigned long long)stalls, elapsed());
+  std::printf(
+      "soak: PASSED, seed %llu: %llu layers (%llu under DRAM stress, %llu reset mid-layer and rerun, "
+      "%llu too big skipped), %llu device cycles (%llu harness cycles incl. interrupted runs), %llu "
+      "back-pressure cycles, %.0f s\n",
+      (unsigned long long)seed, (unsigned long long)layers, (unsigned long long)stressed, (unsigned long long)resets,
+      (unsigned long long)skipped, (unsigned long long)cycles, (unsigned long long)harness_cycles,
+      (unsigned long long)stalls, elapsed());
   return 0;
 }

@@ -38,7 +38,7 @@ LayerDesc small_layer() {
 }
 
 MutRun run_mutant(int mutant, const LayerDesc& l, const std::function<void(tb::DeviceOptions&)>& tweak = {},
-               const CompileOptions& copt = {}) {
+                  const CompileOptions& copt = {}) {
   const ArrayConfig cfg = load_config("bf2x2");
   std::mt19937 rng(uint32_t(100 + mutant));
   const CompiledLayer c = compile(l, cfg, copt);
@@ -68,9 +68,8 @@ void expect_fires(const MutRun& run, const std::string& what) {
 
 TEST(CtrlMutant, NoDefectRunsCleanUnderStress) {
   for (uint64_t seed : {1, 2}) {
-    const MutRun run = run_mutant(0, small_layer(), [&](tb::DeviceOptions& o) {
-      o.dram_stress = {true, seed, 20, 25, 6, 5, 8};
-    });
+    const MutRun run =
+        run_mutant(0, small_layer(), [&](tb::DeviceOptions& o) { o.dram_stress = {true, seed, 20, 25, 6, 5, 8}; });
     EXPECT_TRUE(run.bit_exact) << run.r.message << "\n" << run.out;
     EXPECT_FALSE(run.r.assertion) << run.out;
     EXPECT_EQ(run.out.find("%Error"), std::string::npos) << run.out;
@@ -80,14 +79,13 @@ TEST(CtrlMutant, NoDefectRunsCleanUnderStress) {
 
 // 1: the request address changes while the request waits (back-pressure).
 TEST(CtrlMutant, RequestStability) {
-  const MutRun run = run_mutant(1, small_layer(), [](tb::DeviceOptions& o) { o.dram_stress = {true, 7, 0, 30, 4, 0, 1}; });
+  const MutRun run =
+      run_mutant(1, small_layer(), [](tb::DeviceOptions& o) { o.dram_stress = {true, 7, 0, 30, 4, 0, 1}; });
   expect_fires(run, "bf_top: memory request changed before it was accepted");
 }
 
 // 2: the state machine enters an unused state code.
-TEST(CtrlMutant, LegalState) {
-  expect_fires(run_mutant(2, small_layer()), "bf_ctrl_seq: illegal state code 13");
-}
+TEST(CtrlMutant, LegalState) { expect_fires(run_mutant(2, small_layer()), "bf_ctrl_seq: illegal state code 13"); }
 
 // 3: an illegal opcode (11) passes the decoder silently (directed program).
 TEST(CtrlMutant, IllegalOpcodeReported) {
@@ -136,9 +134,12 @@ TEST(CtrlMutant, DISABLED_NoLoadIntoAHalfBeingRead) {
     LayerDesc l;
     int toh;
   };
-  const Cand cands[] = {{make_conv(1, 2, 16, 8, 8, 3, 1, 1), 1}, {make_conv(1, 2, 32, 8, 8, 3, 1, 1), 1},
-                        {make_conv(1, 8, 8, 6, 6, 3, 1, 1), 1},  {make_conv(2, 4, 16, 6, 6, 3, 1, 1), 0},
-                        {make_fc(4, 64, 32), 0},                   {make_fc(8, 32, 64), 0}};
+  const Cand cands[] = {{make_conv(1, 2, 16, 8, 8, 3, 1, 1), 1},
+                        {make_conv(1, 2, 32, 8, 8, 3, 1, 1), 1},
+                        {make_conv(1, 8, 8, 6, 6, 3, 1, 1), 1},
+                        {make_conv(2, 4, 16, 6, 6, 3, 1, 1), 0},
+                        {make_fc(4, 64, 32), 0},
+                        {make_fc(8, 32, 64), 0}};
   bool fired = false;
   for (const Cand& cand : cands) {
     LayerDesc l = cand.l;
@@ -148,7 +149,8 @@ TEST(CtrlMutant, DISABLED_NoLoadIntoAHalfBeingRead) {
     copt.toh = cand.toh;
     MutRun run;
     try {
-      run = run_mutant(6, l, [](tb::DeviceOptions& o) { o.dram_latency = 1; }, copt);
+      run = run_mutant(
+          6, l, [](tb::DeviceOptions& o) { o.dram_latency = 1; }, copt);
     } catch (const std::runtime_error&) {
       continue;  // does not fit
     }
