@@ -30,7 +30,7 @@ const std::string kX = kEx + "data/test_x.npy";
 const std::string kY = kEx + "data/test_y.npy";
 
 const std::string& dir() { return bft::cli_scratch("bf_onnx_cli"); }
-bft::CliResult run_cli(const std::string& args) { return bft::run_cli(args, dir()); }
+using bft::run_cli;
 
 void expect_error(const std::string& args, const std::string& needle) {
   const std::string out = dir() + "never.npy";
