@@ -44,9 +44,9 @@ inline const std::string& cli_scratch(const std::string& name) {
 }
 
 struct RunOptions {
-  std::string cwd;                      // the child's working directory ("": this one)
-  long fsize = 0;                       // > 0: RLIMIT_FSIZE (bytes) in the child
-  const char* stdout_file = nullptr;    // the child's stdout opened (O_WRONLY) on this file, not the pipe
+  std::string cwd;                    // the child's working directory ("": this one)
+  long fsize = 0;                     // > 0: RLIMIT_FSIZE (bytes) in the child
+  const char* stdout_file = nullptr;  // the child's stdout opened (O_WRONLY) on this file, not the pipe
 };
 
 // Runs argv[0] (a path; no PATH lookup, no shell) with `argv`; stdout and
@@ -112,8 +112,7 @@ inline CliResult run_argv(const std::vector<std::string>& argv, const RunOptions
   for (const auto& f : fds)
     if (f.fd >= 0) close(f.fd);
   int st = 0;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-  }
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   return r;
