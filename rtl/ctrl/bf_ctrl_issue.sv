@@ -294,7 +294,8 @@ module bf_ctrl_issue `BF_IMPORT #(
     if (a_on_q && fire) begin
       for (int b = 0; b < 3; b++)
         if (a_base[b] < a_lo[b] || a_base[b] + a_ext[b] >= a_hi[b])
-          $error("bf_ctrl_issue: tile command reads buffer %0d (0 IBUF, 1 OBUF, 2 WBUF) at [%0d, %0d], outside its half [%0d, %0d)",
+          // buffer b: 0 IBUF, 1 OBUF, 2 WBUF
+          $error("bf_ctrl_issue: tile command reads buffer %0d at [%0d, %0d], outside its half [%0d, %0d)",
                  b, a_base[b], a_base[b] + a_ext[b], a_lo[b], a_hi[b]);
     end
   end
