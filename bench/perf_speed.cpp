@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
       total_s += s;
       std::printf("%s mode, config %s: 8 networks in %.3f s wall time (one core)\n", mode, cfg.name.c_str(), s);
     }
-    std::printf("both modes, config %s: 16 runs in %.3f s wall time (one core; target < 10 s)\n",
-                cfg.name.c_str(), total_s);
+    std::printf("both modes, config %s: 16 runs in %.3f s wall time (one core; target < 10 s)\n", cfg.name.c_str(),
+                total_s);
     return sum > 0 ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bf_perf_speed: error: %s\n", e.what());

@@ -29,9 +29,9 @@
 namespace bf::fe {
 
 struct DeviceMapping {
-  LayerDesc desc;                       // for bf::compile_lowered, batch images
+  LayerDesc desc;                          // for bf::compile_lowered, batch images
   std::array<int, 4> pre_pad{0, 0, 0, 0};  // host padding top, left, bottom, right (pad value: pad_value)
-  int64_t pad_value = 0;                // the input's zero point
+  int64_t pad_value = 0;                   // the input's zero point
   bool host_pads() const { return pre_pad[0] || pre_pad[1] || pre_pad[2] || pre_pad[3]; }
 };
 

@@ -58,8 +58,17 @@ std::string fmt(double v) {
 
 // ONNX TensorProto data types.
 enum DType : int {
-  kFloat = 1, kUint8 = 2, kInt8 = 3, kUint16 = 4, kInt16 = 5, kInt32 = 6, kInt64 = 7,
-  kBool = 9, kDouble = 11, kUint32 = 12, kUint64 = 13,
+  kFloat = 1,
+  kUint8 = 2,
+  kInt8 = 3,
+  kUint16 = 4,
+  kInt16 = 5,
+  kInt32 = 6,
+  kInt64 = 7,
+  kBool = 9,
+  kDouble = 11,
+  kUint32 = 12,
+  kUint64 = 13,
 };
 
 const char* dtype_name(int t) {
@@ -83,8 +92,8 @@ const char* dtype_name(int t) {
 }
 
 bool is_int_type(int t) {
-  return t == kUint8 || t == kInt8 || t == kUint16 || t == kInt16 || t == kInt32 || t == kInt64 ||
-         t == kBool || t == kUint32 || t == kUint64;
+  return t == kUint8 || t == kInt8 || t == kUint16 || t == kInt16 || t == kInt32 || t == kInt64 || t == kBool ||
+         t == kUint32 || t == kUint64;
 }
 bool is_float_type(int t) { return t == kFloat || t == kDouble; }
 
@@ -147,10 +156,15 @@ Const parse_tensor(const onnx::TensorProto& t, const std::string& what) {
   switch (c.dtype) {
     case kFloat: es = 4; break;
     case kDouble: es = 8; break;
-    case kUint8: case kInt8: case kBool: es = 1; break;
-    case kUint16: case kInt16: es = 2; break;
-    case kInt32: case kUint32: es = 4; break;
-    case kInt64: case kUint64: es = 8; break;
+    case kUint8:
+    case kInt8:
+    case kBool: es = 1; break;
+    case kUint16:
+    case kInt16: es = 2; break;
+    case kInt32:
+    case kUint32: es = 4; break;
+    case kInt64:
+    case kUint64: es = 8; break;
     default: fail(what + ": data type " + dtype_name(c.dtype) + " is not supported");
   }
   auto count_error = [&](size_t got) {
@@ -161,13 +175,16 @@ Const parse_tensor(const onnx::TensorProto& t, const std::string& what) {
     const std::string& r = t.raw_data();
     if (r.size() != size_t(n) * es) count_error(r.size() / es);
     const char* p = r.data();
-    if (c.is_int()) c.i.resize(size_t(n));
-    else c.f.resize(size_t(n));
+    if (c.is_int())
+      c.i.resize(size_t(n));
+    else
+      c.f.resize(size_t(n));
     for (int64_t k = 0; k < n; ++k, p += es) {
       switch (c.dtype) {
         case kFloat: c.f[k] = load_le<float>(p); break;
         case kDouble: c.f[k] = load_le<double>(p); break;
-        case kUint8: case kBool: c.i[k] = load_le<uint8_t>(p); break;
+        case kUint8:
+        case kBool: c.i[k] = load_le<uint8_t>(p); break;
         case kInt8: c.i[k] = load_le<int8_t>(p); break;
         case kUint16: c.i[k] = load_le<uint16_t>(p); break;
         case kInt16: c.i[k] = load_le<int16_t>(p); break;
@@ -222,18 +239,18 @@ Const parse_tensor(const onnx::TensorProto& t, const std::string& what) {
 
 struct Pending {
   enum Kind { Input, Conv, Fc, Add, AvgPool, Gap, Rescale, Concat } kind = Rescale;
-  std::string name;                 // the node (op name in the IR)
-  std::string op;                   // its ONNX op type, for messages
+  std::string name;  // the node (op name in the IR)
+  std::string op;    // its ONNX op type, for messages
   std::vector<int64_t> shape;
-  double flo = -kInf, fhi = kInf;   // float clamp from Relu / Clip
-  std::vector<int> in;              // input tensors
+  double flo = -kInf, fhi = kInf;  // float clamp from Relu / Clip
+  std::vector<int> in;             // input tensors
   // Conv / Fc
   Geometry g;
-  std::vector<int64_t> w;           // q_w - z_w, OIHW
-  std::vector<double> sw;           // weight scales: 1 or out_c
+  std::vector<int64_t> w;  // q_w - z_w, OIHW
+  std::vector<double> sw;  // weight scales: 1 or out_c
   bool has_bias = false;
-  std::vector<double> bias_f;       // a float bias, or
-  std::vector<int64_t> bias_q;      // an integer bias (q_b - z_b) with its scales
+  std::vector<double> bias_f;   // a float bias, or
+  std::vector<int64_t> bias_q;  // an integer bias (q_b - z_b) with its scales
   std::vector<double> bias_s;
   // Per-channel affine ops on the float output before any Relu / Clip
   // (Mul, Div, Add, Sub by constants, BatchNormalization):
@@ -389,9 +406,12 @@ class Importer {
   // -- shapes
   std::vector<int64_t> shape_of(const Value& v) const {
     switch (v.kind) {
-      case Value::kConst: case Value::kDQConst: return v.c.dims;
-      case Value::kQInt: case Value::kDQ: return net_.tensors[size_t(v.tensor)].shape;
-      case Value::kQLazy: case Value::kPending: return v.p->shape;
+      case Value::kConst:
+      case Value::kDQConst: return v.c.dims;
+      case Value::kQInt:
+      case Value::kDQ: return net_.tensors[size_t(v.tensor)].shape;
+      case Value::kQLazy:
+      case Value::kPending: return v.p->shape;
     }
     return {};
   }
@@ -494,7 +514,8 @@ class Importer {
   }
   int norm_axis(int64_t axis, size_t rank, const char* what) const {
     const int64_t r = int64_t(rank);
-    if (axis < -r || axis >= r) nfail(std::string(what) + " " + std::to_string(axis) + " is out of range for rank " + std::to_string(r));
+    if (axis < -r || axis >= r)
+      nfail(std::string(what) + " " + std::to_string(axis) + " is out of range for rank " + std::to_string(r));
     return int(axis < 0 ? axis + r : axis);
   }
 
@@ -748,8 +769,10 @@ void Importer::do_cast() {
         if (is_int_type(to)) {
           int64_t lo = INT64_MIN, hi = INT64_MAX;
           container_range(to, lo, hi);
-          if (to == kBool) c.i.push_back(x != 0);
-          else c.i.push_back(std::clamp<int64_t>(int64_t(std::trunc(std::clamp(x, -9e18, 9e18))), lo, hi));
+          if (to == kBool)
+            c.i.push_back(x != 0);
+          else
+            c.i.push_back(std::clamp<int64_t>(int64_t(std::trunc(std::clamp(x, -9e18, 9e18))), lo, hi));
         } else {
           c.f.push_back(to == kFloat ? double(float(x)) : x);
         }
@@ -766,8 +789,7 @@ void Importer::do_cast() {
     case Value::kPending:
       if (to != kFloat) nfail(std::string("cast of a float tensor to ") + dtype_name(to) + " is not supported");
       return set_out(0, v);
-    case Value::kDQConst:
-      nfail("cast of a dequantized constant is not supported");
+    case Value::kDQConst: nfail("cast of a dequantized constant is not supported");
   }
 }
 
@@ -804,8 +826,10 @@ void Importer::do_gather() {
       const int64_t jj = j < 0 ? j + n : j;
       for (int64_t k = 0; k < inner; ++k) {
         const size_t src = size_t((o * n + jj) * inner + k);
-        if (d.is_int()) c.i.push_back(d.i[src]);
-        else c.f.push_back(d.f[src]);
+        if (d.is_int())
+          c.i.push_back(d.i[src]);
+        else
+          c.f.push_back(d.f[src]);
       }
     }
   set_out(0, make_const(std::move(c)));
@@ -815,7 +839,8 @@ void Importer::do_unsqueeze(bool squeeze) {
   allow_attrs({});
   need_inputs(squeeze ? 1 : 2, 2);
   VP v = in(0);
-  if (v->kind != Value::kConst) nfail(std::string(squeeze ? "Squeeze" : "Unsqueeze") + " of activations is not supported");
+  if (v->kind != Value::kConst)
+    nfail(std::string(squeeze ? "Squeeze" : "Unsqueeze") + " of activations is not supported");
   Const c = v->c;
   std::vector<int64_t> axes;
   if (has_in(1)) {
@@ -869,8 +894,10 @@ void Importer::do_constant_of_shape() {
   }
   const int64_t n = numel(c.dims, where());
   if (n > (int64_t{1} << 24)) nfail("a constant of " + std::to_string(n) + " values is too large");
-  if (c.is_int()) c.i.assign(size_t(n), int64_t(val));
-  else c.f.assign(size_t(n), val);
+  if (c.is_int())
+    c.i.assign(size_t(n), int64_t(val));
+  else
+    c.f.assign(size_t(n), val);
   set_out(0, make_const(std::move(c)));
 }
 
@@ -898,8 +925,10 @@ void Importer::do_transpose() {
   for (size_t k = 0; k < n; ++k) {
     int64_t src = 0;
     for (size_t d = 0; d < r; ++d) src += idx[d] * sstride[size_t(perm[d])];
-    if (s.is_int()) c.i.push_back(s.i[size_t(src)]);
-    else c.f.push_back(s.f[size_t(src)]);
+    if (s.is_int())
+      c.i.push_back(s.i[size_t(src)]);
+    else
+      c.f.push_back(s.f[size_t(src)]);
     for (size_t d = r; d-- > 0;) {
       if (++idx[d] < c.dims[d]) break;
       idx[d] = 0;
@@ -990,9 +1019,12 @@ void Importer::do_dequantize() {
     return set_out(0, v);
   }
   int t = -1;
-  if (x->kind == Value::kQLazy) t = materialize(*x);
-  else if (x->kind == Value::kQInt) t = x->tensor;
-  else nfail("input '" + node_->input(0) + "' is not an integer tensor");
+  if (x->kind == Value::kQLazy)
+    t = materialize(*x);
+  else if (x->kind == Value::kQInt)
+    t = x->tensor;
+  else
+    nfail("input '" + node_->input(0) + "' is not an integer tensor");
   const Tensor& tt = tensor(t);
   if (q.scale.size() != 1) nfail("per-channel dequantization of activations is not supported");
   if (tt.q.scale.size() != 1 || tt.q.scale[0] != q.scale[0] || tt.q.zero_point != q.zp[0])
@@ -1067,8 +1099,7 @@ void Importer::do_relu_clip(bool relu) {
       if (q.qmin > q.qmax) nfail("leaves an empty integer range");
       return set_out(0, qint_value(rescale(t, q, node_name(*node_), node_->output(0)), x->qtype));
     }
-    case Value::kDQConst:
-      nfail("Relu / Clip of a dequantized constant is not supported");
+    case Value::kDQConst: nfail("Relu / Clip of a dequantized constant is not supported");
   }
 }
 
@@ -1078,10 +1109,9 @@ void Importer::do_relu_clip(bool relu) {
 int Importer::dq_input(int k, size_t rank) {
   VP x = in(k);
   if (x->kind != Value::kDQ) {
-    std::string why = x->kind == Value::kPending && x->p->kind == Pending::Input
-                          ? "the float network input"
-                          : x->kind == Value::kPending ? "the float output of node '" + x->p->name + "' (" + x->p->op + ")"
-                                                       : "not a dequantized tensor";
+    std::string why = x->kind == Value::kPending && x->p->kind == Pending::Input ? "the float network input"
+                      : x->kind == Value::kPending ? "the float output of node '" + x->p->name + "' (" + x->p->op + ")"
+                                                   : "not a dequantized tensor";
     nfail("input '" + node_->input(k) + "' is not quantized (" + why +
           "; expected QuantizeLinear -> DequantizeLinear before it)");
   }
@@ -1172,7 +1202,8 @@ void Importer::do_conv() {
   allow_attrs({"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"});
   need_inputs(2, 3);
   single_output();
-  if (attr_i("group", 1) != 1) nfail("grouped convolution (group " + std::to_string(attr_i("group", 1)) + ") is not supported");
+  if (attr_i("group", 1) != 1)
+    nfail("grouped convolution (group " + std::to_string(attr_i("group", 1)) + ") is not supported");
   for (int64_t d : attr_ints("dilations", {1, 1}))
     if (d != 1) nfail("dilated convolution (dilation " + std::to_string(d) + ") is not supported");
   const int tin = dq_input(0, 4);
@@ -1215,7 +1246,8 @@ void Importer::do_gemm(bool matmul) {
     need_inputs(2, 3);
     if (attr_f("alpha", 1.0) != 1.0) nfail("alpha " + fmt(attr_f("alpha", 1.0)) + " is not supported (1 only)");
     if (attr_i("transA", 0) != 0) nfail("transA is not supported");
-    if (has_in(2) && attr_f("beta", 1.0) != 1.0) nfail("beta " + fmt(attr_f("beta", 1.0)) + " is not supported (1 only)");
+    if (has_in(2) && attr_f("beta", 1.0) != 1.0)
+      nfail("beta " + fmt(attr_f("beta", 1.0)) + " is not supported (1 only)");
   }
   single_output();
   const bool trans_b = !matmul && attr_i("transB", 0) != 0;
@@ -1254,7 +1286,8 @@ void Importer::do_add() {
     for (size_t k = 0; k < big.size(); ++k) {
       const size_t i = x.size() == 1 ? 0 : k, j = y.size() == 1 ? 0 : k;
       if (c.is_int()) {
-        if (x.i[i] == kBatchSym || y.i[j] == kBatchSym) nfail("a dynamic shape (the symbolic batch) is not supported here");
+        if (x.i[i] == kBatchSym || y.i[j] == kBatchSym)
+          nfail("a dynamic shape (the symbolic batch) is not supported here");
         c.i.push_back(x.i[i] + y.i[j]);
       } else {
         c.f.push_back(c.dtype == kFloat ? double(float(x.f[i] + y.f[j])) : x.f[i] + y.f[j]);
@@ -1314,7 +1347,8 @@ bool Importer::fold_affine(const VP& a, const VP& b, double sign_b, bool mul) {
     if (pv->kind != Value::kPending || (pv->p->kind != Pending::Conv && pv->p->kind != Pending::Fc)) continue;
     if (cv->kind != Value::kConst && cv->kind != Value::kDQConst) continue;
     if (pv->p->flo != -kInf || pv->p->fhi != kInf)
-      nfail("a per-channel " + node_->op_type() + " after a Relu / Clip of node '" + pv->p->name + "' is not supported");
+      nfail("a per-channel " + node_->op_type() + " after a Relu / Clip of node '" + pv->p->name +
+            "' is not supported");
     if (!pv->p->pools.empty())
       nfail("a per-channel " + node_->op_type() + " after a MaxPool of node '" + pv->p->name + "' is not supported");
     if (mul && sign_b < 0 && k == 1) nfail("division by the output of node '" + pv->p->name + "' is not supported");
@@ -1359,8 +1393,9 @@ void Importer::do_mul_div_sub(const std::string& op) {
     return set_out(0, make_const(std::move(c)));
   }
   if (fold_affine(a, b, op == "Div" ? -1.0 : op == "Sub" ? -1.0 : 1.0, op != "Sub")) return;
-  nfail("only a per-channel constant applied to the output of a Conv / Gemm / MatMul before its Relu / "
-        "QuantizeLinear is supported");
+  nfail(
+      "only a per-channel constant applied to the output of a Conv / Gemm / MatMul before its Relu / "
+      "QuantizeLinear is supported");
 }
 
 void Importer::do_batchnorm() {
@@ -1370,8 +1405,7 @@ void Importer::do_batchnorm() {
   if (attr_i("training_mode", 0) != 0) nfail("training mode is not supported");
   const double eps = attr_f("epsilon", 1e-5);
   VP x = in(0);
-  if (x->kind != Value::kPending || (x->p->kind != Pending::Conv && x->p->kind != Pending::Fc) ||
-      !x->p->pools.empty())
+  if (x->kind != Value::kPending || (x->p->kind != Pending::Conv && x->p->kind != Pending::Fc) || !x->p->pools.empty())
     nfail("only a BatchNormalization of a Conv / Gemm / MatMul output before its Relu / QuantizeLinear is supported");
   std::vector<std::vector<double>> prm;
   const char* names[] = {"scale", "B", "mean", "var"};
@@ -1380,7 +1414,8 @@ void Importer::do_batchnorm() {
     VP v = in(k);
     if (v->kind != Value::kConst && v->kind != Value::kDQConst) nfail(std::string(names[k - 1]) + " is not a constant");
     if (v->c.dims.size() != 1 || v->c.dims[0] != oc)
-      nfail(std::string(names[k - 1]) + " has shape " + dims_str(v->c.dims) + " for " + std::to_string(oc) + " channels");
+      nfail(std::string(names[k - 1]) + " has shape " + dims_str(v->c.dims) + " for " + std::to_string(oc) +
+            " channels");
     Value t = *v;  // 1-D (C): as a per-channel constant of the layer's output
     t.c.dims = x->p->kind == Pending::Conv ? std::vector<int64_t>{oc, 1, 1} : std::vector<int64_t>{oc};
     prm.push_back(channel_values(t, *x->p, names[k - 1]));
@@ -1422,7 +1457,8 @@ void Importer::do_maxpool() {
   const auto s = attr_ints("strides", {1, 1});
   if (s.size() != 2 || s[0] < 1 || s[1] < 1) nfail("strides must be 2 positive values");
   const auto pads = pool_pads(k, s, {ishape[2], ishape[3]});
-  if (pads[0] >= k[0] || pads[2] >= k[0] || pads[1] >= k[1] || pads[3] >= k[1]) nfail("pads must be smaller than the kernel");
+  if (pads[0] >= k[0] || pads[2] >= k[0] || pads[1] >= k[1] || pads[3] >= k[1])
+    nfail("pads must be smaller than the kernel");
   Pool pl;
   pl.kernel_h = int(k[0]), pl.kernel_w = int(k[1]), pl.stride_h = int(s[0]), pl.stride_w = int(s[1]);
   pl.pad_top = pads[0], pl.pad_left = pads[1], pl.pad_bottom = pads[2], pl.pad_right = pads[3];
@@ -1462,7 +1498,8 @@ void Importer::do_avgpool(bool global) {
     const auto s = attr_ints("strides", {1, 1});
     if (s.size() != 2 || s[0] < 1 || s[1] < 1) nfail("strides must be 2 positive values");
     const auto pads = pool_pads(k, s, {is[2], is[3]});
-    if (pads[0] >= k[0] || pads[2] >= k[0] || pads[1] >= k[1] || pads[3] >= k[1]) nfail("pads must be smaller than the kernel");
+    if (pads[0] >= k[0] || pads[2] >= k[0] || pads[1] >= k[1] || pads[3] >= k[1])
+      nfail("pads must be smaller than the kernel");
     pl.kernel_h = int(k[0]), pl.kernel_w = int(k[1]), pl.stride_h = int(s[0]), pl.stride_w = int(s[1]);
     pl.pad_top = pads[0], pl.pad_left = pads[1], pl.pad_bottom = pads[2], pl.pad_right = pads[3];
     pl.count_include_pad = attr_i("count_include_pad", 0) != 0;
@@ -1501,8 +1538,10 @@ void Importer::do_concat() {
         const Const& x = in(k)->c;
         const size_t chunk = outer ? x.size() / size_t(outer) : 0;
         for (size_t j = 0; j < chunk; ++j) {
-          if (c.is_int()) c.i.push_back(x.i[size_t(o) * chunk + j]);
-          else c.f.push_back(x.f[size_t(o) * chunk + j]);
+          if (c.is_int())
+            c.i.push_back(x.i[size_t(o) * chunk + j]);
+          else
+            c.f.push_back(x.f[size_t(o) * chunk + j]);
         }
       }
     return set_out(0, make_const(std::move(c)));
@@ -1623,7 +1662,8 @@ void Importer::do_reshape() {
   int64_t got = 1;
   for (size_t k = 1; k < d.size(); ++k) got *= d[k];
   if (got != per) nfail("cannot reshape " + dims_str(s) + " to " + dims_str(tgt.i));
-  if (d.size() != 2 && d.size() != 4) nfail("reshape to rank " + std::to_string(d.size()) + " is not supported (2 or 4)");
+  if (d.size() != 2 && d.size() != 4)
+    nfail("reshape to rank " + std::to_string(d.size()) + " is not supported (2 or 4)");
   const int out = add_tensor(node_->output(0), d, t.q);
   add_op(OpKind::Reshape, node_name(*node_), {tin}, out);
   set_out(0, dq_value(out));
@@ -1655,8 +1695,8 @@ void Importer::do_pad() {
   const int64_t pv = int64_t(std::nearbyint(r)) + in_t.q.zero_point;
   Quant q = in_t.q;
   q.qmin = std::min(q.qmin, pv), q.qmax = std::max(q.qmax, pv);
-  const int t = add_tensor(node_->output(0), {in_t.shape[0], in_t.shape[1], in_t.shape[2] + p[2] + p[6],
-                                              in_t.shape[3] + p[3] + p[7]}, q);
+  const int t = add_tensor(node_->output(0),
+                           {in_t.shape[0], in_t.shape[1], in_t.shape[2] + p[2] + p[6], in_t.shape[3] + p[3] + p[7]}, q);
   Op& op = add_op(OpKind::Pad, node_name(*node_), {tin}, t);
   op.pad_value = pv;
   op.pads = {int(p[2]), int(p[3]), int(p[6]), int(p[7])};
@@ -1717,7 +1757,8 @@ int Importer::emit_device(const Pending& p, const Quant* outq, const std::string
     const double mul = p.post_mul.empty() ? 1.0 : p.post_mul[size_t(c)];
     double v = p.sw[p.sw.size() == 1 ? 0 : size_t(c)] * mul;
     if (!(v != 0) || !std::isfinite(v))
-      fail(nm + ": the scale " + fmt(mul) + " folded into output channel " + std::to_string(c) + " is zero or not finite");
+      fail(nm + ": the scale " + fmt(mul) + " folded into output channel " + std::to_string(c) +
+           " is zero or not finite");
     if (v < 0) {
       v = -v;
       for (int64_t k = 0; k < ks; ++k) d.weights[size_t(c * ks + k)] = -d.weights[size_t(c * ks + k)];
@@ -1730,7 +1771,8 @@ int Importer::emit_device(const Pending& p, const Quant* outq, const std::string
     wmax = i ? std::max(wmax, d.weights[i]) : d.weights[i];
   }
   d.wgt = narrowest_operand(wmin, wmax);
-  if (d.wgt.bits > 16) fail(nm + ": weights span [" + std::to_string(wmin) + ", " + std::to_string(wmax) + "], wider than 16 bits");
+  if (d.wgt.bits > 16)
+    fail(nm + ": weights span [" + std::to_string(wmin) + ", " + std::to_string(wmax) + "], wider than 16 bits");
   d.weight_sums.assign(size_t(oc), 0);
   for (int c = 0; c < oc; ++c)
     for (int64_t k = 0; k < ks; ++k) d.weight_sums[size_t(c)] += d.weights[size_t(c * ks + k)];
@@ -1748,13 +1790,17 @@ int Importer::emit_device(const Pending& p, const Quant* outq, const std::string
           continue;
         }
       }
-      double real = !p.has_bias ? 0.0 : !p.bias_q.empty() ? double(p.bias_q[size_t(c)]) * p.bias_s[size_t(c)] : p.bias_f[size_t(c)];
+      double real = !p.has_bias         ? 0.0
+                    : !p.bias_q.empty() ? double(p.bias_q[size_t(c)]) * p.bias_s[size_t(c)]
+                                        : p.bias_f[size_t(c)];
       if (affine) {
-        real = real * (p.post_mul.empty() ? 1.0 : p.post_mul[size_t(c)]) + (p.post_add.empty() ? 0.0 : p.post_add[size_t(c)]);
+        real = real * (p.post_mul.empty() ? 1.0 : p.post_mul[size_t(c)]) +
+               (p.post_add.empty() ? 0.0 : p.post_add[size_t(c)]);
       }
       const double b = real / pc;
       if (!(std::fabs(b) < 2147483647.0))
-        fail(nm + ": bias " + fmt(b) + " of output channel " + std::to_string(c) + " (in units of s_in * s_w) does not fit int32");
+        fail(nm + ": bias " + fmt(b) + " of output channel " + std::to_string(c) +
+             " (in units of s_in * s_w) does not fit int32");
       d.bias[size_t(c)] = int64_t(std::nearbyint(b));
     }
   }
@@ -1762,7 +1808,8 @@ int Importer::emit_device(const Pending& p, const Quant* outq, const std::string
   for (int c = 0; c < oc; ++c) {
     const int64_t v = d.bias[size_t(c)] - z_in * d.weight_sums[size_t(c)];
     if (v < INT32_MIN || v > INT32_MAX)
-      fail(nm + ": folded bias " + std::to_string(v) + " of output channel " + std::to_string(c) + " does not fit int32");
+      fail(nm + ": folded bias " + std::to_string(v) + " of output channel " + std::to_string(c) +
+           " does not fit int32");
     d.bias_dev[size_t(c)] = v;
   }
   Quant q;
@@ -1825,12 +1872,8 @@ int Importer::materialize(Value& v) {
       add_op(OpKind::Quantize, v.qname, {p.in[0]}, t);
       break;
     case Pending::Conv:
-    case Pending::Fc:
-      t = emit_device(p, &q, v.tname);
-      break;
-    case Pending::Rescale:
-      t = rescale(p.in[0], q, v.qname, v.tname);
-      break;
+    case Pending::Fc: t = emit_device(p, &q, v.tname); break;
+    case Pending::Rescale: t = rescale(p.in[0], q, v.qname, v.tname); break;
     case Pending::Add: {
       const Tensor &a = tensor(p.in[0]), &b = tensor(p.in[1]);
       const double ma = a.q.scale[0] / q.scale[0], mb = b.q.scale[0] / q.scale[0];
@@ -1894,7 +1937,8 @@ int Importer::materialize(Value& v) {
       Quant oq = q;
       bool first = true;
       for (size_t k = 0; k < p.in.size(); ++k) {
-        const int r = rescale(p.in[k], q, p.name + ":requantize" + std::to_string(k), v.tname + ":in" + std::to_string(k));
+        const int r =
+            rescale(p.in[k], q, p.name + ":requantize" + std::to_string(k), v.tname + ":in" + std::to_string(k));
         ins.push_back(r);
         const Tensor& rt = tensor(r);
         oq.qmin = first ? rt.q.qmin : std::min(oq.qmin, rt.q.qmin);
@@ -1912,8 +1956,7 @@ int Importer::materialize(Value& v) {
 
 void Importer::finish_output() {
   const auto& g = m_.graph();
-  if (g.output_size() != 1)
-    fail("the graph has " + std::to_string(g.output_size()) + " outputs; one is supported");
+  if (g.output_size() != 1) fail("the graph has " + std::to_string(g.output_size()) + " outputs; one is supported");
   const std::string& name = g.output(0).name();
   auto it = vals_.find(name);
   if (it == vals_.end()) fail("the graph output '" + name + "' is not produced by any node");
@@ -1940,8 +1983,7 @@ void Importer::finish_output() {
       }
       fail("the graph output '" + name + "' is the float output of node '" + v.p->name + "' (" + v.p->op +
            "), which is not quantized");
-    default:
-      fail("the graph output '" + name + "' is a constant");
+    default: fail("the graph output '" + name + "' is a constant");
   }
 }
 

@@ -53,7 +53,7 @@ int64_t operand_max(const Operand& o) {
 }
 
 Operand narrowest_operand(int64_t lo, int64_t hi) {
-  static const Operand order[] = {{1, false}, {2, false}, {2, true},  {4, false}, {4, true},
+  static const Operand order[] = {{1, false}, {2, false}, {2, true},   {4, false}, {4, true},
                                   {8, false}, {8, true},  {16, false}, {16, true}};
   for (const Operand& o : order)
     if (lo >= operand_min(o) && hi <= operand_max(o)) return o;
@@ -71,9 +71,9 @@ std::string op_text(const Op& op) {
     std::string w = " " + std::to_string(kh) + "x" + std::to_string(kw);
     if (sh != 1 || sw != 1) w += "/" + (sh == sw ? std::to_string(sh) : std::to_string(sh) + "," + std::to_string(sw));
     if (pt || pl || pb || pr)
-      w += (pt == pl && pl == pb && pb == pr)
-               ? " p" + std::to_string(pt)
-               : " p" + std::to_string(pt) + "," + std::to_string(pl) + "," + std::to_string(pb) + "," + std::to_string(pr);
+      w += (pt == pl && pl == pb && pb == pr) ? " p" + std::to_string(pt)
+                                              : " p" + std::to_string(pt) + "," + std::to_string(pl) + "," +
+                                                    std::to_string(pb) + "," + std::to_string(pr);
     return w;
   };
   const auto& g = op.dev.g;
@@ -102,9 +102,7 @@ std::string fmt(double v) {
   return b;
 }
 
-std::string rq_text(const bf::RequantParams& r) {
-  return std::to_string(r.mult) + ">>" + std::to_string(r.shift);
-}
+std::string rq_text(const bf::RequantParams& r) { return std::to_string(r.mult) + ">>" + std::to_string(r.shift); }
 
 }  // namespace
 
@@ -127,17 +125,16 @@ std::string requant_text(const QNet& n, const Op& op) {
       const Tensor& in = n.tensors[size_t(op.inputs[0])];
       return in.q.scale.size() > 1 ? "per-channel scale" : "scale " + fmt(in.q.scale[0]);
     }
-    case OpKind::Requantize:
-      return rq_text(op.by_count.at(0)) + " z" + std::to_string(out.q.zero_point);
+    case OpKind::Requantize: return rq_text(op.by_count.at(0)) + " z" + std::to_string(out.q.zero_point);
     case OpKind::AveragePool:
     case OpKind::GlobalAveragePool:
       for (size_t k = op.by_count.size(); k-- > 1;)
-        if (op.by_count[k].mult != 1 || op.by_count[k].shift != 0) return "sum/" + std::to_string(k) + ": " + rq_text(op.by_count[k]);
+        if (op.by_count[k].mult != 1 || op.by_count[k].shift != 0)
+          return "sum/" + std::to_string(k) + ": " + rq_text(op.by_count[k]);
       return "-";
     case OpKind::Add:
       return std::to_string(op.add.mult_a) + "," + std::to_string(op.add.mult_b) + ">>" + std::to_string(op.add.shift);
-    default:
-      return "-";
+    default: return "-";
   }
 }
 
@@ -145,7 +142,8 @@ void print_network(const QNet& net, std::FILE* f) {
   const Tensor& in = net.tensors[size_t(net.input)];
   const Tensor& out = net.tensors[size_t(net.output)];
   std::fprintf(f, "%s: opset %d, %s; input %s %s (%s), output %s %s (%s)\n", net.source.c_str(), net.opset,
-               net.producer.empty() ? "unknown producer" : net.producer.c_str(), in.name.c_str(), in.shape_str().c_str(),
+               net.producer.empty() ? "unknown producer" : net.producer.c_str(), in.name.c_str(),
+               in.shape_str().c_str(),
                in.shape[0] == kSymbolicBatch ? "batch N" : ("batch " + std::to_string(in.shape[0])).c_str(),
                out.name.c_str(), out.shape_str().c_str(), type_text(out).c_str());
 
@@ -157,7 +155,8 @@ void print_network(const QNet& net, std::FILE* f) {
   int dev = 0;
   for (const Op& op : net.ops) {
     std::string shapes;
-    for (size_t k = 0; k < op.inputs.size(); ++k) shapes += (k ? "," : "") + net.tensors[size_t(op.inputs[k])].shape_str();
+    for (size_t k = 0; k < op.inputs.size(); ++k)
+      shapes += (k ? "," : "") + net.tensors[size_t(op.inputs[k])].shape_str();
     shapes += " -> " + net.tensors[size_t(op.output)].shape_str();
     dev += op.on_device();
     rows.push_back({{op.name, op_text(op), shapes, widths_text(net, op),

@@ -28,8 +28,8 @@ constexpr int64_t kSymbolicBatch = -1;
 struct Quant {
   std::vector<double> scale{1.0};  // one value (per tensor) or one per channel (raw int32 outputs only)
   int64_t zero_point = 0;
-  int64_t qmin = 0, qmax = 0;      // every value lies in [qmin, qmax]
-  Operand type{8, false};          // narrowest width holding [min(qmin, z), max(qmax, z)]; bits 32: raw int32
+  int64_t qmin = 0, qmax = 0;  // every value lies in [qmin, qmax]
+  Operand type{8, false};      // narrowest width holding [min(qmin, z), max(qmax, z)]; bits 32: raw int32
   double scale_of(int64_t channel) const { return scale.size() == 1 ? scale[0] : scale[size_t(channel)]; }
 };
 
@@ -39,8 +39,8 @@ struct Tensor {
   // declares it (kSymbolicBatch when symbolic). Ops work per image: the
   // reference runs any batch.
   std::vector<int64_t> shape;
-  bool is_float = false;  // the network input / final output
-  Quant q;                // integer tensors only
+  bool is_float = false;      // the network input / final output
+  Quant q;                    // integer tensors only
   int64_t per_image() const;  // product of shape[1..]
   int64_t channels() const { return shape.size() > 1 ? shape[1] : 1; }
   std::string shape_str() const;  // without the batch, e.g. "4x8x8"
@@ -84,19 +84,17 @@ struct DeviceLayer {
   Geometry g;
   Operand act{8, false}, wgt{8, true};  // act = the input tensor's type
   int64_t in_zero_point = 0;
-  std::vector<int64_t> weights;         // OIHW, q_w - z_w (fc: (out, in))
-  std::vector<int64_t> weight_sums;     // sum_k w[c][k], out_c values
-  std::vector<int64_t> bias;            // round(b[c] / (s_in * s_w[c])), out_c values (0 without bias); s_w and b
-                                        // are effective: with per-channel Mul / Add / BatchNormalization folded in
-  std::vector<int64_t> bias_dev;        // bias[c] - in_zero_point * weight_sums[c] (fits int32)
-  bool raw = false;                     // no output quantization: out = sum (int32), scale s_in * s_w[c]
-  bool per_channel = false;             // requant has out_c entries (else one)
-  std::vector<RequantParams> requant;   // from m = s_in * s_w[c] / s_out (bf::quantize_multiplier)
-  std::vector<double> real_scale;       // m per channel (requantized) or s_in * s_w[c] (raw), informative
+  std::vector<int64_t> weights;        // OIHW, q_w - z_w (fc: (out, in))
+  std::vector<int64_t> weight_sums;    // sum_k w[c][k], out_c values
+  std::vector<int64_t> bias;           // round(b[c] / (s_in * s_w[c])), out_c values (0 without bias); s_w and b
+                                       // are effective: with per-channel Mul / Add / BatchNormalization folded in
+  std::vector<int64_t> bias_dev;       // bias[c] - in_zero_point * weight_sums[c] (fits int32)
+  bool raw = false;                    // no output quantization: out = sum (int32), scale s_in * s_w[c]
+  bool per_channel = false;            // requant has out_c entries (else one)
+  std::vector<RequantParams> requant;  // from m = s_in * s_w[c] / s_out (bf::quantize_multiplier)
+  std::vector<double> real_scale;      // m per channel (requantized) or s_in * s_w[c] (raw), informative
   int64_t out_zero_point = 0, out_lo = 0, out_hi = 0;  // output tensor's zero point and integer range
-  uint64_t macs_per_image() const {
-    return uint64_t(g.out_c) * g.out_h * g.out_w * uint64_t(g.kernel_size());
-  }
+  uint64_t macs_per_image() const { return uint64_t(g.out_c) * g.out_h * g.out_w * uint64_t(g.kernel_size()); }
   const RequantParams& requant_for(int c) const { return requant[per_channel ? size_t(c) : 0]; }
 };
 
@@ -121,15 +119,15 @@ struct Op {
   std::vector<int> inputs;  // tensor ids
   int output = -1;
 
-  DeviceLayer dev;          // Conv, Fc
-  Pool pool;                // MaxPool, AveragePool, GlobalAveragePool
+  DeviceLayer dev;  // Conv, Fc
+  Pool pool;        // MaxPool, AveragePool, GlobalAveragePool
   // AveragePool / GlobalAveragePool: requantization of the window sum by
   // the number of values it averages, by_count[n] = quantize_multiplier(s_in / (s_out * n)).
   // Requantize: by_count[0] is the rescale s_in / s_out (mult 1, shift 0 when equal).
   std::vector<RequantParams> by_count;
-  AddParams add;            // Add
-  int64_t pad_value = 0;    // Pad: the integer written at the borders
-  std::vector<int> pads;    // Pad: top, left, bottom, right
+  AddParams add;                      // Add
+  int64_t pad_value = 0;              // Pad: the integer written at the borders
+  std::vector<int> pads;              // Pad: top, left, bottom, right
   double float_lo = 0, float_hi = 0;  // Dequantize: float clamp when has_float_clamp (Relu on a raw output)
   bool has_float_clamp = false;
 
@@ -138,9 +136,9 @@ struct Op {
 
 struct QNet {
   std::vector<Tensor> tensors;
-  std::vector<Op> ops;   // topological order
-  int input = -1;        // the float network input
-  int output = -1;       // the network output (float after Dequantize, else an integer tensor)
+  std::vector<Op> ops;  // topological order
+  int input = -1;       // the float network input
+  int output = -1;      // the network output (float after Dequantize, else an integer tensor)
   int opset = 0;
   std::string producer;  // e.g. "pytorch 1.13.0"
   std::string source;    // file name

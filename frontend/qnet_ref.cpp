@@ -160,23 +160,13 @@ void run_op(const QNet& net, const Op& op, RefResult& st) {
       y = quantize(x, out.q);
       break;
     }
-    case OpKind::Dequantize:
-      st.f[size_t(op.output)] = dequantize(op, qin(0), T(net, op.inputs[0]), batch);
-      return;
+    case OpKind::Dequantize: st.f[size_t(op.output)] = dequantize(op, qin(0), T(net, op.inputs[0]), batch); return;
     case OpKind::Conv:
-    case OpKind::Fc:
-      y = device_op_ref(op, qin(0), batch);
-      break;
-    case OpKind::MaxPool:
-      y = maxpool(op, qin(0), T(net, op.inputs[0]), out, batch);
-      break;
+    case OpKind::Fc: y = device_op_ref(op, qin(0), batch); break;
+    case OpKind::MaxPool: y = maxpool(op, qin(0), T(net, op.inputs[0]), out, batch); break;
     case OpKind::AveragePool:
-    case OpKind::GlobalAveragePool:
-      y = avgpool(op, qin(0), T(net, op.inputs[0]), out, batch);
-      break;
-    case OpKind::Add:
-      y = add(op, qin(0), qin(1), T(net, op.inputs[0]), T(net, op.inputs[1]), out);
-      break;
+    case OpKind::GlobalAveragePool: y = avgpool(op, qin(0), T(net, op.inputs[0]), out, batch); break;
+    case OpKind::Add: y = add(op, qin(0), qin(1), T(net, op.inputs[0]), T(net, op.inputs[1]), out); break;
     case OpKind::Concat: {
       const Chw o = chw(out);
       y.reserve(size_t(batch * out.per_image()));
@@ -189,9 +179,7 @@ void run_op(const QNet& net, const Op& op, RefResult& st) {
       (void)o;
       break;
     }
-    case OpKind::Reshape:
-      y = qin(0);
-      break;
+    case OpKind::Reshape: y = qin(0); break;
     case OpKind::Requantize: {
       const Tensor& in = T(net, op.inputs[0]);
       const auto& x = qin(0);

@@ -71,9 +71,9 @@ void onnx(const uint8_t* data, size_t size);
 // The libFuzzer entry point of a target file (defined only in the fuzz
 // binaries, BF_FUZZ_ENTRY; the replay test links the functions alone).
 #ifdef BF_FUZZ_ENTRY
-#define BF_FUZZ_TARGET(fn)                                                   \
+#define BF_FUZZ_TARGET(fn)                                                  \
   extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) { \
-    return bf::fuzz::run_or_abort(fn, data, size);                           \
+    return bf::fuzz::run_or_abort(fn, data, size);                          \
   }
 #else
 #define BF_FUZZ_TARGET(fn)

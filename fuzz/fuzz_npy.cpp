@@ -60,8 +60,8 @@ void npy(const uint8_t* data, size_t size) {
       return a;
     });
     const Outcome file = attempt([&] { return read_npy(path); });
-    require(file.ok == mem.ok, std::string("read_npy ") + (file.ok ? "accepts" : "rejects") +
-                                   " what parse_npy " + (mem.ok ? "accepts" : "rejects"));
+    require(file.ok == mem.ok, std::string("read_npy ") + (file.ok ? "accepts" : "rejects") + " what parse_npy " +
+                                   (mem.ok ? "accepts" : "rejects"));
     if (file.ok) {
       require(file.a.shape == mem.a.shape && file.a.data == mem.a.data, "read_npy and parse_npy differ");
       require(head.ok && head.a.shape == file.a.shape, "read_npy_header disagrees with read_npy");

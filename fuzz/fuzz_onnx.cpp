@@ -23,9 +23,7 @@
 namespace bf::fuzz {
 namespace {
 
-bool device_width(const Operand& o) {
-  return o.bits == 1 || o.bits == 2 || o.bits == 4 || o.bits == 8 || o.bits == 16;
-}
+bool device_width(const Operand& o) { return o.bits == 1 || o.bits == 2 || o.bits == 4 || o.bits == 8 || o.bits == 16; }
 
 std::string op_id(const fe::Op& op, size_t k) {
   return "op " + std::to_string(k) + " (" + fe::op_kind_name(op.kind) + ")";
@@ -69,8 +67,9 @@ void check_device_op(const fe::QNet& net, const fe::Op& op, const std::string& w
   for (int v : {g.pad_top, g.pad_left, g.pad_bottom, g.pad_right}) require(v >= 0, w + ": negative padding");
   const size_t oc = size_t(g.out_c);
   uint64_t weights = 0;
-  require(!__builtin_mul_overflow(uint64_t(g.out_c), uint64_t(g.kernel_size()), &weights) && d.weights.size() == weights,
-          w + ": weight count is not out_c * in_c * kernel");
+  require(
+      !__builtin_mul_overflow(uint64_t(g.out_c), uint64_t(g.kernel_size()), &weights) && d.weights.size() == weights,
+      w + ": weight count is not out_c * in_c * kernel");
   require(d.weight_sums.size() == oc && d.bias.size() == oc && d.bias_dev.size() == oc,
           w + ": weight sums / bias sizes differ from out_c");
   for (int64_t v : d.weights)
@@ -84,7 +83,8 @@ void check_device_op(const fe::QNet& net, const fe::Op& op, const std::string& w
   const fe::Tensor& out = net.tensors[size_t(op.output)];
   require(!in.is_float && in.q.type.bits == d.act.bits && in.q.type.is_signed == d.act.is_signed,
           w + ": act differs from the input tensor's type");
-  require(out.per_image() == int64_t(g.out_c) * g.out_h * g.out_w, w + ": output tensor size differs from the geometry");
+  require(out.per_image() == int64_t(g.out_c) * g.out_h * g.out_w,
+          w + ": output tensor size differs from the geometry");
 }
 
 // Small enough to run on the reference in a fuzz iteration.

@@ -23,40 +23,55 @@ void BlockRegs::reset(const SetupFields& s) {
 void BlockRegs::apply(const Instr& in) {
   const int s = in.spec & 3;
   switch (in.op) {
-    case Op::Setup:
-      reset(setup_fields(in));
-      break;
+    case Op::Setup: reset(setup_fields(in)); break;
     case Op::Loop: {
       const uint32_t n = uint32_t(in.imm) + 1;
       Count* c = nullptr;
-      if (in.loop < kTileLoops) tile_count[in.loop] = n;
-      else if (in.loop == kIdGroup) c = &grp;
-      else if (in.loop >= kDim0) c = &dim[s][in.loop - kDim0];
-      else c = &eng[in.loop - kEngLoop0];
-      if (c && (in.spec & 0x40)) c->edge = n, c->edge_loop = (in.spec >> 3) & 7;
-      else if (c) c->full = n;
+      if (in.loop < kTileLoops)
+        tile_count[in.loop] = n;
+      else if (in.loop == kIdGroup)
+        c = &grp;
+      else if (in.loop >= kDim0)
+        c = &dim[s][in.loop - kDim0];
+      else
+        c = &eng[in.loop - kEngLoop0];
+      if (c && (in.spec & 0x40))
+        c->edge = n, c->edge_loop = (in.spec >> 3) & 7;
+      else if (c)
+        c->full = n;
       break;
     }
     case Op::GenAddrLo:
     case Op::GenAddrHi: {
       uint32_t* r;
-      if (in.loop < kTileLoops) r = &dram_tile[s][in.loop];
-      else if (in.loop == kIdPlane) r = &dram_plane[s];
-      else if (in.loop == kIdBase) r = &dram_base[s];
-      else r = &dram_dim[s][in.loop - kDim0];
+      if (in.loop < kTileLoops)
+        r = &dram_tile[s][in.loop];
+      else if (in.loop == kIdPlane)
+        r = &dram_plane[s];
+      else if (in.loop == kIdBase)
+        r = &dram_base[s];
+      else
+        r = &dram_dim[s][in.loop - kDim0];
       *r = in.op == Op::GenAddrLo ? in.imm : ((*r & 0xffffu) | (uint32_t(in.imm) << 16));
       break;
     }
     case Op::RdBuf:  // buffer id 0 ibuf, 1 obuf, 2 wbuf indexes rd_* directly
-      if (in.loop == kIdGroup) rd_grp[s] = in.imm;
-      else if (in.loop == kIdPlane) rd_plane[s] = in.imm;
-      else if (in.loop == kIdBase) rd_base[s] = in.imm;
-      else rd_eng[s][in.loop - kEngLoop0] = in.imm;
+      if (in.loop == kIdGroup)
+        rd_grp[s] = in.imm;
+      else if (in.loop == kIdPlane)
+        rd_plane[s] = in.imm;
+      else if (in.loop == kIdBase)
+        rd_base[s] = in.imm;
+      else
+        rd_eng[s][in.loop - kEngLoop0] = in.imm;
       break;
     case Op::WrBuf:
-      if (in.loop == kIdGroup) wr_grp[s] = in.imm;
-      else if (in.loop == kIdBase) wr_base[s] = in.imm;
-      else wr_dim[s][in.loop - kDim0] = in.imm;
+      if (in.loop == kIdGroup)
+        wr_grp[s] = in.imm;
+      else if (in.loop == kIdBase)
+        wr_base[s] = in.imm;
+      else
+        wr_dim[s][in.loop - kDim0] = in.imm;
       break;
     case Op::LdMem:
     case Op::StMem: {
@@ -85,8 +100,7 @@ void BlockRegs::apply(const Instr& in) {
         rq_hi = requant_value(in);
       }
       break;
-    case Op::BlockEnd:
-      break;
+    case Op::BlockEnd: break;
   }
 }
 

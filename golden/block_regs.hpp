@@ -31,11 +31,10 @@ struct BlockRegs {
   };
 
   isa::SetupFields setup;
-  uint32_t tile_count[isa::kTileLoops];  // all 1 after reset
+  uint32_t tile_count[isa::kTileLoops];                // all 1 after reset
   Count eng[isa::kEngLoops], grp, dim[4][isa::kDims];  // dim: by stream
   // gen-addr: DRAM address generator of each stream.
-  uint32_t dram_base[4] = {}, dram_tile[4][isa::kTileLoops] = {}, dram_dim[4][isa::kDims] = {},
-           dram_plane[4] = {};
+  uint32_t dram_base[4] = {}, dram_tile[4][isa::kTileLoops] = {}, dram_dim[4][isa::kDims] = {}, dram_plane[4] = {};
   // rd-buf: tile-engine strides by buffer (0 ibuf, 1 obuf, 2 wbuf).
   uint32_t rd_eng[3][isa::kEngLoops] = {}, rd_grp[3] = {}, rd_plane[3] = {}, rd_base[3] = {};
   // wr-buf: buffer-row strides of each stream's memory walk.
@@ -49,7 +48,7 @@ struct BlockRegs {
   uint32_t rq_mult = 1;
   int rq_shift = 0;
   bool rq_round = false;
-  bool rq_channel = false;     // mult/shift/round from per-channel parameter rows
+  bool rq_channel = false;  // mult/shift/round from per-channel parameter rows
   int32_t rq_zero = 0, rq_lo = 0, rq_hi = 0;
 
   BlockRegs();

@@ -24,9 +24,7 @@ using namespace isa;
 using compiler::cdiv;
 using compiler::Geometry;
 
-uint64_t LayerDesc::macs() const {
-  return uint64_t(batch) * out_h() * out_w() * out_c * in_c * kernel_h * kernel_w;
-}
+uint64_t LayerDesc::macs() const { return uint64_t(batch) * out_h() * out_w() * out_c * in_c * kernel_h * kernel_w; }
 
 LayerDesc make_conv(int batch, int in_c, int out_c, int h, int w, int k, int stride, int pad) {
   LayerDesc l;
@@ -39,15 +37,13 @@ LayerDesc make_fc(int batch, int in_f, int out_f) { return make_conv(batch, in_f
 
 namespace {
 
-bool forced_tiling(const CompileOptions& o) {
-  return o.tb || o.toh || o.tow || o.groups || o.tj || !o.order.empty();
-}
+bool forced_tiling(const CompileOptions& o) { return o.tb || o.toh || o.tow || o.groups || o.tj || !o.order.empty(); }
 
 // One line saying what the smallest tile needs (no tiling fits).
 [[noreturn]] void no_tiling(const Geometry& g, const LayerDesc& l, const ArrayConfig& cfg, const CompileOptions& opt) {
   const int ni = g.word_groups, kc = ni == 1 ? g.chunks_one_tile : g.act_opwords_per_word;
-  const int64_t wrows = int64_t(g.wgt_planes) * g.kernel_w * compiler::round_up(kc, g.wgt_opwords_per_word) /
-                        g.wgt_opwords_per_word;
+  const int64_t wrows =
+      int64_t(g.wgt_planes) * g.kernel_w * compiler::round_up(kc, g.wgt_opwords_per_word) / g.wgt_opwords_per_word;
   const int64_t irows = int64_t(g.kernel_w) * g.act_planes;
   const int64_t orows = 1 + (l.bias ? 1 : 0);
   if (irows <= g.ibuf_half && wrows <= g.wbuf_half && orows <= g.obuf_half && g.out_per_word > 1)
@@ -161,8 +157,7 @@ CompiledLayer compile(const LayerDesc& layer, const ArrayConfig& cfg, const Comp
   for (const auto& k : top) {
     CompiledLayer c = build(g, l, cfg, k.t, k.c);
     const uint64_t cyc = predict_timing(c).cycles;
-    if (!best_k || cyc < best_cycles ||
-        (cyc == best_cycles && k.c.total_bytes() < best_k->c.total_bytes())) {
+    if (!best_k || cyc < best_cycles || (cyc == best_cycles && k.c.total_bytes() < best_k->c.total_bytes())) {
       best = std::move(c);
       best_cycles = cyc;
       best_k = &k;
@@ -189,10 +184,11 @@ std::string CompiledLayer::listing() const {
 std::string CompiledLayer::summary() const {
   const Tiling& t = tiling;
   std::ostringstream o;
-  o << "tiles b" << t.tb << " h" << t.toh << " w" << t.tow << " oc" << t.groups * cfg.cols << " kh" << t.tkh
-    << " icw" << t.tj << " (counts " << t.nb << "x" << t.nh << "x" << t.nw << "x" << t.no << "x" << t.nk << "x"
-    << t.ni << ", order " << t.order << (t.nk > 1 ? "k" : "") << (t.ni > 1 ? "i" : "") << "); per-bank words IBUF " << t.ibuf_words << " WBUF " << t.wbuf_words << " OBUF "
-    << t.obuf_words << "; DRAM read " << expect_read_bytes << " B, write " << expect_write_bytes << " B\n";
+  o << "tiles b" << t.tb << " h" << t.toh << " w" << t.tow << " oc" << t.groups * cfg.cols << " kh" << t.tkh << " icw"
+    << t.tj << " (counts " << t.nb << "x" << t.nh << "x" << t.nw << "x" << t.no << "x" << t.nk << "x" << t.ni
+    << ", order " << t.order << (t.nk > 1 ? "k" : "") << (t.ni > 1 ? "i" : "") << "); per-bank words IBUF "
+    << t.ibuf_words << " WBUF " << t.wbuf_words << " OBUF " << t.obuf_words << "; DRAM read " << expect_read_bytes
+    << " B, write " << expect_write_bytes << " B\n";
   return o.str();
 }
 
@@ -240,7 +236,8 @@ LayerDesc im2col_layer(const LayerDesc& l) { return lowered_layer(l, Lowering::I
 
 std::vector<int64_t> lower_input(const LayerDesc& l, Lowering form, const std::vector<int64_t>& x, int64_t pad_value) {
   if (form != Lowering::Im2col && form != Lowering::Im2colW) return x;
-  if (x.size() != size_t(l.batch) * l.in_c * l.in_h * l.in_w) throw std::runtime_error("lower_input: wrong element count");
+  if (x.size() != size_t(l.batch) * l.in_c * l.in_h * l.in_w)
+    throw std::runtime_error("lower_input: wrong element count");
   const int oh = l.out_h(), ow = l.out_w(), KH = l.kernel_h, KW = l.kernel_w, H = l.in_h, W = l.in_w;
   auto at = [&](int b, int c, int y, int xx) {  // the padded input
     return (y >= 0 && y < H && xx >= 0 && xx < W) ? x[((size_t(b) * l.in_c + c) * H + y) * W + xx] : pad_value;

@@ -34,11 +34,11 @@ struct LayerDesc {
   // out_bits (unsigned with relu).
   int out_bits = 0;
   bool relu = false;
-  int shift = 0;                // 0..47 (0..31 without mult/round)
-  uint32_t mult = 1;            // 1..65535
-  bool round = false;           // round half up instead of floor
-  int zero_point = 0;           // -65536..65535
-  bool clamp = false;           // clamp_lo/clamp_hi instead of the out width's range
+  int shift = 0;       // 0..47 (0..31 without mult/round)
+  uint32_t mult = 1;   // 1..65535
+  bool round = false;  // round half up instead of floor
+  int zero_point = 0;  // -65536..65535
+  bool clamp = false;  // clamp_lo/clamp_hi instead of the out width's range
   int clamp_lo = 0, clamp_hi = 0;
   // Per-channel multiplier, shift and rounding (put_requant writes them;
   // mult/shift/round above are then unused).
@@ -60,11 +60,11 @@ LayerDesc make_fc(int batch, int in_f, int out_f);
 // 32/bits per 32-bit word (lowest channel in the lowest bits); 16-bit
 // values as two 8-bit planes (low bytes, then high bytes) per pixel.
 struct ActLayout {
-  uint64_t base = 0;            // first word
+  uint64_t base = 0;                     // first word
   int batch = 1, height = 1, width = 1;  // stored (padded) size
-  int halo = 0;                 // interior starts at (halo, halo)
-  int channels = 1, cpad = 1;   // real and padded channel counts
-  int bits = 8;                 // 2, 4, 8, 16 or 32 (raw int32)
+  int halo = 0;                          // interior starts at (halo, halo)
+  int channels = 1, cpad = 1;            // real and padded channel counts
+  int bits = 8;                          // 2, 4, 8, 16 or 32 (raw int32)
   bool is_signed = true;
   int planes() const { return bits == 16 ? 2 : 1; }
   int per_word() const { return 32 / (bits == 16 ? 8 : bits); }
@@ -79,7 +79,7 @@ struct Tiling {
   int tb = 1, toh = 1, tow = 1, groups = 1, tkh = 1, tj = 1;
   int nb = 1, nh = 1, nw = 1, no = 1, nk = 1, ni = 1;  // tile counts
   std::string order = "bhwo";  // outer -> inner among b, h, w, o; then k, i (reduction) innermost
-  int kc = 1;        // reduction chunks per tile (operand words per pixel and kernel position)
+  int kc = 1;                  // reduction chunks per tile (operand words per pixel and kernel position)
   int ibuf_words = 0, wbuf_words = 0, obuf_words = 0;  // per bank, per half (per buffer when whole)
   // Whole-buffer streams (setup whole=): a stream loaded once per block
   // (one tile of every loop it depends on) may use the whole buffer
@@ -95,10 +95,10 @@ struct CompiledLayer {
   ActLayout input, output;
   uint64_t weight_base = 0, weight_words = 0;
   uint64_t bias_base = 0, bias_words = 0;  // bias and per-channel parameter words
-  uint64_t dram_words = 0;        // whole image: input, weights, bias, output
+  uint64_t dram_words = 0;                 // whole image: input, weights, bias, output
   uint64_t expect_read_bytes = 0, expect_write_bytes = 0;
   uint64_t expect_array_cycles = 0;
-  uint64_t expect_cycles = 0;     // bf_top's cycles as the timing model predicts them (golden/timing.hpp)
+  uint64_t expect_cycles = 0;  // bf_top's cycles as the timing model predicts them (golden/timing.hpp)
 
   std::vector<uint32_t> program(bool last = true) const;  // encoded words
   std::string listing() const;                            // disassembly with comments
@@ -155,7 +155,7 @@ std::vector<int64_t> lower_weights(const LayerDesc& l, Lowering form, const std:
 // they run and predict the same program. Throws std::runtime_error when no
 // form fits the configuration.
 struct LoweredLayer {
-  CompiledLayer compiled;       // of lowered_layer(layer, form)
+  CompiledLayer compiled;  // of lowered_layer(layer, form)
   Lowering form = Lowering::Direct;
 };
 LoweredLayer compile_lowered(const LayerDesc& layer, const ArrayConfig& cfg, Lowering lowering = Lowering::Auto);

@@ -75,9 +75,8 @@ void validate(const ArrayConfig& cfg) {
   for (const auto& f : kFields) {
     const long v = cfg.*(f.ptr);
     if (v < f.lo || v > f.hi)
-      throw std::runtime_error("config '" + cfg.name + "': " + f.key + " = " + std::to_string(v) +
-                               " is outside [" + std::to_string(f.lo) + ", " +
-                               std::to_string(f.hi) + "]");
+      throw std::runtime_error("config '" + cfg.name + "': " + f.key + " = " + std::to_string(v) + " is outside [" +
+                               std::to_string(f.lo) + ", " + std::to_string(f.hi) + "]");
   }
   for (const auto* key : {"rows", "cols", "rsp_depth"}) {
     const int v = std::string(key) == "rows" ? cfg.rows : std::string(key) == "cols" ? cfg.cols : cfg.rsp_depth;
@@ -86,8 +85,8 @@ void validate(const ArrayConfig& cfg) {
                                " is not a power of two");
   }
   if (cfg.dram_bits % 32 != 0)
-    throw std::runtime_error("config '" + cfg.name + "': dram_bits = " +
-                             std::to_string(cfg.dram_bits) + " is not a multiple of 32");
+    throw std::runtime_error("config '" + cfg.name + "': dram_bits = " + std::to_string(cfg.dram_bits) +
+                             " is not a multiple of 32");
 }
 
 void set_config_value(ArrayConfig& cfg, const std::string& assignment) {
@@ -103,8 +102,8 @@ void set_config_value(ArrayConfig& cfg, const std::string& assignment) {
   }
   const long long v = parse_int(key, val);
   if (v < f->lo || v > f->hi)
-    throw std::runtime_error("config key '" + key + "' = " + printable(val) + " is outside [" +
-                             std::to_string(f->lo) + ", " + std::to_string(f->hi) + "]");
+    throw std::runtime_error("config key '" + key + "' = " + printable(val) + " is outside [" + std::to_string(f->lo) +
+                             ", " + std::to_string(f->hi) + "]");
   cfg.*(f->ptr) = static_cast<int>(v);
 }
 
@@ -117,7 +116,8 @@ ArrayConfig parse_config(const std::string& text, const std::string& origin) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& key = it.key();
     if (key == "name" || key == "description") {
-      if (!it->is_string()) throw std::runtime_error(where + ": '" + key + "' must be a string, not " + json_brief(*it));
+      if (!it->is_string())
+        throw std::runtime_error(where + ": '" + key + "' must be a string, not " + json_brief(*it));
       (key == "name" ? cfg.name : cfg.description) = it->get<std::string>();
     } else if (const Field* f = find_field(key)) {
       int64_t v = 0;
@@ -139,8 +139,7 @@ ArrayConfig parse_config(const std::string& text, const std::string& origin) {
 ArrayConfig load_config(const std::string& name_or_file) {
   namespace fs = std::filesystem;
   fs::path path(name_or_file);
-  const bool looks_like_file = name_or_file.find('/') != std::string::npos ||
-                               path.extension() == ".json";
+  const bool looks_like_file = name_or_file.find('/') != std::string::npos || path.extension() == ".json";
   if (!looks_like_file) path = fs::path(config_dir()) / (name_or_file + ".json");
   std::error_code ec;
   if (!looks_like_file && !fs::exists(path, ec)) {

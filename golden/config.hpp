@@ -14,15 +14,15 @@ namespace bf {
 struct ArrayConfig {
   std::string name;
   std::string description;
-  int rows = 0;           // N: Fusion Unit rows (reduction dimension)
-  int cols = 0;           // M: Fusion Unit columns (one output channel each)
-  int wbuf_kb = 0;        // weight buffer, N*M banks in all
-  int ibuf_kb = 0;        // input buffer, N banks
-  int obuf_kb = 0;        // output buffer, M banks of 32-bit words
-  int dram_bits = 0;      // memory port width, bits per cycle
-  int dram_latency = 0;   // cycles from request to first response beat
-  int rsp_depth = 0;      // load response FIFO depth in beats (bf_top RspDepth)
-  int freq_mhz = 0;       // clock used to turn cycles into time
+  int rows = 0;          // N: Fusion Unit rows (reduction dimension)
+  int cols = 0;          // M: Fusion Unit columns (one output channel each)
+  int wbuf_kb = 0;       // weight buffer, N*M banks in all
+  int ibuf_kb = 0;       // input buffer, N banks
+  int obuf_kb = 0;       // output buffer, M banks of 32-bit words
+  int dram_bits = 0;     // memory port width, bits per cycle
+  int dram_latency = 0;  // cycles from request to first response beat
+  int rsp_depth = 0;     // load response FIFO depth in beats (bf_top RspDepth)
+  int freq_mhz = 0;      // clock used to turn cycles into time
 
   int fus() const { return rows * cols; }
 };

@@ -37,9 +37,7 @@ std::string base_of(const std::string& path) {
 }
 
 // Device, FIFO or procfs names: written in place, never replaced.
-bool is_special_name(const std::string& path) {
-  return path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0;
-}
+bool is_special_name(const std::string& path) { return path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0; }
 
 // The destination a symbolic link points to (the link itself is kept).
 std::string resolve_link(const std::string& path) {
@@ -144,7 +142,8 @@ OutputFile::OutputFile(const std::string& path) : path_(path), target_(resolve_l
   if (fd_ < 0) {
     const int e = errno;
     temp_.clear();
-    if (e == ENOENT || e == ENOTDIR) fail_path(path, "cannot write: directory '" + show(folder_of(target_)) + "' does not exist");
+    if (e == ENOENT || e == ENOTDIR)
+      fail_path(path, "cannot write: directory '" + show(folder_of(target_)) + "' does not exist");
     fail_path(path, "cannot write (" + reason(e) + ")");
   }
   if (fchmod(fd_, mode) != 0) fail("cannot set the mode", errno);

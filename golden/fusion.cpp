@@ -4,9 +4,7 @@
 
 namespace bf {
 
-std::string describe(const Operand& o) {
-  return (o.is_signed ? "s" : "u") + std::to_string(o.bits);
-}
+std::string describe(const Operand& o) { return (o.is_signed ? "s" : "u") + std::to_string(o.bits); }
 
 std::vector<FuMode> all_fu_modes() {
   std::vector<FuMode> out;
@@ -19,8 +17,7 @@ std::vector<FuMode> all_fu_modes() {
 uint32_t pack_lanes(const std::vector<int64_t>& vals, int bits) {
   uint64_t word = 0;
   const uint64_t mask = (uint64_t{1} << bits) - 1;
-  for (size_t k = 0; k < vals.size(); ++k)
-    word |= (static_cast<uint64_t>(vals[k]) & mask) << (k * bits);
+  for (size_t k = 0; k < vals.size(); ++k) word |= (static_cast<uint64_t>(vals[k]) & mask) << (k * bits);
   return static_cast<uint32_t>(word);
 }
 

@@ -66,7 +66,6 @@ struct FuNodeSums {
 // Bit-level model: same result as fu_reference, computed the RTL's way,
 // with the RTL's finite adder widths. `nodes`, if given, receives the exact
 // node values (used to check that those widths suffice).
-int64_t fu_bitlevel(const FuMode& m, uint32_t act_word, uint32_t wgt_word,
-                    FuNodeSums* nodes = nullptr);
+int64_t fu_bitlevel(const FuMode& m, uint32_t act_word, uint32_t wgt_word, FuNodeSums* nodes = nullptr);
 
 }  // namespace bf

@@ -20,12 +20,10 @@ Matrix random_matrix(int rows, int cols, const Operand& o, std::mt19937& rng) {
 void check_fits(const Matrix& m, const Operand& o, const std::string& what) {
   if (!valid_bits(o.bits)) throw std::runtime_error(what + ": invalid width " + std::to_string(o.bits));
   for (int64_t x : m.v)
-    if (!fits(x, o))
-      throw std::runtime_error(what + ": value " + std::to_string(x) + " does not fit " + describe(o));
+    if (!fits(x, o)) throw std::runtime_error(what + ": value " + std::to_string(x) + " does not fit " + describe(o));
 }
 
-std::vector<int32_t> gemm_ref(const Matrix& a, const Operand& at, const Matrix& w,
-                              const Operand& wt) {
+std::vector<int32_t> gemm_ref(const Matrix& a, const Operand& at, const Matrix& w, const Operand& wt) {
   if (a.cols != w.rows) throw std::runtime_error("gemm: inner dimensions differ");
   check_fits(a, at, "gemm activations");
   check_fits(w, wt, "gemm weights");
@@ -69,23 +67,19 @@ Matrix matrix_half(const Matrix& m, const Operand& o, int half) {
   return r;
 }
 
-std::vector<int32_t> gemm_temporal(const Matrix& a, const Operand& at, const Matrix& w,
-                                   const Operand& wt) {
+std::vector<int32_t> gemm_temporal(const Matrix& a, const Operand& at, const Matrix& w, const Operand& wt) {
   check_fits(a, at, "gemm activations");
   check_fits(w, wt, "gemm weights");
   std::vector<uint32_t> acc(static_cast<size_t>(a.rows) * w.cols, 0);
   for (const auto& pass : temporal_passes(at, wt)) {
-    const auto part = gemm_ref(matrix_half(a, at, pass.a_half), pass.a,
-                               matrix_half(w, wt, pass.w_half), pass.w);
-    for (size_t i = 0; i < acc.size(); ++i)
-      acc[i] += static_cast<uint32_t>(part[i]) << pass.shift;
+    const auto part = gemm_ref(matrix_half(a, at, pass.a_half), pass.a, matrix_half(w, wt, pass.w_half), pass.w);
+    for (size_t i = 0; i < acc.size(); ++i) acc[i] += static_cast<uint32_t>(part[i]) << pass.shift;
   }
   return std::vector<int32_t>(acc.begin(), acc.end());
 }
 
-std::vector<int32_t> conv_ref(const ConvShape& s, const std::vector<int64_t>& in,
-                              const Operand& at, const std::vector<int64_t>& wgt,
-                              const Operand& wt) {
+std::vector<int32_t> conv_ref(const ConvShape& s, const std::vector<int64_t>& in, const Operand& at,
+                              const std::vector<int64_t>& wgt, const Operand& wt) {
   if (in.size() != static_cast<size_t>(s.batch) * s.h * s.w * s.c_in)
     throw std::runtime_error("conv: input size does not match the shape");
   if (wgt.size() != static_cast<size_t>(s.kh) * s.kw * s.c_in * s.c_out)

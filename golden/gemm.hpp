@@ -41,16 +41,15 @@ void check_fits(const Matrix& m, const Operand& o, const std::string& what);
 
 // O = A * W with 32-bit wrap-around; result rows x cols = A.rows x W.cols,
 // row-major. Checks the operands against their types.
-std::vector<int32_t> gemm_ref(const Matrix& a, const Operand& at, const Matrix& w,
-                              const Operand& wt);
+std::vector<int32_t> gemm_ref(const Matrix& a, const Operand& at, const Matrix& w, const Operand& wt);
 
 // One pass of the temporal decomposition.
 struct TemporalPass {
-  int a_half = -1;    // -1: the whole operand (<= 8 bits), 0: low byte, 1: high byte
+  int a_half = -1;  // -1: the whole operand (<= 8 bits), 0: low byte, 1: high byte
   int w_half = -1;
-  Operand a;          // the spatial operand type the pass runs at (<= 8 bits)
+  Operand a;  // the spatial operand type the pass runs at (<= 8 bits)
   Operand w;
-  int shift = 0;      // 0, 8 or 16: the pass result is shifted left by this
+  int shift = 0;  // 0, 8 or 16: the pass result is shifted left by this
 };
 
 // The passes for an operand pair: 1 (both <= 8 bits), 2 (one 16-bit) or 4.
@@ -63,8 +62,7 @@ Matrix matrix_half(const Matrix& m, const Operand& o, int half);
 
 // The same product computed pass by pass with 8-bit-or-narrower GEMMs, each
 // wrapped to 32 bits, shifted and summed modulo 2^32 (the hardware's way).
-std::vector<int32_t> gemm_temporal(const Matrix& a, const Operand& at, const Matrix& w,
-                                   const Operand& wt);
+std::vector<int32_t> gemm_temporal(const Matrix& a, const Operand& at, const Matrix& w, const Operand& wt);
 
 // Convolution, NHWC activations, weights [kh][kw][c_in][c_out], zero padding.
 struct ConvShape {
@@ -74,13 +72,12 @@ struct ConvShape {
   int oh() const { return (h + 2 * pad - kh) / stride + 1; }
   int ow() const { return (w + 2 * pad - kw) / stride + 1; }
   int gemm_p() const { return batch * oh() * ow(); }  // output pixels
-  int gemm_k() const { return kh * kw * c_in; }        // reduction length
+  int gemm_k() const { return kh * kw * c_in; }       // reduction length
 };
 
 // Direct convolution (six nested loops), 32-bit wrap-around; output NHWC.
-std::vector<int32_t> conv_ref(const ConvShape& s, const std::vector<int64_t>& in,
-                              const Operand& at, const std::vector<int64_t>& wgt,
-                              const Operand& wt);
+std::vector<int32_t> conv_ref(const ConvShape& s, const std::vector<int64_t>& in, const Operand& at,
+                              const std::vector<int64_t>& wgt, const Operand& wt);
 // im2col: P x K matrix, row p = (b, oy, ox), column k = (ky * kw + kx) * c_in + ic.
 Matrix im2col(const ConvShape& s, const std::vector<int64_t>& in);
 // Weights as the K x c_out GEMM operand matching im2col.

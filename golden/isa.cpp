@@ -11,9 +11,8 @@
 namespace bf::isa {
 namespace {
 
-const char* const kMnemonics[kNumOps] = {"setup",       "ld-mem",      "st-mem", "rd-buf",    "wr-buf",
-                                         "gen-addr-hi", "gen-addr-lo", "loop",   "block-end", "compute",
-                                         "requant"};
+const char* const kMnemonics[kNumOps] = {"setup",       "ld-mem", "st-mem",    "rd-buf",  "wr-buf", "gen-addr-hi",
+                                         "gen-addr-lo", "loop",   "block-end", "compute", "requant"};
 const char* const kRqNames[5] = {"mult", "shift", "zp", "lo", "hi"};
 const char* const kStreamNames[4] = {"ibuf", "obuf", "wbuf", "bias"};
 
@@ -117,8 +116,7 @@ std::string check(const Instr& i) {
       if (i.spec & 1) return bad(m + ": reserved op_spec bit 0 is set");
       if (i.loop) return bad(m + ": loop field must be 0");
       if (i.imm & 0x3c) return bad(m + ": reserved imm bits 5:2 are set");
-      if (!(i.imm >> 15) && (i.imm & 0x77c0))
-        return bad(m + ": out-bits, relu and shift must be 0 for raw output");
+      if (!(i.imm >> 15) && (i.imm & 0x77c0)) return bad(m + ": out-bits, relu and shift must be 0 for raw output");
       return "";
     case Op::LdMem:
       if (i.spec >> 2) return bad(m + ": reserved op_spec bits are set");
@@ -132,16 +130,19 @@ std::string check(const Instr& i) {
     case Op::RdBuf:
       if (i.spec >> 2) return bad(m + ": reserved op_spec bits are set");
       if (s == kBias) return bad(m + ": buffer bias is not read by the array");
-      if (!valid_rd_target(i.loop)) return bad(m + ": target " + std::to_string(i.loop) + " is not e0..e5, grp, plane or base");
+      if (!valid_rd_target(i.loop))
+        return bad(m + ": target " + std::to_string(i.loop) + " is not e0..e5, grp, plane or base");
       return "";
     case Op::WrBuf:
       if (i.spec >> 2) return bad(m + ": reserved op_spec bits are set");
-      if (!valid_wr_target(i.loop)) return bad(m + ": target " + std::to_string(i.loop) + " is not d0..d3, grp or base");
+      if (!valid_wr_target(i.loop))
+        return bad(m + ": target " + std::to_string(i.loop) + " is not d0..d3, grp or base");
       return "";
     case Op::GenAddrHi:
     case Op::GenAddrLo:
       if (i.spec >> 2) return bad(m + ": reserved op_spec bits are set");
-      if (!valid_gen_target(i.loop)) return bad(m + ": target " + std::to_string(i.loop) + " is not t0..t7, d0..d3, plane or base");
+      if (!valid_gen_target(i.loop))
+        return bad(m + ": target " + std::to_string(i.loop) + " is not t0..t7, d0..d3, plane or base");
       return "";
     case Op::Loop: {
       const bool edge = i.spec & 0x40;
@@ -179,10 +180,8 @@ std::string check(const Instr& i) {
           return "";
         case kRqZero:
         case kRqLo:
-        case kRqHi:
-          return "";
-        default:
-          return bad(m + ": target " + std::to_string(i.loop) + " is not mult, shift, zp, lo or hi");
+        case kRqHi: return "";
+        default: return bad(m + ": target " + std::to_string(i.loop) + " is not mult, shift, zp, lo or hi");
       }
   }
   return "illegal opcode";
@@ -221,15 +220,11 @@ std::string disassemble(const Instr& i) {
       break;
     }
     case Op::LdMem:
-    case Op::StMem:
-      o << " " << kStreamNames[s] << " " << level_name(i.loop) << " " << (uint32_t(i.imm) + 1);
-      break;
+    case Op::StMem: o << " " << kStreamNames[s] << " " << level_name(i.loop) << " " << (uint32_t(i.imm) + 1); break;
     case Op::RdBuf:
     case Op::WrBuf:
     case Op::GenAddrHi:
-    case Op::GenAddrLo:
-      o << " " << kStreamNames[s] << " " << target_name(i.loop) << " " << i.imm;
-      break;
+    case Op::GenAddrLo: o << " " << kStreamNames[s] << " " << target_name(i.loop) << " " << i.imm; break;
     case Op::Loop:
       o << " ";
       if (is_dim(i.loop)) o << kStreamNames[s] << ".";
@@ -239,14 +234,15 @@ std::string disassemble(const Instr& i) {
     case Op::BlockEnd:
       if (i.spec & 1) o << " last";
       break;
-    case Op::Compute:
-      o << " red=" << int(i.spec);
-      break;
+    case Op::Compute: o << " red=" << int(i.spec); break;
     case Op::Requant:
       o << " " << kRqNames[i.loop];
-      if (i.loop == kRqMult) o << " " << ((i.spec & 1) ? std::string("channel") : std::to_string(i.imm));
-      else if (i.loop == kRqShift) o << " " << (i.imm & 63) << ((i.imm & 0x40) ? " round" : "");
-      else o << " " << requant_value(i);
+      if (i.loop == kRqMult)
+        o << " " << ((i.spec & 1) ? std::string("channel") : std::to_string(i.imm));
+      else if (i.loop == kRqShift)
+        o << " " << (i.imm & 63) << ((i.imm & 0x40) ? " round" : "");
+      else
+        o << " " << requant_value(i);
       break;
   }
   return o.str();
@@ -275,7 +271,8 @@ namespace {
 [[noreturn]] void fail(const std::string& m) { throw std::invalid_argument(m); }
 
 uint64_t parse_num(const std::string& tok, const std::string& what, uint64_t lo, uint64_t hi) {
-  if (tok.empty() || tok[0] == '-' || tok[0] == '+') fail(what + " " + in_quotes(tok) + " is not a non-negative integer");
+  if (tok.empty() || tok[0] == '-' || tok[0] == '+')
+    fail(what + " " + in_quotes(tok) + " is not a non-negative integer");
   size_t used = 0;
   unsigned long long v = 0;
   try {
@@ -349,7 +346,8 @@ Instr assemble_line(const std::string& text) {
       const auto eq = t[k].find('=');
       if (eq == std::string::npos) fail("setup: operand " + in_quotes(t[k]) + " is not key=value");
       const std::string key = t[k].substr(0, eq), v = t[k].substr(eq + 1);
-      if (std::find(seen.begin(), seen.end(), key) != seen.end()) fail("setup: key " + in_quotes(key) + " is given twice");
+      if (std::find(seen.begin(), seen.end(), key) != seen.end())
+        fail("setup: key " + in_quotes(key) + " is given twice");
       seen.push_back(key);
       if (key == "a") {
         parse_operand(key, v, f.act_bits, f.act_signed), have_a = true;
@@ -399,10 +397,14 @@ Instr assemble_line(const std::string& text) {
     const int s = parse_stream(t[1]);
     const int tg = parse_target(t[2]);
     const uint16_t v = uint16_t(parse_num(t[3], "value", 0, 65535));
-    if (m == "gen-addr-lo") i = make_gen_lo(s, tg, v);
-    else if (m == "gen-addr-hi") i = make_gen_hi(s, tg, v);
-    else if (m == "rd-buf") i = make_rd_buf(s, tg, v);
-    else i = make_wr_buf(s, tg, v);
+    if (m == "gen-addr-lo")
+      i = make_gen_lo(s, tg, v);
+    else if (m == "gen-addr-hi")
+      i = make_gen_hi(s, tg, v);
+    else if (m == "rd-buf")
+      i = make_rd_buf(s, tg, v);
+    else
+      i = make_wr_buf(s, tg, v);
     const std::string err = check(i);
     if (!err.empty()) fail(err);
     return i;

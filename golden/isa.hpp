@@ -43,14 +43,14 @@ inline uint32_t requant_param_word(uint32_t mult, int shift, bool round) {
 enum Stream : uint8_t { kIbuf = 0, kObuf = 1, kWbuf = 2, kBias = 3 };
 
 // Loop id space (the 5-bit field).
-constexpr int kTileLoops = 8;     // 0..7: controller tile loops, 0 outermost
-constexpr int kEngLoop0 = 8;      // 8..13: tile-engine levels 0..5, 0 outermost
+constexpr int kTileLoops = 8;  // 0..7: controller tile loops, 0 outermost
+constexpr int kEngLoop0 = 8;   // 8..13: tile-engine levels 0..5, 0 outermost
 constexpr int kEngLoops = 6;
-constexpr int kIdGroup = 14;      // output-channel groups of a compute step
-constexpr int kIdPlane = 15;      // 16-bit plane stride
-constexpr int kDim0 = 16;         // 16..19: memory-stream dims 0..3 (0 innermost)
+constexpr int kIdGroup = 14;  // output-channel groups of a compute step
+constexpr int kIdPlane = 15;  // 16-bit plane stride
+constexpr int kDim0 = 16;     // 16..19: memory-stream dims 0..3 (0 innermost)
 constexpr int kDims = 4;
-constexpr int kIdBase = 31;       // base address / "whole block" level
+constexpr int kIdBase = 31;  // base address / "whole block" level
 
 // Precision codes (setup): log2(bits) - 1.
 inline int prec_code_of(int bits) { return bits <= 2 ? 0 : bits == 4 ? 1 : bits == 8 ? 2 : 3; }
@@ -58,9 +58,9 @@ inline int bits_of_code(int code) { return 2 << code; }
 
 struct Instr {
   Op op = Op::Setup;
-  uint8_t spec = 0;   // 7 bits
-  uint8_t loop = 0;   // 5 bits
-  uint16_t imm = 0;   // 16 bits
+  uint8_t spec = 0;  // 7 bits
+  uint8_t loop = 0;  // 5 bits
+  uint16_t imm = 0;  // 16 bits
 
   uint32_t encode() const {
     return (uint32_t(op) << 28) | (uint32_t(spec & 0x7f) << 21) | (uint32_t(loop & 0x1f) << 16) | imm;
@@ -84,7 +84,7 @@ struct SetupFields {
   int out_bits = 8;      // 2, 4, 8, 16 (requant only)
   bool relu = false;     // requant only; out is unsigned when relu, signed otherwise
   bool bias = false;
-  int shift = 0;         // 0..31, requant only
+  int shift = 0;  // 0..31, requant only
   // Whole-buffer streams: the IBUF / WBUF is not split into two halves
   // that loads and tile commands alternate between; every load and command
   // of the stream uses the whole buffer (a load waits for every command

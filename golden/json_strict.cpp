@@ -16,7 +16,9 @@ nlohmann::json parse_json_strict(const std::string& text, const std::string& ori
   auto callback = [&](int, json::parse_event_t ev, json& parsed) {
     switch (ev) {
       case json::parse_event_t::object_start: keys.emplace_back(); break;
-      case json::parse_event_t::object_end: if (!keys.empty()) keys.pop_back(); break;
+      case json::parse_event_t::object_end:
+        if (!keys.empty()) keys.pop_back();
+        break;
       case json::parse_event_t::key:
         if (!keys.empty() && !keys.back().insert(parsed.get<std::string>()).second && duplicate.empty())
           duplicate = parsed.get<std::string>();

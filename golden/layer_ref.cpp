@@ -19,9 +19,8 @@ int64_t requantize(int64_t v, const OutputStage& o, int channel) {
   return bf::requantize(int32_t(v), p, o.zero_point, lo, hi);
 }
 
-std::vector<int64_t> conv_layer_ref(const ConvParams& p, const std::vector<int64_t>& x,
-                                    const std::vector<int64_t>& w, const std::vector<int64_t>& bias,
-                                    const OutputStage& o) {
+std::vector<int64_t> conv_layer_ref(const ConvParams& p, const std::vector<int64_t>& x, const std::vector<int64_t>& w,
+                                    const std::vector<int64_t>& bias, const OutputStage& o) {
   const int oh = p.out_h(), ow = p.out_w();
   std::vector<int64_t> y(static_cast<size_t>(p.batch) * p.out_c * oh * ow);
   size_t idx = 0;
@@ -45,8 +44,7 @@ std::vector<int64_t> conv_layer_ref(const ConvParams& p, const std::vector<int64
   return y;
 }
 
-std::vector<int64_t> maxpool_ref(const std::vector<int64_t>& x, int batch, int c, int h, int w, int k,
-                                 int s) {
+std::vector<int64_t> maxpool_ref(const std::vector<int64_t>& x, int batch, int c, int h, int w, int k, int s) {
   const int oh = (h - k) / s + 1, ow = (w - k) / s + 1;
   std::vector<int64_t> y(static_cast<size_t>(batch) * c * oh * ow);
   size_t idx = 0;

@@ -42,11 +42,10 @@ int64_t requantize(int64_t acc_plus_bias_wrapped, const OutputStage& o, int chan
 // Direct convolution, 32-bit wrap-around accumulation, then the output
 // stage. `bias` is empty or has out_c values. Output NCHW.
 std::vector<int64_t> conv_layer_ref(const ConvParams& p, const std::vector<int64_t>& x_nchw,
-                                    const std::vector<int64_t>& w_oihw,
-                                    const std::vector<int64_t>& bias, const OutputStage& o);
+                                    const std::vector<int64_t>& w_oihw, const std::vector<int64_t>& bias,
+                                    const OutputStage& o);
 
 // Max pooling, kernel k, stride s, no padding (VALID). Output NCHW.
-std::vector<int64_t> maxpool_ref(const std::vector<int64_t>& x_nchw, int batch, int c, int h, int w,
-                                 int k, int s);
+std::vector<int64_t> maxpool_ref(const std::vector<int64_t>& x_nchw, int batch, int c, int h, int w, int k, int s);
 
 }  // namespace bf

@@ -96,10 +96,11 @@ bool Machine::run_tile(const TileCmd& t, std::string* err, uint64_t* cycles) {
       for (int l = 0; l < lv; ++l) ia += uint64_t(idx[l]) * t.istride[l], wa += uint64_t(idx[l]) * t.wstride[l];
       ia &= 0xffffffffu, wa &= 0xffffffffu;
       if (ia >= ilim || wa >= wlim) {
-        if (err) *err = "tile engine: " + std::string(ia >= ilim ? "IBUF" : "WBUF") + " operand word " +
-                        std::to_string(ia >= ilim ? ia : wa) + " outside the " +
-                        ((ia >= ilim ? t.iwhole : t.wwhole) ? "buffer (" : "half (") +
-                        std::to_string(ia >= ilim ? ilim : wlim) + " operand words)";
+        if (err)
+          *err = "tile engine: " + std::string(ia >= ilim ? "IBUF" : "WBUF") + " operand word " +
+                 std::to_string(ia >= ilim ? ia : wa) + " outside the " +
+                 ((ia >= ilim ? t.iwhole : t.wwhole) ? "buffer (" : "half (") +
+                 std::to_string(ia >= ilim ? ilim : wlim) + " operand words)";
         return false;
       }
       const int iaddr = int(t.ihalf * geo_.ibuf_half() + ia / ip), isub = int(ia % ip);
@@ -129,8 +130,9 @@ bool Machine::run_tile(const TileCmd& t, std::string* err, uint64_t* cycles) {
     for (int l = 0; l < n_outer; ++l) oa += uint64_t(idx[l]) * t.ostride[l];
     oa &= 0xffffffffu;
     if (oa >= olim) {
-      if (err) *err = "tile engine: OBUF word " + std::to_string(oa) + " outside the half (" +
-                      std::to_string(olim) + " words)";
+      if (err)
+        *err =
+            "tile engine: OBUF word " + std::to_string(oa) + " outside the half (" + std::to_string(olim) + " words)";
       return false;
     }
     const int oaddr = int(t.ohalf * geo_.obuf_half() + oa);
@@ -190,20 +192,22 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
       case Op::GenAddrLo:
       case Op::GenAddrHi:
       case Op::RdBuf:
-      case Op::WrBuf:
-        b.apply(in);
-        break;
+      case Op::WrBuf: b.apply(in); break;
       case Op::LdMem:
       case Op::StMem: {
         const auto& slot = in.op == Op::StMem ? b.st : b.ld[s];
-        if (slot.present) return fail(MachineStatus::BadBlock, std::string(mnemonic(in.op)) + " " +
-                                                                   (s == kIbuf ? "ibuf" : s == kWbuf ? "wbuf" : s == kBias ? "bias" : "obuf") +
-                                                                   " given twice in one block");
+        if (slot.present)
+          return fail(MachineStatus::BadBlock, std::string(mnemonic(in.op)) + " " +
+                                                   (s == kIbuf   ? "ibuf"
+                                                    : s == kWbuf ? "wbuf"
+                                                    : s == kBias ? "bias"
+                                                                 : "obuf") +
+                                                   " given twice in one block");
         const uint32_t run = uint32_t(in.imm) + 1;
         const int nb = s == kIbuf ? N : s == kWbuf ? N * M : M;
         if (in.op == Op::LdMem && run % nb)
-          return fail(MachineStatus::BadRun, "ld-mem run " + std::to_string(run) +
-                                                 " is not a multiple of the " + std::to_string(nb) + " banks");
+          return fail(MachineStatus::BadRun, "ld-mem run " + std::to_string(run) + " is not a multiple of the " +
+                                                 std::to_string(nb) + " banks");
         b.apply(in);
         break;
       }
@@ -231,7 +235,9 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
             const auto& slot = b.ld[ls];
             if (!slot.present || !walk.deeper_all(slot.level, false)) continue;
             const int nb = ls == kIbuf ? N : ls == kWbuf ? N * M : M;
-            const int hdepth = (ls == kIbuf ? geo_.ibuf_half() : ls == kWbuf ? geo_.wbuf_half() : geo_.obuf_half()) *
+            const int hdepth = (ls == kIbuf   ? geo_.ibuf_half()
+                                : ls == kWbuf ? geo_.wbuf_half()
+                                              : geo_.obuf_half()) *
                                (ls != kBias && whole[ls] ? 2 : 1);
             int h;
             if (ls == kBias) {
@@ -258,9 +264,12 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
               for (uint32_t k = 0; k < slot.run; ++k) {
                 const int bank = int(k % nb), a = int(h * hdepth + row + k / nb);
                 const uint32_t v = dram_[da + k];
-                if (ls == kIbuf) ibuf(bank, a) = v;
-                else if (ls == kWbuf) wbuf(bank, a) = v;
-                else obuf(bank, a) = v;
+                if (ls == kIbuf)
+                  ibuf(bank, a) = v;
+                else if (ls == kWbuf)
+                  wbuf(bank, a) = v;
+                else
+                  obuf(bank, a) = v;
               }
               st.dram_read_bytes += 4ull * slot.run;
               st.dram_read_beats += beats(da, slot.run);

@@ -20,7 +20,7 @@ namespace bf {
 
 // Error status the device reports (docs/isa.md, "Errors").
 enum class MachineStatus : int {
-  Done = 0,          // ran to a block-end with the last flag
+  Done = 0,  // ran to a block-end with the last flag
   IllegalOpcode = 1,
   BadField = 2,
   BufferAddress = 3,  // a buffer address outside the half it belongs to
@@ -33,7 +33,7 @@ const char* status_name(MachineStatus s);
 
 // Buffer geometry of a configuration (docs/architecture.md, "Buffers").
 struct BufferGeometry {
-  int rows, cols;              // N, M
+  int rows, cols;                          // N, M
   int ibuf_depth, wbuf_depth, obuf_depth;  // 32-bit words per bank
   int dram_bits;
   int ibuf_half() const { return ibuf_depth / 2; }
@@ -55,8 +55,8 @@ struct BufferGeometry {
 struct MachineStats {
   uint64_t instructions = 0, blocks = 0, steps = 0, tile_cmds = 0;
   uint64_t array_cycles = 0;  // tile-engine iterations (one pixel x N*L reduction elements x M columns)
-  uint64_t dram_read_bytes = 0, dram_write_bytes = 0;    // payload words x 4
-  uint64_t dram_read_beats = 0, dram_write_beats = 0;    // whole beats of the memory port touched
+  uint64_t dram_read_bytes = 0, dram_write_bytes = 0;  // payload words x 4
+  uint64_t dram_read_beats = 0, dram_write_beats = 0;  // whole beats of the memory port touched
 };
 
 struct MachineResult {

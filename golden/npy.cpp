@@ -44,8 +44,7 @@ uint64_t prefix_length(const unsigned char* p, size_t n, const std::string& orig
   if (n < 12) fail(origin, "truncated npy header");
   const uint64_t hlen = uint64_t(p[8]) | uint64_t(p[9]) << 8 | uint64_t(p[10]) << 16 | uint64_t(p[11]) << 24;
   if (hlen > kMaxHeaderBytes)
-    fail(origin, "npy header of " + std::to_string(hlen) + " bytes is larger than " +
-                     std::to_string(kMaxHeaderBytes));
+    fail(origin, "npy header of " + std::to_string(hlen) + " bytes is larger than " + std::to_string(kMaxHeaderBytes));
   return 12 + hlen;
 }
 
@@ -65,15 +64,19 @@ class HeaderParser {
       const size_t at = pos_;
       const std::string key = string_literal();
       expect(':', "':'");
-      bool* seen = key == "descr" ? &have_descr : key == "fortran_order" ? &have_fortran
-                   : key == "shape"                                    ? &have_shape
-                                                                       : nullptr;
+      bool* seen = key == "descr"           ? &have_descr
+                   : key == "fortran_order" ? &have_fortran
+                   : key == "shape"         ? &have_shape
+                                            : nullptr;
       if (!seen) bad("unknown key " + in_quotes(key), at);
       if (*seen) bad("key " + in_quotes(key) + " given twice", at);
       *seen = true;
-      if (key == "descr") h.descr = string_literal();
-      else if (key == "fortran_order") fortran = boolean();
-      else h.shape = tuple();
+      if (key == "descr")
+        h.descr = string_literal();
+      else if (key == "fortran_order")
+        fortran = boolean();
+      else
+        h.shape = tuple();
       if (!eat(',')) {
         expect('}', "',' or '}'");
         break;
@@ -333,8 +336,7 @@ std::string npy_bytes(const NpyArray& a, bool int64, const std::string& origin) 
   } catch (const std::overflow_error&) {
     n = -1;
   }
-  if (n < 0 || uint64_t(n) != a.data.size())
-    fail(origin, "internal: data size does not match shape " + a.shape_str());
+  if (n < 0 || uint64_t(n) != a.data.size()) fail(origin, "internal: data size does not match shape " + a.shape_str());
   const int width = int64 ? 8 : 4;
   std::string hdr = std::string("{'descr': '<i") + (int64 ? "8" : "4") +
                     "', 'fortran_order': False, 'shape': " + a.shape_str() + ", }";
@@ -357,8 +359,6 @@ std::string npy_bytes(const NpyArray& a, bool int64, const std::string& origin) 
   return out;
 }
 
-void write_npy(const std::string& path, const NpyArray& a, bool int64) {
-  write_file(path, npy_bytes(a, int64, path));
-}
+void write_npy(const std::string& path, const NpyArray& a, bool int64) { write_file(path, npy_bytes(a, int64, path)); }
 
 }  // namespace bf

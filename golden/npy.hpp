@@ -33,12 +33,12 @@ struct NpyArray {
 // rank, shape and dtype on it before reading (and allocating) anything.
 struct NpyHeader {
   std::vector<int64_t> shape;
-  char kind = 'i';             // 'i', 'u' or 'b'
-  int itemsize = 4;            // bytes per element: 1, 2, 4 or 8
-  uint64_t count = 1;          // elements (product of shape)
-  uint64_t data_offset = 0;    // bytes before the data
-  uint64_t data_bytes = 0;     // count * itemsize
-  std::string descr;           // as written, e.g. "<i4"
+  char kind = 'i';           // 'i', 'u' or 'b'
+  int itemsize = 4;          // bytes per element: 1, 2, 4 or 8
+  uint64_t count = 1;        // elements (product of shape)
+  uint64_t data_offset = 0;  // bytes before the data
+  uint64_t data_bytes = 0;   // count * itemsize
+  std::string descr;         // as written, e.g. "<i4"
   std::string shape_str() const;
 };
 

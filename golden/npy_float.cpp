@@ -70,8 +70,7 @@ NpyFloat read_npy_float(const std::string& path) {
   const std::string descr = field(path, hdr, "descr");
   if (field(path, hdr, "fortran_order").find("True") != std::string::npos)
     fail(path, "Fortran-order arrays are not supported");
-  if (descr != "<f4" && descr != "<f8")
-    fail(path, "dtype '" + descr + "' is not float32 or float64 (little-endian)");
+  if (descr != "<f4" && descr != "<f8") fail(path, "dtype '" + descr + "' is not float32 or float64 (little-endian)");
   const size_t width = descr == "<f4" ? 4 : 8;
   NpyFloat a;
   std::stringstream ss(field(path, hdr, "shape"));
@@ -83,8 +82,7 @@ NpyFloat read_npy_float(const std::string& path) {
     long long d = -1;
     try {
       d = std::stoll(tok.substr(b), &used);
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
     if (d < 0 || d > (int64_t{1} << 40) || tok.find_first_not_of(' ', b + used) != std::string::npos)
       fail(path, "malformed shape '(" + field(path, hdr, "shape") + ")'");
     a.shape.push_back(d);

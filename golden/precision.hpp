@@ -7,7 +7,7 @@ namespace bf {
 
 // One operand type: width in bits and signedness.
 struct Operand {
-  int bits = 8;           // 1, 2, 4, 8 or 16 as declared by the user
+  int bits = 8;  // 1, 2, 4, 8 or 16 as declared by the user
   bool is_signed = true;
 };
 
@@ -15,9 +15,7 @@ struct Operand {
 inline int hw_bits(int bits) { return bits < 2 ? 2 : bits; }
 
 // True for the widths the project accepts (1, 2, 4, 8, 16).
-inline bool valid_bits(int bits) {
-  return bits == 1 || bits == 2 || bits == 4 || bits == 8 || bits == 16;
-}
+inline bool valid_bits(int bits) { return bits == 1 || bits == 2 || bits == 4 || bits == 8 || bits == 16; }
 
 // Precision code the RTL uses for a spatial width 2/4/8 (bf_pkg::Prec*).
 inline unsigned prec_code(int bits) {

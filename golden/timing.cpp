@@ -87,15 +87,15 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
   int64_t now = int64_t(r.fetch_cycles) + 1;  // the first SStep
 
   // ---------------------------------------------------------- unit state
-  int64_t ld_idle = 0;        // first cycle the load unit is not busy (every load landed)
-  int64_t ld_walk = 0;        // first cycle the load unit's walker takes a new load
-  std::vector<int64_t> pops;  // cycle each queued step leaves the step queue (its last command accepted)
-  int64_t last_accept = -1;   // cycle the engine's last command was accepted
-  int64_t st_idle = 0;        // first cycle the store unit is not busy
+  int64_t ld_idle = 0;                 // first cycle the load unit is not busy (every load landed)
+  int64_t ld_walk = 0;                 // first cycle the load unit's walker takes a new load
+  std::vector<int64_t> pops;           // cycle each queued step leaves the step queue (its last command accepted)
+  int64_t last_accept = -1;            // cycle the engine's last command was accepted
+  int64_t st_idle = 0;                 // first cycle the store unit is not busy
   int64_t st_walk0 = 0, st_walk1 = 0;  // the running store's walk [start, end)
-  double st_beat_rate = 0;    // its memory beats per cycle while walking
-  int64_t arr_ready = 0;      // first cycle the array accepts a command
-  int64_t last_done = 0;      // done count of every command issued so far visible
+  double st_beat_rate = 0;             // its memory beats per cycle while walking
+  int64_t arr_ready = 0;               // first cycle the array accepts a command
+  int64_t last_done = 0;               // done count of every command issued so far visible
   int64_t need_i[2] = {0, 0}, need_w[2] = {0, 0};  // half free from this cycle on
   // IBUF / WBUF halves in use (both start at 1; a whole-buffer stream stays
   // on 0, and its load waits for the readers of that same buffer).
@@ -161,9 +161,12 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
       ++r.loads;
       r.read_beats += beats;
       r.read_bytes += 4 * words;
-      if (s == kIbuf) r.ibuf_wr += 32 * words;
-      else if (s == kWbuf) r.wbuf_wr += 32 * words;
-      else r.obuf_wr += 32 * words;
+      if (s == kIbuf)
+        r.ibuf_wr += 32 * words;
+      else if (s == kWbuf)
+        r.wbuf_wr += 32 * words;
+      else
+        r.obuf_wr += 32 * words;
       t = start + 1;
     }
     // SCheck (8 cycles once the loads are in) and SIssue.

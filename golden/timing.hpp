@@ -22,13 +22,13 @@
 namespace bf {
 
 struct TimingStats {
-  uint64_t cycles = 0;          // predicted device cycles, start to done
-  uint64_t fetch_cycles = 0;    // instruction fetch and decode before the block runs
-  uint64_t array_steps = 0;     // tile-engine steps (= CompiledLayer::expect_array_cycles)
+  uint64_t cycles = 0;                // predicted device cycles, start to done
+  uint64_t fetch_cycles = 0;          // instruction fetch and decode before the block runs
+  uint64_t array_steps = 0;           // tile-engine steps (= CompiledLayer::expect_array_cycles)
   uint64_t tile_cmds = 0, steps = 0;  // tile commands; controller steps (tile-loop iterations)
   uint64_t loads = 0, stores = 0;
   uint64_t read_beats = 0, write_beats = 0, fetch_beats = 0;  // memory-port beats (read_beats excludes fetch)
-  uint64_t read_bytes = 0, write_bytes = 0;  // payload bytes (words moved x 4)
+  uint64_t read_bytes = 0, write_bytes = 0;                   // payload bytes (words moved x 4)
   // Buffer bank accesses in bits (32-bit bank words; see docs/perf-model.md).
   uint64_t ibuf_rd = 0, ibuf_wr = 0, wbuf_rd = 0, wbuf_wr = 0, obuf_rd = 0, obuf_wr = 0;
   uint64_t dram_rd_bits = 0, dram_wr_bits = 0;  // beats on the port x beat width (fetch included)
@@ -36,8 +36,8 @@ struct TimingStats {
 
 // Options of the timing model (the defaults are the RTL's).
 struct TimingOptions {
-  int dram_latency = -1;   // -1: the configuration's dram_latency
-  int rsp_depth = -1;      // -1: the configuration's rsp_depth (bf_top RspDepth, beats)
+  int dram_latency = -1;  // -1: the configuration's dram_latency
+  int rsp_depth = -1;     // -1: the configuration's rsp_depth (bf_top RspDepth, beats)
 };
 
 // Predicts the device's run of a compiled layer (CompiledLayer::program()

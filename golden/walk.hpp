@@ -23,21 +23,21 @@ namespace bf {
 struct TileCmd {
   int act_bits = 8, wgt_bits = 8;  // spatial widths 2, 4, 8
   bool act_signed = true, wgt_signed = true;
-  int psum_shift = 0;              // 0, 8 or 16
-  bool accumulate = false;         // false: OBUF = acc << shift; true: OBUF += acc << shift
-  int ihalf = 0, whalf = 0, ohalf = 0;  // buffer halves
-  bool iwhole = false, wwhole = false;   // the whole IBUF / WBUF (setup whole=): half 0, twice the range
+  int psum_shift = 0;                        // 0, 8 or 16
+  bool accumulate = false;                   // false: OBUF = acc << shift; true: OBUF += acc << shift
+  int ihalf = 0, whalf = 0, ohalf = 0;       // buffer halves
+  bool iwhole = false, wwhole = false;       // the whole IBUF / WBUF (setup whole=): half 0, twice the range
   uint32_t ibase = 0, wbase = 0, obase = 0;  // operand-word addresses within the half
-  int levels = 6;                  // loop nest, level 0 outermost
+  int levels = 6;                            // loop nest, level 0 outermost
   uint32_t count[6] = {1, 1, 1, 1, 1, 1};
   uint32_t istride[6] = {}, wstride[6] = {}, ostride[6] = {};
-  int n_red = 0;                   // innermost n_red levels are summed in the column accumulators
-  uint64_t steps() const {         // array steps (tile-engine iterations)
+  int n_red = 0;            // innermost n_red levels are summed in the column accumulators
+  uint64_t steps() const {  // array steps (tile-engine iterations)
     uint64_t s = 1;
     for (int l = 0; l < levels; ++l) s *= count[l];
     return s;
   }
-  uint64_t outputs() const {       // OBUF words written per column (outer iterations)
+  uint64_t outputs() const {  // OBUF words written per column (outer iterations)
     uint64_t s = 1;
     for (int l = 0; l < levels - n_red; ++l) s *= count[l];
     return s;

@@ -12,12 +12,12 @@ namespace bf::model {
 
 struct EyerissBench {
   std::string name;
-  double cycles = 0;     // batch of 16, summed over all layers (pooling included)
-  double energy_nj = 0;  // with the authors' conversion
+  double cycles = 0;                            // batch of 16, summed over all layers (pooling included)
+  double energy_nj = 0;                         // with the authors' conversion
   double energy_parts_nj[5] = {0, 0, 0, 0, 0};  // ALU, DRAM (scaled), Buffer, Array, RF
 };
 
-constexpr double kEyerissMhz = 500.0;   // the clock the authors assume for Eyeriss
+constexpr double kEyerissMhz = 500.0;           // the clock the authors assume for Eyeriss
 constexpr double kEyerissPjPerUnit = 16 * 0.2;  // pJ per 16-bit MAC unit
 constexpr double kEyerissDramScale = 0.15;
 
@@ -28,8 +28,8 @@ std::string model_data_dir();
 
 // The eight benchmarks of the paper's evaluation, with its figures.
 struct PaperBench {
-  const char* file;      // networks/<file>.json
-  const char* eyeriss;   // benchmark name in the Eyeriss data
+  const char* file;                        // networks/<file>.json
+  const char* eyeriss;                     // benchmark name in the Eyeriss data
   double speedup_eyeriss, energy_eyeriss;  // paper section 7 (Bit Fusion over Eyeriss)
 };
 const std::vector<PaperBench>& paper_benchmarks();

@@ -17,11 +17,10 @@ struct SynthRow {
   double bf_8_2_nw, fixed_8_8_nw;
 };
 constexpr SynthRow kSynth[] = {
-    {1, 1, 279960, 148845},   {2, 1, 503845, 241967},   {4, 1, 969800, 436426},
-    {8, 1, 1888400, 823779},  {16, 1, 3758300, 1627200}, {1, 2, 542883, 291312},
-    {2, 2, 977400, 468882},   {4, 2, 1869700, 832550},  {8, 2, 3711700, 1588700},
-    {1, 4, 1046700, 567794},  {2, 4, 1888200, 911498},  {4, 4, 3673500, 1627500},
-    {1, 8, 2057400, 1120489}, {2, 8, 3757400, 1835800}, {1, 16, 4049800, 2222600},
+    {1, 1, 279960, 148845},    {2, 1, 503845, 241967},   {4, 1, 969800, 436426},    {8, 1, 1888400, 823779},
+    {16, 1, 3758300, 1627200}, {1, 2, 542883, 291312},   {2, 2, 977400, 468882},    {4, 2, 1869700, 832550},
+    {8, 2, 3711700, 1588700},  {1, 4, 1046700, 567794},  {2, 4, 1888200, 911498},   {4, 4, 3673500, 1627500},
+    {1, 8, 2057400, 1120489},  {2, 8, 3757400, 1835800}, {1, 16, 4049800, 2222600},
 };
 constexpr double kSynthFreqHz = 500000000.0;
 
@@ -87,8 +86,8 @@ Design base(const ArrayConfig& cfg) {
 
 }  // namespace
 
-EnergyCost authors_energy(int rows, int cols, int pmax, int pmin, int64_t wbuf_bytes,
-                          int64_t ibuf_bytes, int64_t obuf_bytes) {
+EnergyCost authors_energy(int rows, int cols, int pmax, int pmin, int64_t wbuf_bytes, int64_t ibuf_bytes,
+                          int64_t obuf_bytes) {
   EnergyCost e;
   // Core: the exact N x M synthesis if the table has it, else the 4x4 array
   // scaled by N*M/16 (as the authors' simulator does).

@@ -22,7 +22,7 @@ struct Rate {
 struct EnergyCost {
   double core_nj_per_cycle = 0;  // whole array, per non-stall cycle
   double wbuf_rd = 0, wbuf_wr = 0, ibuf_rd = 0, ibuf_wr = 0, obuf_rd = 0, obuf_wr = 0;  // per bit
-  double dram = 15e-3;  // per bit
+  double dram = 15e-3;                                                                  // per bit
 };
 
 enum class DesignKind { BitFusion, Fixed8, Stripes };
@@ -62,7 +62,7 @@ Design stripes_design(const ArrayConfig& cfg);
 // (results/systolic_array_synth.csv), SRAM energy per bit from their CACTI
 // table (sram/cacti_sweep.csv), interpolated in log(size) where the table
 // has no entry. See docs/perf-model.md.
-EnergyCost authors_energy(int rows, int cols, int pmax, int pmin, int64_t wbuf_bytes,
-                          int64_t ibuf_bytes, int64_t obuf_bytes);
+EnergyCost authors_energy(int rows, int cols, int pmax, int pmin, int64_t wbuf_bytes, int64_t ibuf_bytes,
+                          int64_t obuf_bytes);
 
 }  // namespace bf::model

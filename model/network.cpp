@@ -96,8 +96,7 @@ int window_out(const Ctx& c, int in, int k, int s, PadMode mode, int pad) {
     case PadMode::Valid: out = in >= k ? (in - k) / s + 1 : 0; break;
     case PadMode::Explicit: out = in + 2 * pad >= k ? (in + 2 * pad - k) / s + 1 : 0; break;
   }
-  if (out <= 0)
-    c.fail("window " + std::to_string(k) + " does not fit the input size " + std::to_string(in));
+  if (out <= 0) c.fail("window " + std::to_string(k) + " does not fit the input size " + std::to_string(in));
   return out;
 }
 
@@ -183,8 +182,8 @@ Network parse_network(const std::string& text, const std::string& origin) {
     std::set<std::string> keys{"name", "type", "input"};
     switch (l.type) {
       case LayerType::Conv:
-        keys.insert({"out_channels", "kernel", "stride", "padding", "act_bits", "wgt_bits",
-                     "act_signed", "wgt_signed", "relu"});
+        keys.insert({"out_channels", "kernel", "stride", "padding", "act_bits", "wgt_bits", "act_signed", "wgt_signed",
+                     "relu"});
         break;
       case LayerType::Fc:
         keys.insert({"out_features", "act_bits", "wgt_bits", "act_signed", "wgt_signed", "relu"});
@@ -201,7 +200,8 @@ Network parse_network(const std::string& text, const std::string& origin) {
     // Inputs.
     if (l.type == LayerType::Concat || l.type == LayerType::Add) {
       auto it = lj.find("inputs");
-      if (it == lj.end() || !it->is_array() || it->size() < 2) c.fail("needs 'inputs': a list of two or more layer names");
+      if (it == lj.end() || !it->is_array() || it->size() < 2)
+        c.fail("needs 'inputs': a list of two or more layer names");
       for (const auto& x : *it) {
         if (!x.is_string()) c.fail("'inputs' must hold layer names, not " + json_brief(x));
         l.inputs.push_back(x.get<std::string>());
@@ -221,9 +221,12 @@ Network parse_network(const std::string& text, const std::string& origin) {
       if (it == lj.end()) return;
       if (it->is_string()) {
         const auto s = it->get<std::string>();
-        if (s == "same") l.pad_mode = PadMode::Same;
-        else if (s == "valid") l.pad_mode = PadMode::Valid;
-        else c.fail("'padding' = " + in_quotes(s) + " (expected \"same\", \"valid\" or an integer)");
+        if (s == "same")
+          l.pad_mode = PadMode::Same;
+        else if (s == "valid")
+          l.pad_mode = PadMode::Valid;
+        else
+          c.fail("'padding' = " + in_quotes(s) + " (expected \"same\", \"valid\" or an integer)");
       } else if (int64_t p = 0; json_int(*it, 0, 1023, p) == JsonInt::Ok) {
         l.pad_mode = PadMode::Explicit;
         l.pad = int(p);
@@ -281,7 +284,8 @@ Network parse_network(const std::string& text, const std::string& origin) {
       case LayerType::Add: {
         for (const auto& n : l.inputs) {
           const Shape s = shapes.at(n);
-          if (s.c != l.in.c || s.h != l.in.h || s.w != l.in.w) c.fail("input " + in_quotes(n) + " has a different shape");
+          if (s.c != l.in.c || s.h != l.in.h || s.w != l.in.w)
+            c.fail("input " + in_quotes(n) + " has a different shape");
         }
         l.out = l.in;
         break;

@@ -42,8 +42,8 @@ struct Layer {
   bool act_signed = false, wgt_signed = true, relu = true;
 
   // Inferred by the loader.
-  Shape in, out;            // in: the (first) input; fc: in is flattened into in.c
-  bool reads_input = false; // reads the network input directly (first layer)
+  Shape in, out;             // in: the (first) input; fc: in is flattened into in.c
+  bool reads_input = false;  // reads the network input directly (first layer)
 
   bool is_compute() const { return type == LayerType::Conv || type == LayerType::Fc; }
   // Multiply-accumulates per image.

@@ -14,11 +14,11 @@ constexpr int kOutBits = 32;  // outputs and partial sums move as 32-bit values
 // Which operands depend on a tiled loop (B, OW, OH, IC, OC).
 constexpr bool kDep[5][3] = {
     // act   wgt    out
-    {true, false, true},   // B
-    {true, false, true},   // OW
-    {true, false, true},   // OH
-    {true, true, false},   // IC
-    {false, true, true},   // OC
+    {true, false, true},  // B
+    {true, false, true},  // OW
+    {true, false, true},  // OH
+    {true, true, false},  // IC
+    {false, true, true},  // OC
 };
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -44,7 +44,7 @@ Lanes lanes_of(const Design& d, const ConvProblem& p) {
 
 // Everything about a tiling that does not depend on the loop order.
 struct TileBase {
-  int64_t w_wgt, w_act, w_out, r_out;  // per-tile DRAM fill / write-back bits
+  int64_t w_wgt, w_act, w_out, r_out;                  // per-tile DRAM fill / write-back bits
   std::array<int64_t, 4> sram_reads{}, sram_writes{};  // inner-loop IBUF/WBUF/OBUF
   int64_t compute;
 };
@@ -130,8 +130,10 @@ void tile_finish(const Design& d, const Tiling& t, const TileBase& tb, LayerStat
       if (promote[ns]) {
         if (kDep[loop][ns]) {
           writes[ns] *= n;
-          if (double(writes[ns]) > double(cap[ns]) / 2) promote[ns] = false;
-          else max_write[ns] = writes[ns];
+          if (double(writes[ns]) > double(cap[ns]) / 2)
+            promote[ns] = false;
+          else
+            max_write[ns] = writes[ns];
         }
       } else {
         writes[ns] *= n;
@@ -140,8 +142,10 @@ void tile_finish(const Design& d, const Tiling& t, const TileBase& tb, LayerStat
     if (promote_read) {
       if (kDep[loop][kOut]) {
         read_out *= n;
-        if (double(read_out) > double(cap[kOut]) / 2) promote_read = false;
-        else max_read_out = writes[kOut];  // quirk: the write size (always equal)
+        if (double(read_out) > double(cap[kOut]) / 2)
+          promote_read = false;
+        else
+          max_read_out = writes[kOut];  // quirk: the write size (always equal)
       }
     } else {
       read_out *= n;
@@ -242,8 +246,8 @@ LayerStats paper_optimize(const Design& d, const ConvProblem& p) {
   const auto o_tiles = pow2_tiles(O, 1, tile_steps(O));
   const auto ic_tiles = pow2_tiles(p.IC, 1, tile_steps(p.IC));
   // Quirk: with im2col OC is tiled in powers of two, not multiples of M.
-  const auto oc_tiles = p.im2col ? pow2_tiles(p.OC, 1, tile_steps(p.OC))
-                                 : pow2_tiles(p.OC, d.cols, tile_steps(ceil_div(p.OC, d.cols)));
+  const auto oc_tiles =
+      p.im2col ? pow2_tiles(p.OC, 1, tile_steps(p.OC)) : pow2_tiles(p.OC, d.cols, tile_steps(ceil_div(p.OC, d.cols)));
 
   // Per order, the first tiling (in the authors' loop nest b, o, ic, oc)
   // with the fewest cycles, ties to strictly less energy; then the first

@@ -30,15 +30,15 @@ struct ConvProblem {
 enum Namespace { kAct = 0, kWgt = 1, kOut = 2, kDram = 3 };
 
 struct Tiling {
-  int64_t b = 1, ow = 1, oh = 1, ic = 1, oc = 1;          // tile sizes
-  int64_t nb = 1, now = 1, noh = 1, nic = 1, noc = 1;     // tile counts
-  std::array<int, 5> order{};  // loop ids outermost first: 0 B, 1 OW, 2 OH, 3 IC, 4 OC
+  int64_t b = 1, ow = 1, oh = 1, ic = 1, oc = 1;       // tile sizes
+  int64_t nb = 1, now = 1, noh = 1, nic = 1, noc = 1;  // tile counts
+  std::array<int, 5> order{};                          // loop ids outermost first: 0 B, 1 OW, 2 OH, 3 IC, 4 OC
   std::string order_string() const;
 };
 
 struct LayerStats {
-  int64_t cycles = 0;          // compute + stalls
-  int64_t stall_cycles = 0;    // memory stalls
+  int64_t cycles = 0;        // compute + stalls
+  int64_t stall_cycles = 0;  // memory stalls
   int64_t compute_cycles = 0;
   std::array<int64_t, 4> reads{}, writes{};  // bits, by Namespace (IBUF, WBUF, OBUF, DRAM)
   Tiling tiling;
@@ -63,7 +63,7 @@ ConvProblem paper_problem(const Layer& l, int batch);
 struct LayerResult {
   const Layer* layer = nullptr;
   LayerStats stats;
-  int64_t macs = 0;      // for the whole batch
+  int64_t macs = 0;         // for the whole batch
   double ideal_cycles = 0;  // macs / peak MACs per cycle
 };
 

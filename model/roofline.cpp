@@ -17,8 +17,8 @@ Roofline make(const Design& d, double macs, int act_bits, int wgt_bits, int64_t 
 Roofline paper_roofline(const Design& d, const Layer& l, int batch) {
   const int64_t in = int64_t(batch) * l.in.size();
   const int64_t out = int64_t(batch) * (l.type == LayerType::Fc ? l.out_features : l.out.size());
-  const int64_t wgt = l.type == LayerType::Fc ? int64_t(l.in.size()) * l.out_features
-                                              : int64_t(l.out.c) * l.in.c * l.kernel * l.kernel;
+  const int64_t wgt =
+      l.type == LayerType::Fc ? int64_t(l.in.size()) * l.out_features : int64_t(l.out.c) * l.in.c * l.kernel * l.kernel;
   const int64_t bits = in * d.act_store_bits(l.act_bits) + wgt * d.wgt_store_bits(l.wgt_bits) + out * 32;
   return make(d, double(l.macs()) * batch, l.act_bits, l.wgt_bits, bits);
 }

@@ -27,7 +27,6 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
 
 // ------------------------------------------------------------ networks
 
-
 LayerDesc rtl_layer_desc(const Network& net, size_t li, int batch) {
   const Layer& l = net.layers.at(li);
   if (!l.is_compute()) throw std::runtime_error("layer '" + l.name + "' is not a conv or fc layer");
@@ -96,9 +95,9 @@ RtlNetworkResult rtl_run(const ArrayConfig& cfg, const Network& net, const std::
     if (!l.is_compute()) continue;
     if (k >= descs.size()) throw std::runtime_error("rtl_run: fewer layer descriptions than conv/fc layers");
     const LayerDesc& ld = descs[k++];
-    const Key key{ld.batch, ld.in_c, ld.out_c, ld.in_h, ld.in_w, ld.kernel_h, ld.stride, ld.pad,
-                  ld.act.bits, ld.wgt.bits, ld.out_bits, ld.relu, ld.kernel_w, ld.act.is_signed,
-                  ld.bias, ld.channel_requant};
+    const Key key{ld.batch,    ld.in_c,          ld.out_c,    ld.in_h,           ld.in_w,     ld.kernel_h,
+                  ld.stride,   ld.pad,           ld.act.bits, ld.wgt.bits,       ld.out_bits, ld.relu,
+                  ld.kernel_w, ld.act.is_signed, ld.bias,     ld.channel_requant};
     auto it = cache.find(key);
     if (it == cache.end()) {
       RtlLayerPlan plan = rtl_plan(ld, cfg);

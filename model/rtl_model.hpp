@@ -44,7 +44,7 @@ RtlLayerStats rtl_layer_stats(const CompiledLayer& c, const RtlModelOptions& opt
 // with few input channels runs as a host im2col 1x1 layer when that takes
 // fewer predicted cycles (golden/compiler.hpp compile_lowered, as the CLI).
 struct RtlLayerPlan {
-  LayerDesc desc;      // as described by the network
+  LayerDesc desc;                    // as described by the network
   Lowering form = Lowering::Direct;  // how the host lowers it (compile_lowered)
   CompiledLayer compiled;
 };
@@ -75,8 +75,7 @@ struct RtlNetworkResult {
 
 // Every conv and fc layer of `net` at `batch` on configuration `cfg`
 // (identical layers are compiled and modelled once).
-RtlNetworkResult rtl_run(const ArrayConfig& cfg, const Network& net, int batch,
-                         const RtlModelOptions& opt = {});
+RtlNetworkResult rtl_run(const ArrayConfig& cfg, const Network& net, int batch, const RtlModelOptions& opt = {});
 // The same with the device layers given: descs[k] is how the k-th conv /
 // fc layer of `net` runs (an imported network's layers, with their own
 // output stages; frontend/device_map.hpp).

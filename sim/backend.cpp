@@ -37,8 +37,7 @@ LayerRun run_golden(const CompiledLayer& c, const LayerOperands& in) {
   put_operands(c, in, m.dram());
   const MachineResult r = m.run(c.program());
   if (!r.ok())
-    throw std::runtime_error(std::string("golden machine stopped with ") + status_name(r.status) +
-                             ": " + r.message);
+    throw std::runtime_error(std::string("golden machine stopped with ") + status_name(r.status) + ": " + r.message);
   LayerRun out;
   out.y = get_output(c, m.dram());
   out.cycles = r.stats.array_cycles;
@@ -65,9 +64,8 @@ void put_operands(const CompiledLayer& c, const LayerOperands& in, std::vector<u
 }
 
 LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector<int64_t>& x,
-                   const std::vector<int64_t>& w, const std::vector<int64_t>& bias, Backend backend,
-                   Lowering lowering, const TraceOptions& trace,
-                   const std::function<void(uint64_t)>& progress) {
+                   const std::vector<int64_t>& w, const std::vector<int64_t>& bias, Backend backend, Lowering lowering,
+                   const TraceOptions& trace, const std::function<void(uint64_t)>& progress) {
   return run_layer(l, cfg, LayerOperands{x, w, bias}, backend, lowering, trace, progress);
 }
 
@@ -100,8 +98,7 @@ LayerRun run_planned(const LayerDesc& l, const LoweredLayer& plan, const LayerOp
 }
 
 LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const LayerOperands& in, Backend backend,
-                   Lowering lowering, const TraceOptions& trace,
-                   const std::function<void(uint64_t)>& progress) {
+                   Lowering lowering, const TraceOptions& trace, const std::function<void(uint64_t)>& progress) {
   if (backend == Backend::Golden && !trace.fst.empty())
     throw UserError("--trace needs --backend rtl (the golden backend has no waveform)");
   return run_planned(l, plan_layer(l, cfg, lowering), in, backend, trace, progress);

@@ -24,14 +24,14 @@ struct TraceOptions {
 };
 
 struct LayerRun {
-  std::vector<int64_t> y;        // NCHW output
+  std::vector<int64_t> y;            // NCHW output
   Lowering form = Lowering::Direct;  // how the host lowered the layer (golden/compiler.hpp)
-  std::string summary;           // the compiler's tiling summary (with the lowering)
-  uint64_t cycles = 0;           // rtl: device cycles start..done; golden: tile-engine steps
-  uint64_t array_steps = 0;      // tile-engine steps (one pixel x N*L x M)
-  uint64_t macs = 0;             // useful multiply-accumulates
+  std::string summary;               // the compiler's tiling summary (with the lowering)
+  uint64_t cycles = 0;               // rtl: device cycles start..done; golden: tile-engine steps
+  uint64_t array_steps = 0;          // tile-engine steps (one pixel x N*L x M)
+  uint64_t macs = 0;                 // useful multiply-accumulates
   uint64_t dram_read_bytes = 0, dram_write_bytes = 0;
-  double utilization = 0;        // macs / (cycles * peak MACs per cycle)
+  double utilization = 0;  // macs / (cycles * peak MACs per cycle)
   double wall_seconds = 0;
 };
 
@@ -43,19 +43,19 @@ using bf::Lowering;  // golden/compiler.hpp: compile_lowered chooses the program
 
 // What the host writes into DRAM for one layer.
 struct LayerOperands {
-  const std::vector<int64_t>& x;     // NCHW input (the layer's act range)
-  const std::vector<int64_t>& w;     // OIHW weights
-  const std::vector<int64_t>& bias;  // per output channel (used when the layer has a bias)
+  const std::vector<int64_t>& x;                        // NCHW input (the layer's act range)
+  const std::vector<int64_t>& w;                        // OIHW weights
+  const std::vector<int64_t>& bias;                     // per output channel (used when the layer has a bias)
   const std::vector<RequantParams>* requant = nullptr;  // per output channel (channel_requant layers)
-  int64_t pad_value = 0;             // the value of the padding (the input's zero point)
+  int64_t pad_value = 0;                                // the value of the padding (the input's zero point)
 };
 
 // Compiles `l` for `cfg` (with the lowering) and runs it. Throws UserError
 // when the layer cannot be compiled. `progress(cycles)` is called now and
 // then on long RTL runs.
 LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const std::vector<int64_t>& x_nchw,
-                   const std::vector<int64_t>& w_oihw, const std::vector<int64_t>& bias,
-                   Backend backend, Lowering lowering = Lowering::Auto, const TraceOptions& trace = {},
+                   const std::vector<int64_t>& w_oihw, const std::vector<int64_t>& bias, Backend backend,
+                   Lowering lowering = Lowering::Auto, const TraceOptions& trace = {},
                    const std::function<void(uint64_t)>& progress = {});
 LayerRun run_layer(const LayerDesc& l, const ArrayConfig& cfg, const LayerOperands& in, Backend backend,
                    Lowering lowering = Lowering::Auto, const TraceOptions& trace = {},

@@ -59,8 +59,9 @@ LayerRun run_rtl(const CompiledLayer& c, const LayerOperands& in, const TraceOpt
 
 LayerRun run_rtl(const CompiledLayer&, const LayerOperands&, const TraceOptions&,
                  const std::function<void(uint64_t)>&) {
-  throw UserError("the rtl backend is not available in this build (configured with -DBF_RTL_CTRL=OFF); "
-                  "use --backend golden");
+  throw UserError(
+      "the rtl backend is not available in this build (configured with -DBF_RTL_CTRL=OFF); "
+      "use --backend golden");
 }
 
 #endif

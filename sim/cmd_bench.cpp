@@ -161,8 +161,10 @@ void plot(const std::vector<Row>& rows, const Row& gm, const std::string& dir, c
     }
     if (rc != 0 || std::rename(tmp_path.c_str(), png.c_str()) != 0) {
       std::remove(tmp_path.c_str());
-      if (rc < 0) std::printf("charts: cannot run gnuplot (%s)\n", std::strerror(err));
-      else std::printf("charts: gnuplot failed on %s/%s\n", dir.c_str(), gp.c_str());
+      if (rc < 0)
+        std::printf("charts: cannot run gnuplot (%s)\n", std::strerror(err));
+      else
+        std::printf("charts: gnuplot failed on %s/%s\n", dir.c_str(), gp.c_str());
     } else {
       std::printf("chart: %s\n", png.c_str());
     }
@@ -220,20 +222,24 @@ void run(const Options& o) {
     for (const auto& r : rows) v.push_back(get(r));
     return geomean(v);
   };
-  gm.eyeriss = {geo([](const Row& r) { return r.eyeriss.speedup; }), geo([](const Row& r) { return r.eyeriss.energy; })};
-  gm.stripes = {geo([](const Row& r) { return r.stripes.speedup; }), geo([](const Row& r) { return r.stripes.energy; })};
+  gm.eyeriss = {geo([](const Row& r) { return r.eyeriss.speedup; }),
+                geo([](const Row& r) { return r.eyeriss.energy; })};
+  gm.stripes = {geo([](const Row& r) { return r.stripes.speedup; }),
+                geo([](const Row& r) { return r.stripes.energy; })};
   gm.fixed8 = {geo([](const Row& r) { return r.fixed8.speedup; }), geo([](const Row& r) { return r.fixed8.energy; })};
 
   if (rtl) {
-    std::printf("This hardware (rtl mode: this project's compiler and RTL, docs/perf-model.md) against the\n"
-                "authors' model (paper mode) on %s, batch of each network file; bound = the sum of the\n"
-                "layers' rooflines, max(MACs / peak, compulsory DRAM bits / port bits)\n\n", ce.name.c_str());
+    std::printf(
+        "This hardware (rtl mode: this project's compiler and RTL, docs/perf-model.md) against the\n"
+        "authors' model (paper mode) on %s, batch of each network file; bound = the sum of the\n"
+        "layers' rooflines, max(MACs / peak, compulsory DRAM bits / port bits)\n\n",
+        ce.name.c_str());
     std::printf("%-10s %12s %12s %8s %12s %8s\n", "benchmark", "rtl cycles", "paper cycles", "rtl/paper", "bound",
                 "x bound");
     std::vector<double> ratio;
     for (const auto& c : cyc) {
-      std::printf("%-10s %12.0f %12.0f %8.3f %12.0f %7.2fx\n", c.name.c_str(), c.rtl, c.paper, c.rtl / c.paper,
-                  c.bound, c.rtl / c.bound);
+      std::printf("%-10s %12.0f %12.0f %8.3f %12.0f %7.2fx\n", c.name.c_str(), c.rtl, c.paper, c.rtl / c.paper, c.bound,
+                  c.rtl / c.bound);
       ratio.push_back(c.rtl / c.paper);
     }
     std::printf("%-10s %12s %12s %8.3f\n\n", "geomean", "", "", geomean(ratio));
@@ -248,8 +254,8 @@ void run(const Options& o) {
   } else {
     std::printf("Bit Fusion (paper mode) over the baselines: speedup / energy reduction, model (paper)\n");
     std::printf("  vs Eyeriss: Bit Fusion on %s, Eyeriss = the authors' per-layer data at 500 MHz\n", ce.name.c_str());
-    std::printf("  vs Stripes: both on %s (Stripes: %dx%d bit-serial 16-lane units, 16-bit storage)\n",
-                cs.name.c_str(), st.rows, st.cols);
+    std::printf("  vs Stripes: both on %s (Stripes: %dx%d bit-serial 16-lane units, 16-bit storage)\n", cs.name.c_str(),
+                st.rows, st.cols);
     std::printf("  vs fixed 8-bit: the same %dx%d array with 8-bit multipliers, on %s\n\n", ce.rows, ce.cols,
                 ce.name.c_str());
   }
@@ -258,8 +264,10 @@ void run(const Options& o) {
               "energy");
   auto pr = [](double model, double paper) {
     char b[32];
-    if (paper > 0) std::snprintf(b, sizeof b, "%5.2f (%5.2f)", model, paper);
-    else std::snprintf(b, sizeof b, "%5.2f (  -  )", model);
+    if (paper > 0)
+      std::snprintf(b, sizeof b, "%5.2f (%5.2f)", model, paper);
+    else
+      std::snprintf(b, sizeof b, "%5.2f (  -  )", model);
     return std::string(b);
   };
   for (const auto& r : rows)
@@ -267,10 +275,10 @@ void run(const Options& o) {
                 pr(r.eyeriss.speedup, r.paper->speedup_eyeriss).c_str(),
                 pr(r.eyeriss.energy, r.paper->energy_eyeriss).c_str(), pr(r.stripes.speedup, 0).c_str(),
                 pr(r.stripes.energy, 0).c_str(), r.fixed8.speedup, r.fixed8.energy);
-  std::printf("%-10s | %s %s | %s %s | %7.2f %7.2f\n", "geomean", pr(gm.eyeriss.speedup, kPaperGeoSpeedupEyeriss).c_str(),
-              pr(gm.eyeriss.energy, kPaperGeoEnergyEyeriss).c_str(),
-              pr(gm.stripes.speedup, kPaperGeoSpeedupStripes).c_str(),
-              pr(gm.stripes.energy, kPaperGeoEnergyStripes).c_str(), gm.fixed8.speedup, gm.fixed8.energy);
+  std::printf(
+      "%-10s | %s %s | %s %s | %7.2f %7.2f\n", "geomean", pr(gm.eyeriss.speedup, kPaperGeoSpeedupEyeriss).c_str(),
+      pr(gm.eyeriss.energy, kPaperGeoEnergyEyeriss).c_str(), pr(gm.stripes.speedup, kPaperGeoSpeedupStripes).c_str(),
+      pr(gm.stripes.energy, kPaperGeoEnergyStripes).c_str(), gm.fixed8.speedup, gm.fixed8.energy);
   std::printf("(paper figures in parentheses; the paper gives Stripes only as a geometric mean)\n");
   if (!o.no_plot) {
     try {

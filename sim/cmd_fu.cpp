@@ -39,8 +39,8 @@ int run(const Options& o) {
     total += r.vectors;
     bad += r.mismatches;
   }
-  std::printf("total: %llu vectors, %llu mismatches: %s\n", (unsigned long long)total,
-              (unsigned long long)bad, bad ? "FAIL" : "PASS");
+  std::printf("total: %llu vectors, %llu mismatches: %s\n", (unsigned long long)total, (unsigned long long)bad,
+              bad ? "FAIL" : "PASS");
   return bad ? 1 : 0;
 #endif
 }

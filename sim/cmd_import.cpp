@@ -41,14 +41,21 @@ json op_json(const QNet& n, const Op& op) {
     j["act"] = operand_str(d.act);
     j["wgt"] = operand_str(d.wgt);
     j["macs_per_image"] = d.macs_per_image();
-    j["geometry"] = {{"in_c", g.in_c}, {"in_h", g.in_h}, {"in_w", g.in_w}, {"out_c", g.out_c}, {"out_h", g.out_h},
-                     {"out_w", g.out_w}, {"kernel", {g.kernel_h, g.kernel_w}}, {"stride", {g.stride_h, g.stride_w}},
+    j["geometry"] = {{"in_c", g.in_c},
+                     {"in_h", g.in_h},
+                     {"in_w", g.in_w},
+                     {"out_c", g.out_c},
+                     {"out_h", g.out_h},
+                     {"out_w", g.out_w},
+                     {"kernel", {g.kernel_h, g.kernel_w}},
+                     {"stride", {g.stride_h, g.stride_w}},
                      {"pads", {g.pad_top, g.pad_left, g.pad_bottom, g.pad_right}}};
     j["in_zero_point"] = d.in_zero_point;
     j["requant"] = d.raw ? "raw" : d.per_channel ? "per-channel" : "per-layer";
     if (!d.raw) {
       j["requant_params"] = json::array();
-      for (const auto& r : d.requant) j["requant_params"].push_back({{"mult", r.mult}, {"shift", r.shift}, {"round", r.round}});
+      for (const auto& r : d.requant)
+        j["requant_params"].push_back({{"mult", r.mult}, {"shift", r.shift}, {"round", r.round}});
       j["out_zero_point"] = d.out_zero_point;
       j["out_range"] = {d.out_lo, d.out_hi};
     }
@@ -69,7 +76,9 @@ void do_import(const Options& o) {
   print_network(net, stdout);
 
   if (!o.json_path.empty()) {
-    json j = {{"source", net.source}, {"opset", net.opset}, {"producer", net.producer},
+    json j = {{"source", net.source},
+              {"opset", net.opset},
+              {"producer", net.producer},
               {"input", tensor_json(net.tensors[size_t(net.input)])},
               {"output", tensor_json(net.tensors[size_t(net.output)])},
               {"device_macs_per_image", net.device_macs_per_image()}};

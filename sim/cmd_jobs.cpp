@@ -40,9 +40,11 @@ void collect(const CollectOptions& o) {
 
 const CommandRegistrar reg(51, [](CLI::App& app) {
   auto o = std::make_shared<CollectOptions>();
-  auto* s = app.add_subcommand("collect", "Merge the results of a `--slurm --no-wait` run (sweep) from its work directory");
+  auto* s =
+      app.add_subcommand("collect", "Merge the results of a `--slurm --no-wait` run (sweep) from its work directory");
   s->add_option("dir", o->dir, "Work directory (or the output folder holding jobs/)")->required();
-  s->add_flag("--wait", o->wait, "Wait until every task has ended (default: merge what is there, fail if the job still runs)");
+  s->add_flag("--wait", o->wait,
+              "Wait until every task has ended (default: merge what is there, fail if the job still runs)");
   s->add_option("--timeout", o->timeout, "--wait: seconds")->capture_default_str()->check(CLI::PositiveNumber);
   s->callback([o] { collect(*o); });
 

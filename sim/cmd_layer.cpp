@@ -34,8 +34,8 @@ void check_range(const NpyArray& a, const Operand& t, const std::string& what, c
   for (size_t i = 0; i < a.data.size(); ++i)
     if (!fits(a.data[i], t))
       throw UserError(file + ": " + what + " value " + std::to_string(a.data[i]) + " at flat index " +
-                      std::to_string(i) + " is outside the " + describe(t) + " range [" +
-                      std::to_string(min_value(t)) + ", " + std::to_string(max_value(t)) + "]");
+                      std::to_string(i) + " is outside the " + describe(t) + " range [" + std::to_string(min_value(t)) +
+                      ", " + std::to_string(max_value(t)) + "]");
 }
 
 template <class F>
@@ -81,12 +81,13 @@ int run(const LayerOptions& o) {
     throw UserError("--stride " + std::to_string(o.stride) + " is outside [1, " + std::to_string(kMaxStride) + "]");
   if (o.pad < 0 || o.pad > kMaxPad)
     throw UserError("--pad " + std::to_string(o.pad) + " is outside [0, " + std::to_string(kMaxPad) + "]");
-  const Lowering lowering = o.lowering == "auto" ? Lowering::Auto
-                            : o.lowering == "direct" ? Lowering::Direct
-                            : o.lowering == "im2col" ? Lowering::Im2col
-                            : o.lowering == "im2col-w" ? Lowering::Im2colW
-                            : throw UserError("--lowering " + in_quotes(o.lowering) +
-                                              ": use auto, direct, im2col or im2col-w");
+  const Lowering lowering =
+      o.lowering == "auto"     ? Lowering::Auto
+      : o.lowering == "direct" ? Lowering::Direct
+      : o.lowering == "im2col" ? Lowering::Im2col
+      : o.lowering == "im2col-w"
+          ? Lowering::Im2colW
+          : throw UserError("--lowering " + in_quotes(o.lowering) + ": use auto, direct, im2col or im2col-w");
   if (backend == Backend::Golden && !o.trace.empty())
     throw UserError("--trace needs --backend rtl (the golden backend has no waveform)");
 
@@ -111,12 +112,13 @@ int run(const LayerOptions& o) {
     check_dim(o.input, hx, 1, "input features", kMaxInChannels);
     check_dim(o.weights, hw, 0, "output features", kMaxOutChannels);
     if (hw.shape[1] != hx.shape[1])
-      throw UserError("fc: weights " + hw.shape_str() + " do not match input " + hx.shape_str() +
-                      " (in features " + std::to_string(hx.shape[1]) + ")");
+      throw UserError("fc: weights " + hw.shape_str() + " do not match input " + hx.shape_str() + " (in features " +
+                      std::to_string(hx.shape[1]) + ")");
     l = make_fc(int(hx.shape[0]), int(hx.shape[1]), int(hw.shape[0]));
   } else {
     if (hx.shape.size() != 4) throw UserError(o.input + ": conv input must be NCHW (rank 4), got " + hx.shape_str());
-    if (hw.shape.size() != 4) throw UserError(o.weights + ": conv weights must be OIHW (rank 4), got " + hw.shape_str());
+    if (hw.shape.size() != 4)
+      throw UserError(o.weights + ": conv weights must be OIHW (rank 4), got " + hw.shape_str());
     check_dim(o.input, hx, 0, "batch", kMaxBatch);
     check_dim(o.input, hx, 1, "input channels", kMaxInChannels);
     check_dim(o.input, hx, 2, "height", kMaxSize);
@@ -136,8 +138,8 @@ int run(const LayerOptions& o) {
     l.kernel_w = int(hw.shape[3]);
     if (l.out_h() < 1 || l.out_w() < 1)
       throw UserError("conv: kernel " + std::to_string(hw.shape[2]) + "x" + std::to_string(hw.shape[3]) +
-                      " with padding " + std::to_string(o.pad) + " does not fit the " +
-                      std::to_string(hx.shape[2]) + "x" + std::to_string(hx.shape[3]) + " input");
+                      " with padding " + std::to_string(o.pad) + " does not fit the " + std::to_string(hx.shape[2]) +
+                      "x" + std::to_string(hx.shape[3]) + " input");
   }
   l.name = what;
   l.act = {o.act_bits, !o.act_unsigned};
@@ -173,8 +175,10 @@ int run(const LayerOptions& o) {
   if (tty && backend == Backend::Rtl) std::fprintf(stderr, "\r%60s\r", "");
 
   NpyArray y;
-  if (o.is_fc) y.shape = {l.batch, l.out_c};
-  else y.shape = {l.batch, l.out_c, l.out_h(), l.out_w()};
+  if (o.is_fc)
+    y.shape = {l.batch, l.out_c};
+  else
+    y.shape = {l.batch, l.out_c, l.out_h(), l.out_w()};
   y.data = r.y;
   bool checked = false, match = true;
   if (o.check) {
@@ -211,10 +215,9 @@ int run(const LayerOptions& o) {
   });
   std::fprintf(stderr, "%s: %s backend, config %s, %s\n", what, backend_name(backend), cfg.name.c_str(),
                r.summary.c_str());
-  std::printf("%s %s: %llu MACs, %llu cycles, utilization %.1f%%, DRAM read %llu B, write %llu B, %.2f s%s\n",
-              what, backend_name(backend), (unsigned long long)r.macs, (unsigned long long)r.cycles,
-              100.0 * r.utilization, (unsigned long long)r.dram_read_bytes,
-              (unsigned long long)r.dram_write_bytes, r.wall_seconds,
+  std::printf("%s %s: %llu MACs, %llu cycles, utilization %.1f%%, DRAM read %llu B, write %llu B, %.2f s%s\n", what,
+              backend_name(backend), (unsigned long long)r.macs, (unsigned long long)r.cycles, 100.0 * r.utilization,
+              (unsigned long long)r.dram_read_bytes, (unsigned long long)r.dram_write_bytes, r.wall_seconds,
               checked ? (match ? ", matches golden" : ", MISMATCH against golden") : "");
   return match ? 0 : 1;
 }
@@ -222,9 +225,8 @@ int run(const LayerOptions& o) {
 void add_layer_command(CLI::App& app, bool is_fc) {
   auto o = std::make_shared<LayerOptions>();
   o->is_fc = is_fc;
-  auto* s = app.add_subcommand(is_fc ? "fc" : "conv",
-                               is_fc ? "Run one fully connected layer from .npy files"
-                                     : "Run one convolution layer from .npy files");
+  auto* s = app.add_subcommand(is_fc ? "fc" : "conv", is_fc ? "Run one fully connected layer from .npy files"
+                                                            : "Run one convolution layer from .npy files");
   s->add_option("--input", o->input, is_fc ? "Input (batch, in) .npy" : "Input NCHW .npy")->required();
   s->add_option("--weights", o->weights, is_fc ? "Weights (out, in) .npy" : "Weights OIHW .npy")->required();
   s->add_option("--act-bits", o->act_bits, "Activation width: 1, 2, 4, 8 or 16")->required();
@@ -241,8 +243,9 @@ void add_layer_command(CLI::App& app, bool is_fc) {
   s->add_option("--out-bits", o->out_bits, "Requantize outputs to this width (default: raw int32)");
   s->add_option("--backend", o->backend, "rtl (Verilated RTL) or golden (functional machine)")->capture_default_str();
   if (!is_fc)
-    s->add_option("--lowering", o->lowering,
-                  "auto, direct, im2col or im2col-w (host lowering; auto picks the form with the fewest predicted cycles)")
+    s->add_option(
+         "--lowering", o->lowering,
+         "auto, direct, im2col or im2col-w (host lowering; auto picks the form with the fewest predicted cycles)")
         ->capture_default_str();
   add_config_options(*s, o->config);
   s->add_option("--out", o->out, "Output .npy")->required();

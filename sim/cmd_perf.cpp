@@ -129,10 +129,10 @@ Result from_rtl(const RtlNetworkResult& r, const Design& d) {
   for (const auto& lr : r.layers) {
     const auto& t = lr.plan.compiled.tiling;
     const int M = lr.plan.compiled.cfg.cols;
-    std::string s = (lr.plan.form != bf::Lowering::Direct ? std::string(bf::lowering_name(lr.plan.form)) + " " : "") + std::string("b") + std::to_string(t.tb) + " h" +
-                    std::to_string(t.toh) + " w" + std::to_string(t.tow) + " oc" + std::to_string(t.groups * M) +
-                    " kh" + std::to_string(t.tkh) + " icw" + std::to_string(t.tj) + " order " + t.order +
-                    (t.nk > 1 ? "k" : "") + (t.ni > 1 ? "i" : "");
+    std::string s = (lr.plan.form != bf::Lowering::Direct ? std::string(bf::lowering_name(lr.plan.form)) + " " : "") +
+                    std::string("b") + std::to_string(t.tb) + " h" + std::to_string(t.toh) + " w" +
+                    std::to_string(t.tow) + " oc" + std::to_string(t.groups * M) + " kh" + std::to_string(t.tkh) +
+                    " icw" + std::to_string(t.tj) + " order " + t.order + (t.nk > 1 ? "k" : "") + (t.ni > 1 ? "i" : "");
     o.rows.push_back({lr.layer, lr.stats, lr.macs, lr.ideal_cycles, rtl_roofline(d, lr.plan.desc), s});
   }
   o.total = {nullptr, r.total, r.macs, r.ideal_cycles, {}, ""};
@@ -153,22 +153,24 @@ void sum_bounds(Result& r) {
 }
 
 void print_csv(const Result& r, const Design& d) {
-  std::printf("network,layer,type,act_bits,wgt_bits,cycles,stall_cycles,compute_cycles,macs,utilization,"
-              "ibuf_read_bits,ibuf_write_bits,wbuf_read_bits,wbuf_write_bits,obuf_read_bits,obuf_write_bits,"
-              "dram_read_bits,dram_write_bits,energy_core_pj,energy_wbuf_pj,energy_ibuf_pj,energy_obuf_pj,"
-              "energy_dram_pj,energy_pj,time_us,bound_cycles,bound_compute_cycles,bound_dram_cycles,cycles_over_bound\n");
+  std::printf(
+      "network,layer,type,act_bits,wgt_bits,cycles,stall_cycles,compute_cycles,macs,utilization,"
+      "ibuf_read_bits,ibuf_write_bits,wbuf_read_bits,wbuf_write_bits,obuf_read_bits,obuf_write_bits,"
+      "dram_read_bits,dram_write_bits,energy_core_pj,energy_wbuf_pj,energy_ibuf_pj,energy_obuf_pj,"
+      "energy_dram_pj,energy_pj,time_us,bound_cycles,bound_compute_cycles,bound_dram_cycles,cycles_over_bound\n");
   for (const auto& lr : r.rows) {
     const auto& s = lr.stats;
     const auto e = s.energy_pj_parts(d.energy);
-    std::printf("%s,%s,%s,%d,%d,%lld,%lld,%lld,%lld,%.6f,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.6f,%.0f,%.0f,%.0f,%.4f\n",
-                r.network.c_str(), lr.layer->name.c_str(), to_string(lr.layer->type), lr.layer->act_bits,
-                lr.layer->wgt_bits, (long long)s.cycles, (long long)s.stall_cycles, (long long)s.compute_cycles,
-                (long long)lr.macs, lr.ideal_cycles / double(s.cycles), (long long)s.reads[kAct],
-                (long long)s.writes[kAct], (long long)s.reads[kWgt], (long long)s.writes[kWgt],
-                (long long)s.reads[kOut], (long long)s.writes[kOut], (long long)s.reads[kDram],
-                (long long)s.writes[kDram], e[0], e[1], e[2], e[3], e[4], s.energy_nj(d.energy) * 1e3,
-                double(s.cycles) / d.freq_mhz, lr.roof.bound(), lr.roof.compute_cycles, lr.roof.dram_cycles,
-                double(s.cycles) / lr.roof.bound());
+    std::printf(
+        "%s,%s,%s,%d,%d,%lld,%lld,%lld,%lld,%.6f,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,"
+        "%.6f,%.0f,%.0f,%.0f,%.4f\n",
+        r.network.c_str(), lr.layer->name.c_str(), to_string(lr.layer->type), lr.layer->act_bits, lr.layer->wgt_bits,
+        (long long)s.cycles, (long long)s.stall_cycles, (long long)s.compute_cycles, (long long)lr.macs,
+        lr.ideal_cycles / double(s.cycles), (long long)s.reads[kAct], (long long)s.writes[kAct],
+        (long long)s.reads[kWgt], (long long)s.writes[kWgt], (long long)s.reads[kOut], (long long)s.writes[kOut],
+        (long long)s.reads[kDram], (long long)s.writes[kDram], e[0], e[1], e[2], e[3], e[4],
+        s.energy_nj(d.energy) * 1e3, double(s.cycles) / d.freq_mhz, lr.roof.bound(), lr.roof.compute_cycles,
+        lr.roof.dram_cycles, double(s.cycles) / lr.roof.bound());
   }
 }
 
@@ -189,9 +191,8 @@ void print_table(const Result& r, const Design& d, const bf::ArrayConfig& cfg, c
                 name.c_str(), axw.c_str(), (long long)s.cycles, (long long)s.stall_cycles, double(lr.macs) / 1e6,
                 100 * lr.ideal_cycles / double(s.cycles), bound, lim, double(s.cycles) / bound,
                 mbit(s.reads[kAct] + s.reads[kWgt] + s.reads[kOut]),
-                mbit(s.writes[kAct] + s.writes[kWgt] + s.writes[kOut]), mbit(s.reads[kDram]),
-                mbit(s.writes[kDram]), s.energy_nj(d.energy) / 1e3, double(s.cycles) / d.freq_mhz,
-                lr.tiling.c_str());
+                mbit(s.writes[kAct] + s.writes[kWgt] + s.writes[kOut]), mbit(s.reads[kDram]), mbit(s.writes[kDram]),
+                s.energy_nj(d.energy) / 1e3, double(s.cycles) / d.freq_mhz, lr.tiling.c_str());
   };
   for (const auto& lr : r.rows)
     line(lr.layer->name, std::to_string(lr.layer->act_bits) + "x" + std::to_string(lr.layer->wgt_bits), lr,
@@ -201,18 +202,20 @@ void print_table(const Result& r, const Design& d, const bf::ArrayConfig& cfg, c
   const auto e = s.energy_pj_parts(d.energy);
   const double tot = s.energy_nj(d.energy) * 1e3;
   std::printf("buffers (Mbit)  IBUF rd %.2f wr %.2f | WBUF rd %.2f wr %.2f | OBUF rd %.2f wr %.2f\n",
-              mbit(s.reads[kAct]), mbit(s.writes[kAct]), mbit(s.reads[kWgt]), mbit(s.writes[kWgt]),
-              mbit(s.reads[kOut]), mbit(s.writes[kOut]));
-  std::printf("energy (uJ)     core %.3f | WBUF %.3f | IBUF %.3f | OBUF %.3f | DRAM %.3f | total %.3f\n",
-              e[0] / 1e6, e[1] / 1e6, e[2] / 1e6, e[3] / 1e6, e[4] / 1e6, tot / 1e6);
+              mbit(s.reads[kAct]), mbit(s.writes[kAct]), mbit(s.reads[kWgt]), mbit(s.writes[kWgt]), mbit(s.reads[kOut]),
+              mbit(s.writes[kOut]));
+  std::printf("energy (uJ)     core %.3f | WBUF %.3f | IBUF %.3f | OBUF %.3f | DRAM %.3f | total %.3f\n", e[0] / 1e6,
+              e[1] / 1e6, e[2] / 1e6, e[3] / 1e6, e[4] / 1e6, tot / 1e6);
   std::printf("time            %.3f ms per batch at %d MHz, %.1f frames/s\n", double(s.cycles) / d.freq_mhz / 1e3,
               d.freq_mhz, r.batch / (double(s.cycles) / (d.freq_mhz * 1e6)));
-  std::printf("(bound = roofline: max(MACs / peak MACs per cycle, compulsory DRAM bits / %d), C compute-bound,\n"
-              " M memory-bound; total = sum of the layers' bounds; docs/perf-model.md, \"Roofline\")\n",
-              d.dram_bits);
+  std::printf(
+      "(bound = roofline: max(MACs / peak MACs per cycle, compulsory DRAM bits / %d), C compute-bound,\n"
+      " M memory-bound; total = sum of the layers' bounds; docs/perf-model.md, \"Roofline\")\n",
+      d.dram_bits);
   if (rtl)
-    std::printf("(stalls = cycles the array is not stepping: fetch, loads, fill/drain, write-back; buffer\n"
-                " traffic in 32-bit bank words; pooling, concat and add layers are not modelled)\n");
+    std::printf(
+        "(stalls = cycles the array is not stepping: fetch, loads, fill/drain, write-back; buffer\n"
+        " traffic in 32-bit bank words; pooling, concat and add layers are not modelled)\n");
   else
     std::printf("(pooling, concat and add layers are not modelled, as in the authors' model)\n");
 }
@@ -243,8 +246,10 @@ void run(const Options& o) {
   }
   if (r.rows.empty()) throw bf::cli::UserError("network '" + net.name + "' has no conv or fc layer");
   sum_bounds(r);
-  if (o.csv) print_csv(r, d);
-  else print_table(r, d, cfg, net, rtl);
+  if (o.csv)
+    print_csv(r, d);
+  else
+    print_table(r, d, cfg, net, rtl);
 }
 
 const bf::cli::CommandRegistrar reg(40, [](CLI::App& app) {
@@ -253,13 +258,15 @@ const bf::cli::CommandRegistrar reg(40, [](CLI::App& app) {
   auto* net = sub->add_option("--net", o->net, "Network name (networks/NAME.json) or file");
   auto* onnx = sub->add_option("--onnx", o->onnx, "A quantized ONNX model: its conv / fc layers at their own widths");
   net->excludes(onnx);
-  sub->add_option("--as-bits", o->as_bits, "--onnx: model every device layer at this operand width instead "
-                                           "(the fixed-width baseline, e.g. 8)");
+  sub->add_option("--as-bits", o->as_bits,
+                  "--onnx: model every device layer at this operand width instead "
+                  "(the fixed-width baseline, e.g. 8)");
   sub->add_option("--config", o->config, "Configuration name or file")->capture_default_str();
   sub->add_option("--set", o->sets, "Override a configuration key: key=value (repeatable)");
   sub->add_option("--mode", o->mode, "rtl (this project's compiler and RTL) or paper (the authors' model)")
       ->capture_default_str();
-  sub->add_option("--batch", o->batch, "Batch size (default: the network file's; 1 with --onnx)")->check(CLI::Range(1, 1 << 20));
+  sub->add_option("--batch", o->batch, "Batch size (default: the network file's; 1 with --onnx)")
+      ->check(CLI::Range(1, 1 << 20));
   sub->add_flag("--csv", o->csv, "CSV: a header line, then one row per layer");
   sub->callback([o] { run(*o); });
 });

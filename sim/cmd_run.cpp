@@ -60,8 +60,8 @@ struct RunOptions {
   ConfigOptions config;
   bool quiet = false;
   JobCliOptions jobs;
-  int layer = -1;      // _run-layer: the layer index
-  std::string json;    // _run-layer: the result file
+  int layer = -1;    // _run-layer: the layer index
+  std::string json;  // _run-layer: the result file
 };
 
 struct Tensor {
@@ -90,8 +90,10 @@ int calibrate_shift(const std::vector<int64_t>& raw, int bits, bool relu) {
 
 model::Network load_net(const RunOptions& o, const ArrayConfig& cfg) {
   if (o.batch < 1 || o.batch > 1024) throw UserError("--batch must be in 1..1024");
-  for (const auto& [flag, v] : {std::pair<const char*, const std::string*>{"--input", &o.input}, {"--labels", &o.labels},
-                                {"--out", &o.out}, {"--dump", &o.dump}})
+  for (const auto& [flag, v] : {std::pair<const char*, const std::string*>{"--input", &o.input},
+                                {"--labels", &o.labels},
+                                {"--out", &o.out},
+                                {"--dump", &o.dump}})
     if (!v->empty()) throw UserError(std::string(flag) + " needs --onnx (a --net network runs on random data)");
   // The report path before any work: a bad one fails now, not after the run.
   if (!o.report.empty()) {
@@ -108,8 +110,7 @@ model::Network load_net(const RunOptions& o, const ArrayConfig& cfg) {
     throw UserError(e.what());
   }
   for (const auto& l : net.layers)
-    if (l.type != model::LayerType::Conv && l.type != model::LayerType::Fc &&
-        l.type != model::LayerType::MaxPool)
+    if (l.type != model::LayerType::Conv && l.type != model::LayerType::Fc && l.type != model::LayerType::MaxPool)
       throw UserError(net.file + ": layer '" + l.name + "' is a " + model::to_string(l.type) +
                       " layer; `bitfusion run` handles sequential conv/fc/maxpool networks");
   // Every conv/fc layer through the compiler before any tensor is
@@ -130,7 +131,10 @@ model::Network load_net(const RunOptions& o, const ArrayConfig& cfg) {
 Tensor first_input(const model::Network& net, int batch, std::mt19937& rng) {
   const model::Layer* first = nullptr;
   for (const auto& l : net.layers)
-    if (l.is_compute()) { first = &l; break; }
+    if (l.is_compute()) {
+      first = &l;
+      break;
+    }
   if (!first) throw UserError(net.file + ": no conv or fc layer");
   Tensor cur{{}, batch, net.input.c, net.input.h, net.input.w, {first->act_bits, first->act_signed}};
   cur.v = random_values(size_t(cur.n) * cur.c * cur.h * cur.w, cur.type, rng);
@@ -140,8 +144,12 @@ Tensor first_input(const model::Network& net, int batch, std::mt19937& rng) {
 Tensor maxpool(const model::Layer& l, const Tensor& cur) {
   if (l.pad_before() != 0 || cur.h < l.kernel || cur.w < l.kernel)
     throw UserError("layer '" + l.name + "': only VALID max pooling is supported");
-  return {maxpool_ref(cur.v, cur.n, cur.c, cur.h, cur.w, l.kernel, l.stride), cur.n, cur.c,
-          (cur.h - l.kernel) / l.stride + 1, (cur.w - l.kernel) / l.stride + 1, cur.type};
+  return {maxpool_ref(cur.v, cur.n, cur.c, cur.h, cur.w, l.kernel, l.stride),
+          cur.n,
+          cur.c,
+          (cur.h - l.kernel) / l.stride + 1,
+          (cur.w - l.kernel) / l.stride + 1,
+          cur.type};
 }
 
 std::string pool_shape(const Tensor& out) {
@@ -163,7 +171,10 @@ LayerPlan plan_layer(const model::Network& net, size_t i, const Tensor& cur, int
   LayerPlan pl;
   // The next compute layer's activation width is this layer's output width.
   for (size_t j = i + 1; j < net.layers.size(); ++j)
-    if (net.layers[j].is_compute()) { pl.next = &net.layers[j]; break; }
+    if (net.layers[j].is_compute()) {
+      pl.next = &net.layers[j];
+      break;
+    }
   LayerDesc& d = pl.d;
   if (l.type == model::LayerType::Fc) {
     d = make_fc(batch, cur.c * cur.h * cur.w, l.out_features);
@@ -191,8 +202,8 @@ LayerPlan plan_layer(const model::Network& net, size_t i, const Tensor& cur, int
 
 Tensor layer_output(const model::Layer& l, const LayerPlan& pl, std::vector<int64_t> y) {
   const LayerDesc& d = pl.d;
-  Tensor out{std::move(y), d.batch, d.out_c, d.out_h(), d.out_w(),
-             pl.next ? Operand{pl.next->act_bits, !pl.stage.relu} : Operand{32, true}};
+  Tensor out{std::move(y), d.batch,   d.out_c,
+             d.out_h(),    d.out_w(), pl.next ? Operand{pl.next->act_bits, !pl.stage.relu} : Operand{32, true}};
   if (l.type == model::LayerType::Fc) out.h = out.w = 1;
   return out;
 }
@@ -200,8 +211,8 @@ Tensor layer_output(const model::Layer& l, const LayerPlan& pl, std::vector<int6
 // Runs a planned layer on the device and checks it against the golden
 // layer: the table row as JSON (the --report entry plus what the table
 // prints) and the device's output.
-json run_planned(const model::Layer& l, const LayerPlan& pl, const Tensor& cur, const ArrayConfig& cfg,
-                 Backend backend, bool quiet, std::vector<int64_t>* y) {
+json run_planned(const model::Layer& l, const LayerPlan& pl, const Tensor& cur, const ArrayConfig& cfg, Backend backend,
+                 bool quiet, std::vector<int64_t>* y) {
   const LayerDesc& d = pl.d;
   const bool tty = !quiet && isatty(2) != 0;  // progress line only on a terminal
   auto progress = [&](uint64_t cyc) {
@@ -212,10 +223,16 @@ json run_planned(const model::Layer& l, const LayerPlan& pl, const Tensor& cur, 
   const std::vector<int64_t> want = conv_layer_ref(pl.p, cur.v, pl.w, {}, pl.stage);
   const bool ok = r.y == want;
   if (y) *y = r.y;
-  return {{"name", l.name}, {"cycles", r.cycles}, {"macs", r.macs},
-          {"utilization", r.utilization}, {"dram_read_bytes", r.dram_read_bytes},
-          {"dram_write_bytes", r.dram_write_bytes}, {"wall_seconds", r.wall_seconds},
-          {"shift", pl.stage.shift}, {"host_lowering", lowering_name(r.form)}, {"bit_exact", ok},
+  return {{"name", l.name},
+          {"cycles", r.cycles},
+          {"macs", r.macs},
+          {"utilization", r.utilization},
+          {"dram_read_bytes", r.dram_read_bytes},
+          {"dram_write_bytes", r.dram_write_bytes},
+          {"wall_seconds", r.wall_seconds},
+          {"shift", pl.stage.shift},
+          {"host_lowering", lowering_name(r.form)},
+          {"bit_exact", ok},
           // for the table (not in --report)
           {"type", l.type == model::LayerType::Fc ? "fc" : "conv"},
           {"shape", std::to_string(d.out_c) + "x" + std::to_string(d.out_h()) + "x" + std::to_string(d.out_w())},
@@ -226,8 +243,8 @@ void print_header(const std::string& network, int batch, uint32_t seed, const st
                   const std::string& config, int rows, int cols, int mhz) {
   std::printf("%s: batch %d, seed %u, %s backend, config %s (%dx%d, %d MHz)\n", network.c_str(), batch, seed,
               backend.c_str(), config.c_str(), rows, cols, mhz);
-  std::printf("%-8s %-7s %-18s %-7s %10s %11s %6s %10s %10s %8s  %s\n", "layer", "type", "output", "AxW",
-              "cycles", "MACs", "util", "DRAM rd B", "DRAM wr B", "wall s", "check");
+  std::printf("%-8s %-7s %-18s %-7s %10s %11s %6s %10s %10s %8s  %s\n", "layer", "type", "output", "AxW", "cycles",
+              "MACs", "util", "DRAM rd B", "DRAM wr B", "wall s", "check");
 }
 
 void print_pool_row(const std::string& name, const std::string& shape) {
@@ -269,20 +286,21 @@ int finish(const json& head, const std::vector<json>& rows, double wall, const s
     layers_json.push_back(j);
   }
   const int mhz = head["freq_mhz"].get<int>();
-  std::printf("total: %llu cycles (%.3f ms at %d MHz), %llu MACs, DRAM read %llu B, write %llu B; "
-              "device time %.2f s, wall %.2f s; %s\n",
-              (unsigned long long)total_cycles, total_cycles / (mhz * 1e3), mhz, (unsigned long long)total_macs,
-              (unsigned long long)total_rd, (unsigned long long)total_wr, total_wall, wall,
-              failed_tasks ? (std::to_string(failed_tasks) + " layer task(s) FAILED" +
-                              (failures ? ", MISMATCH" : ", the others bit-exact against golden")).c_str()
-              : failures   ? "MISMATCH"
-                           : "every layer bit-exact against golden");
+  std::printf(
+      "total: %llu cycles (%.3f ms at %d MHz), %llu MACs, DRAM read %llu B, write %llu B; "
+      "device time %.2f s, wall %.2f s; %s\n",
+      (unsigned long long)total_cycles, total_cycles / (mhz * 1e3), mhz, (unsigned long long)total_macs,
+      (unsigned long long)total_rd, (unsigned long long)total_wr, total_wall, wall,
+      failed_tasks ? (std::to_string(failed_tasks) + " layer task(s) FAILED" +
+                      (failures ? ", MISMATCH" : ", the others bit-exact against golden"))
+                         .c_str()
+      : failures ? "MISMATCH"
+                 : "every layer bit-exact against golden");
   if (!report.empty()) {
-    json j = {{"network", head["network"]}, {"batch", head["batch"]}, {"seed", head["seed"]},
-              {"backend", head["backend"]}, {"config", head["config"]},
-              {"total_cycles", total_cycles}, {"total_macs", total_macs},
-              {"dram_read_bytes", total_rd}, {"dram_write_bytes", total_wr},
-              {"wall_seconds", wall}, {"layers", layers_json}};
+    json j = {{"network", head["network"]}, {"batch", head["batch"]},      {"seed", head["seed"]},
+              {"backend", head["backend"]}, {"config", head["config"]},    {"total_cycles", total_cycles},
+              {"total_macs", total_macs},   {"dram_read_bytes", total_rd}, {"dram_write_bytes", total_wr},
+              {"wall_seconds", wall},       {"layers", layers_json}};
     try {
       write_file(report, j.dump(2) + "\n");
     } catch (const std::runtime_error& e) {
@@ -293,8 +311,8 @@ int finish(const json& head, const std::vector<json>& rows, double wall, const s
 }
 
 json head_of(const model::Network& net, const RunOptions& o, Backend backend, const ArrayConfig& cfg) {
-  return {{"network", net.name}, {"batch", o.batch}, {"seed", o.seed}, {"backend", backend_name(backend)},
-          {"config", cfg.name}, {"rows", cfg.rows}, {"cols", cfg.cols}, {"freq_mhz", cfg.freq_mhz}};
+  return {{"network", net.name}, {"batch", o.batch}, {"seed", o.seed},   {"backend", backend_name(backend)},
+          {"config", cfg.name},  {"rows", cfg.rows}, {"cols", cfg.cols}, {"freq_mhz", cfg.freq_mhz}};
 }
 
 int run(const RunOptions& o) {
@@ -418,9 +436,9 @@ int run_parallel(const RunOptions& o) {
     const LayerPlan pl = plan_layer(net, i, cur, o.batch, rng);
     char name[32];
     std::snprintf(name, sizeof name, "l%03zu", i);
-    std::vector<std::string> args{"_run-layer", "--net", portable(o.net), "--batch", std::to_string(o.batch),
-                                  "--seed", std::to_string(o.seed), "--backend", backend_name(backend),
-                                  "--config", portable(o.config.config)};
+    std::vector<std::string> args{
+        "_run-layer",           "--net",     portable(o.net),       "--batch",  std::to_string(o.batch),  "--seed",
+        std::to_string(o.seed), "--backend", backend_name(backend), "--config", portable(o.config.config)};
     for (const auto& s : o.config.sets) args.insert(args.end(), {"--set", s});
     args.insert(args.end(), {"--layer", std::to_string(i)});
     batch.tasks.push_back({name, net.name + " layer " + l.name, args});
@@ -483,8 +501,11 @@ const CommandRegistrar reg(30, [](CLI::App& app) {
     const bool parallel = o->jobs.jobs > 0 || o->jobs.slurm;
     if (!o->onnx.empty()) {
       if (o->input.empty()) throw UserError("--onnx needs --input X.npy (the float32 images)");
-      OnnxCliOptions c{o->onnx, o->input, o->labels, o->out, o->report, o->dump, o->backend, o->config,
-                       o->batch ? o->batch : 16, o->first, o->images, o->quiet, o->no_check};
+      OnnxCliOptions c{o->onnx,    o->input,  o->labels,
+                       o->out,     o->report, o->dump,
+                       o->backend, o->config, o->batch ? o->batch : 16,
+                       o->first,   o->images, o->quiet,
+                       o->no_check};
       if (!parallel) job_options(o->jobs, "");  // --partition, --no-wait ... without --slurm: one line
       if (!parallel && !o->jobs.workdir.empty()) throw UserError("--workdir needs --jobs N or --slurm");
       const int rc = parallel ? run_onnx_parallel(c, o->jobs) : run_onnx_cli(c);

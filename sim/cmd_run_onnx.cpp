@@ -40,10 +40,12 @@ std::string sanitize(const std::string& name) {
   std::string s;
   bool in_run = false;
   for (const char c : name) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '.' || c == '-';
-    if (ok) s += c;
-    else if (!in_run) s += '_';
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (ok)
+      s += c;
+    else if (!in_run)
+      s += '_';
     in_run = !ok;
   }
   const auto b = s.find_first_not_of("_."), e = s.find_last_not_of("_.");
@@ -71,9 +73,14 @@ void write_dump(const std::string& dir, const fe::QNet& net, const OnnxRunResult
     a.shape[0] = r.images;
     a.data = r.tensors[t];
     write_out(dir + "/" + f, npy_bytes(a, true, dir + "/" + f));
-    index.push_back({{"tensor", ten.name}, {"file", f}, {"shape", a.shape},
-                     {"scale", ten.q.scale}, {"zero_point", ten.q.zero_point},
-                     {"qmin", ten.q.qmin}, {"qmax", ten.q.qmax}, {"type", fe::operand_str(ten.q.type)}});
+    index.push_back({{"tensor", ten.name},
+                     {"file", f},
+                     {"shape", a.shape},
+                     {"scale", ten.q.scale},
+                     {"zero_point", ten.q.zero_point},
+                     {"qmin", ten.q.qmin},
+                     {"qmax", ten.q.qmax},
+                     {"type", fe::operand_str(ten.q.type)}});
   }
   NpyFloat out{r.output_shape, r.output};
   write_out(dir + "/output.npy", npy_float_bytes(out, dir + "/output.npy"));
@@ -121,7 +128,8 @@ Prepared prepare(const OnnxCliOptions& o, bool load_images) {
   bool shape_ok = x.shape.size() == in_t.shape.size() && !x.shape.empty() && x.shape[0] >= 1;
   for (size_t k = 1; shape_ok && k < in_t.shape.size(); ++k) shape_ok = x.shape[k] == in_t.shape[k];
   if (!shape_ok)
-    throw UserError(o.input + ": shape " + x.shape_str() + " does not match the model's input '" + in_t.name + "' " + want);
+    throw UserError(o.input + ": shape " + x.shape_str() + " does not match the model's input '" + in_t.name + "' " +
+                    want);
   const int available = int(x.shape[0]);
   if (o.first < 0 || o.first >= available)
     throw UserError("--first " + std::to_string(o.first) + ": " + o.input + " holds " + std::to_string(available) +
@@ -165,53 +173,74 @@ int finish(const OnnxCliOptions& o, const Prepared& P, const OnnxRunResult& r) {
   const Backend backend = P.backend;
   const ArrayConfig& cfg = P.cfg;
   const int n = P.n;
-  std::printf("%-24s %-15s %-12s %-10s %12s %12s %6s %11s %11s %10s  %s\n", "op", "kind", "output", "widths",
-              "cycles", "MACs", "util", "DRAM rd B", "DRAM wr B", "energy uJ", "runs on / check");
+  std::printf("%-24s %-15s %-12s %-10s %12s %12s %6s %11s %11s %10s  %s\n", "op", "kind", "output", "widths", "cycles",
+              "MACs", "util", "DRAM rd B", "DRAM wr B", "energy uJ", "runs on / check");
   nlohmann::json ops = nlohmann::json::array();
   for (const OnnxOpStats& s : r.ops) {
     const fe::Op& op = net.ops[size_t(s.op)];
     const fe::Tensor& out = net.tensors[size_t(op.output)];
     std::string name = op.name.size() > 24 ? "..." + op.name.substr(op.name.size() - 21) : op.name;
-    nlohmann::json j = {{"name", op.name}, {"kind", fe::op_kind_name(op.kind)}, {"output", shape_text(out)},
-                        {"widths", fe::widths_text(net, op)}, {"device", s.device}};
+    nlohmann::json j = {{"name", op.name},
+                        {"kind", fe::op_kind_name(op.kind)},
+                        {"output", shape_text(out)},
+                        {"widths", fe::widths_text(net, op)},
+                        {"device", s.device}};
     if (!s.device) {
       std::printf("%-24s %-15s %-12s %-10s %12s %12s %6s %11s %11s %10s  %s\n", name.c_str(), fe::op_text(op).c_str(),
                   shape_text(out).c_str(), fe::widths_text(net, op).c_str(), "-", "-", "-", "-", "-", "-", "host");
       ops.push_back(j);
       continue;
     }
-    const std::string check = o.no_check ? "not checked"
+    const std::string check = o.no_check          ? "not checked"
                               : s.mismatched_runs ? "MISMATCH (" + std::to_string(s.mismatched_values) + " values)"
                                                   : "bit-exact";
-    std::string where = std::string(backend_name(backend)) + (s.form != Lowering::Direct ? " " + std::string(lowering_name(s.form)) : "") + (s.host_pad ? " host-pad" : "");
+    std::string where = std::string(backend_name(backend)) +
+                        (s.form != Lowering::Direct ? " " + std::string(lowering_name(s.form)) : "") +
+                        (s.host_pad ? " host-pad" : "");
     std::printf("%-24s %-15s %-12s %-10s %12llu %12llu %5.1f%% %11llu %11llu %10.3f  %s / %s\n", name.c_str(),
                 fe::op_text(op).c_str(), shape_text(out).c_str(), fe::widths_text(net, op).c_str(),
                 (unsigned long long)s.cycles, (unsigned long long)s.macs, 100 * s.utilization(),
                 (unsigned long long)s.dram_read_bytes, (unsigned long long)s.dram_write_bytes, s.energy_pj / 1e6,
                 where.c_str(), check.c_str());
-    j.update({{"cycles", s.cycles}, {"macs", s.macs}, {"utilization", s.utilization()},
-              {"dram_read_bytes", s.dram_read_bytes}, {"dram_write_bytes", s.dram_write_bytes},
-              {"energy_uj", s.energy_pj / 1e6}, {"runs", s.runs}, {"host_lowering", lowering_name(s.form)},
-              {"host_pad", s.host_pad}, {"mismatched_values", s.mismatched_values},
+    j.update({{"cycles", s.cycles},
+              {"macs", s.macs},
+              {"utilization", s.utilization()},
+              {"dram_read_bytes", s.dram_read_bytes},
+              {"dram_write_bytes", s.dram_write_bytes},
+              {"energy_uj", s.energy_pj / 1e6},
+              {"runs", s.runs},
+              {"host_lowering", lowering_name(s.form)},
+              {"host_pad", s.host_pad},
+              {"mismatched_values", s.mismatched_values},
               {"bit_exact", o.no_check ? nlohmann::json() : nlohmann::json(s.mismatched_runs == 0)},
-              {"wall_seconds", s.wall_seconds}, {"tiling", s.tiling}});
+              {"wall_seconds", s.wall_seconds},
+              {"tiling", s.tiling}});
     ops.push_back(j);
   }
   const double ms = double(r.cycles) / (cfg.freq_mhz * 1e3);
-  std::printf("total: %llu cycles (%.3f ms at %d MHz, %.0f cycles/image), %llu MACs, DRAM read %llu B, "
-              "write %llu B, energy %.3f uJ (model); wall %.2f s; %s\n",
-              (unsigned long long)r.cycles, ms, cfg.freq_mhz, double(r.cycles) / n, (unsigned long long)r.macs,
-              (unsigned long long)r.dram_read_bytes, (unsigned long long)r.dram_write_bytes, r.energy_pj / 1e6,
-              r.wall_seconds,
-              o.no_check ? "device layers not checked"
-              : r.bit_exact() ? "every device layer bit-exact against the integer reference"
-                              : "MISMATCH against the integer reference");
-  nlohmann::json report = {{"model", o.onnx}, {"input", o.input}, {"first", o.first}, {"images", n}, {"batch", o.batch},
-                           {"backend", backend_name(backend)}, {"config", cfg.name},
-                           {"total_cycles", r.cycles}, {"cycles_per_image", double(r.cycles) / n},
-                           {"total_macs", r.macs}, {"dram_read_bytes", r.dram_read_bytes},
-                           {"dram_write_bytes", r.dram_write_bytes}, {"energy_uj", r.energy_pj / 1e6},
-                           {"wall_seconds", r.wall_seconds}, {"ops", ops}};
+  std::printf(
+      "total: %llu cycles (%.3f ms at %d MHz, %.0f cycles/image), %llu MACs, DRAM read %llu B, "
+      "write %llu B, energy %.3f uJ (model); wall %.2f s; %s\n",
+      (unsigned long long)r.cycles, ms, cfg.freq_mhz, double(r.cycles) / n, (unsigned long long)r.macs,
+      (unsigned long long)r.dram_read_bytes, (unsigned long long)r.dram_write_bytes, r.energy_pj / 1e6, r.wall_seconds,
+      o.no_check      ? "device layers not checked"
+      : r.bit_exact() ? "every device layer bit-exact against the integer reference"
+                      : "MISMATCH against the integer reference");
+  nlohmann::json report = {{"model", o.onnx},
+                           {"input", o.input},
+                           {"first", o.first},
+                           {"images", n},
+                           {"batch", o.batch},
+                           {"backend", backend_name(backend)},
+                           {"config", cfg.name},
+                           {"total_cycles", r.cycles},
+                           {"cycles_per_image", double(r.cycles) / n},
+                           {"total_macs", r.macs},
+                           {"dram_read_bytes", r.dram_read_bytes},
+                           {"dram_write_bytes", r.dram_write_bytes},
+                           {"energy_uj", r.energy_pj / 1e6},
+                           {"wall_seconds", r.wall_seconds},
+                           {"ops", ops}};
   if (!o.no_check) report["bit_exact"] = r.bit_exact();
   const std::vector<int64_t> pred = top1(r);
   if (!P.labels.empty()) {
@@ -226,8 +255,7 @@ int finish(const OnnxCliOptions& o, const Prepared& P, const OnnxRunResult& r) {
     write_out(o.out, npy_float_bytes(out, o.out));
   }
   if (!o.dump.empty()) write_dump(o.dump, net, r);
-  if (!o.report.empty())
-    write_out(o.report, report.dump(2) + "\n");
+  if (!o.report.empty()) write_out(o.report, report.dump(2) + "\n");
   return r.bit_exact() ? 0 : 1;
 }
 
@@ -263,15 +291,31 @@ OnnxRunResult run_prepared(const OnnxCliOptions& o, const Prepared& P) {
 nlohmann::json slice_json(const OnnxRunResult& r) {
   nlohmann::json ops = nlohmann::json::array();
   for (const OnnxOpStats& s : r.ops)
-    ops.push_back({{"op", s.op}, {"device", s.device}, {"form", int(s.form)}, {"host_pad", s.host_pad},
-                   {"runs", s.runs}, {"mismatched_runs", s.mismatched_runs},
-                   {"mismatched_values", s.mismatched_values}, {"cycles", s.cycles}, {"macs", s.macs},
-                   {"dram_read_bytes", s.dram_read_bytes}, {"dram_write_bytes", s.dram_write_bytes},
-                   {"energy_pj", s.energy_pj}, {"ideal_cycles", s.ideal_cycles},
-                   {"wall_seconds", s.wall_seconds}, {"tiling", s.tiling}});
-  return {{"images", r.images}, {"output_shape", r.output_shape}, {"ops", ops}, {"cycles", r.cycles},
-          {"macs", r.macs}, {"dram_read_bytes", r.dram_read_bytes}, {"dram_write_bytes", r.dram_write_bytes},
-          {"energy_pj", r.energy_pj}, {"wall_seconds", r.wall_seconds}, {"mismatched_runs", r.mismatched_runs}};
+    ops.push_back({{"op", s.op},
+                   {"device", s.device},
+                   {"form", int(s.form)},
+                   {"host_pad", s.host_pad},
+                   {"runs", s.runs},
+                   {"mismatched_runs", s.mismatched_runs},
+                   {"mismatched_values", s.mismatched_values},
+                   {"cycles", s.cycles},
+                   {"macs", s.macs},
+                   {"dram_read_bytes", s.dram_read_bytes},
+                   {"dram_write_bytes", s.dram_write_bytes},
+                   {"energy_pj", s.energy_pj},
+                   {"ideal_cycles", s.ideal_cycles},
+                   {"wall_seconds", s.wall_seconds},
+                   {"tiling", s.tiling}});
+  return {{"images", r.images},
+          {"output_shape", r.output_shape},
+          {"ops", ops},
+          {"cycles", r.cycles},
+          {"macs", r.macs},
+          {"dram_read_bytes", r.dram_read_bytes},
+          {"dram_write_bytes", r.dram_write_bytes},
+          {"energy_pj", r.energy_pj},
+          {"wall_seconds", r.wall_seconds},
+          {"mismatched_runs", r.mismatched_runs}};
 }
 
 // Adds slice `j` (its outputs in `npy`) to `r`, in image order.
@@ -321,10 +365,21 @@ void add_slice(OnnxRunResult& r, const nlohmann::json& j, const std::string& npy
 
 nlohmann::json options_json(const OnnxCliOptions& o) {
   auto abs = [](const std::string& p) { return p.empty() ? p : fs::absolute(p).lexically_normal().string(); };
-  return {{"onnx", o.onnx}, {"onnx_abs", abs(o.onnx)}, {"input", o.input}, {"input_abs", abs(o.input)},
-          {"labels", o.labels}, {"labels_abs", abs(o.labels)}, {"out", abs(o.out)}, {"report", abs(o.report)},
-          {"backend", o.backend}, {"config", o.config.config}, {"config_abs", portable(o.config.config)},
-          {"sets", o.config.sets}, {"batch", o.batch}, {"first", o.first}, {"images", o.images},
+  return {{"onnx", o.onnx},
+          {"onnx_abs", abs(o.onnx)},
+          {"input", o.input},
+          {"input_abs", abs(o.input)},
+          {"labels", o.labels},
+          {"labels_abs", abs(o.labels)},
+          {"out", abs(o.out)},
+          {"report", abs(o.report)},
+          {"backend", o.backend},
+          {"config", o.config.config},
+          {"config_abs", portable(o.config.config)},
+          {"sets", o.config.sets},
+          {"batch", o.batch},
+          {"first", o.first},
+          {"images", o.images},
           {"no_check", o.no_check}};
 }
 
@@ -364,7 +419,9 @@ void merge_onnx(const jobs::Outcome& out, double wall) {
   } catch (const std::exception& e) {
     throw UserError(out.workdir + ": " + e.what());
   }
-  if (r.images != P.n) throw UserError(out.workdir + ": the slices hold " + std::to_string(r.images) + " images, not " + std::to_string(P.n));
+  if (r.images != P.n)
+    throw UserError(out.workdir + ": the slices hold " + std::to_string(r.images) + " images, not " +
+                    std::to_string(P.n));
   if (wall >= 0) r.wall_seconds = wall;
   const int rc = finish(o, P, r);
   std::printf("images: %zu slices (%s), work directory %s%s\n", out.results.size(),
@@ -413,10 +470,21 @@ int run_onnx_parallel(const OnnxCliOptions& o, const JobCliOptions& jo) {
   for (int k = 0; k < slices; ++k) {
     const int b0 = int(int64_t(k) * batches / slices), b1 = int(int64_t(k + 1) * batches / slices);
     const int first = o.first + b0 * o.batch, count = std::min(P.n, b1 * o.batch) - b0 * o.batch;
-    std::vector<std::string> args{"_run-onnx-slice", "--onnx", opts["onnx_abs"], "--input", opts["input_abs"],
-                                  "--first", std::to_string(first), "--images", std::to_string(count),
-                                  "--batch", std::to_string(o.batch), "--backend", o.backend,
-                                  "--config", opts["config_abs"]};
+    std::vector<std::string> args{"_run-onnx-slice",
+                                  "--onnx",
+                                  opts["onnx_abs"],
+                                  "--input",
+                                  opts["input_abs"],
+                                  "--first",
+                                  std::to_string(first),
+                                  "--images",
+                                  std::to_string(count),
+                                  "--batch",
+                                  std::to_string(o.batch),
+                                  "--backend",
+                                  o.backend,
+                                  "--config",
+                                  opts["config_abs"]};
     for (const auto& s : o.config.sets) args.insert(args.end(), {"--set", s});
     if (o.no_check) args.push_back("--no-check");
     char name[32];

@@ -13,9 +13,9 @@ namespace bf::cli {
 struct OnnxCliOptions {
   std::string onnx, input, labels, out, report, dump, backend;
   ConfigOptions config;
-  int batch = 16;   // images per device run
-  int first = 0;    // index of the first image to run
-  int images = 0;   // 0: every image from `first` on
+  int batch = 16;  // images per device run
+  int first = 0;   // index of the first image to run
+  int images = 0;  // 0: every image from `first` on
   bool quiet = false, no_check = false;
 };
 

@@ -46,12 +46,15 @@ using json = nlohmann::json;
 
 // ------------------------------------------------------------ configuration
 int config_value(const ArrayConfig& c, const std::string& k) {
-  const std::pair<const char*, int ArrayConfig::*> fields[] = {
-      {"rows", &ArrayConfig::rows},       {"cols", &ArrayConfig::cols},
-      {"wbuf_kb", &ArrayConfig::wbuf_kb}, {"ibuf_kb", &ArrayConfig::ibuf_kb},
-      {"obuf_kb", &ArrayConfig::obuf_kb}, {"dram_bits", &ArrayConfig::dram_bits},
-      {"dram_latency", &ArrayConfig::dram_latency}, {"rsp_depth", &ArrayConfig::rsp_depth},
-      {"freq_mhz", &ArrayConfig::freq_mhz}};
+  const std::pair<const char*, int ArrayConfig::*> fields[] = {{"rows", &ArrayConfig::rows},
+                                                               {"cols", &ArrayConfig::cols},
+                                                               {"wbuf_kb", &ArrayConfig::wbuf_kb},
+                                                               {"ibuf_kb", &ArrayConfig::ibuf_kb},
+                                                               {"obuf_kb", &ArrayConfig::obuf_kb},
+                                                               {"dram_bits", &ArrayConfig::dram_bits},
+                                                               {"dram_latency", &ArrayConfig::dram_latency},
+                                                               {"rsp_depth", &ArrayConfig::rsp_depth},
+                                                               {"freq_mhz", &ArrayConfig::freq_mhz}};
   for (const auto& [name, ptr] : fields)
     if (k == name) return c.*ptr;
   throw std::logic_error("config_value: unknown key " + k);
@@ -216,7 +219,8 @@ json synth_shape(const std::string& config_json, const std::string& dir) {
   if (!ppa.contains("blocks") || !ppa["blocks"].contains(block))
     throw UserError("synthesis of " + shape_of(cfg) + ": block " + block + " not in " + dir + "/ppa.json");
   const json& b = ppa["blocks"][block];
-  if (b.contains("skipped")) throw UserError("synthesis of " + shape_of(cfg) + " skipped: " + b["skipped"].get<std::string>());
+  if (b.contains("skipped"))
+    throw UserError("synthesis of " + shape_of(cfg) + " skipped: " + b["skipped"].get<std::string>());
   const double logic = b.at("area_um2").get<double>(), sram = b.value("sram_area_um2", 0.0);
   return {{"kind", "synth-shape"},
           {"shape", shape_of(cfg)},
@@ -233,8 +237,8 @@ json synth_shape(const std::string& config_json, const std::string& dir) {
 
 // ------------------------------------------------------------ merging
 struct Row {
-  json p;            // the point's result
-  const json* s;     // its shape's synthesis result, or null
+  json p;         // the point's result
+  const json* s;  // its shape's synthesis result, or null
   bool front_energy = false, front_area = false;
 };
 
@@ -359,9 +363,8 @@ std::string plot(const fs::path& out, const std::string& name, const std::string
     for (const auto& [g, v] : groups) {
       (void)v;
       f << (i ? ", \\\n     " : "") << gp_quote(dat.string()) << " index " << 2 * i
-        << " using 1:2 with points pt 7 ps 0.6 lc " << (i + 1) << " notitle, " << gp_quote(dat.string())
-        << " index " << 2 * i + 1 << " using 1:2 with linespoints pt 7 ps 1.1 lw 2 lc " << (i + 1) << " title "
-        << gp_quote(g);
+        << " using 1:2 with points pt 7 ps 0.6 lc " << (i + 1) << " notitle, " << gp_quote(dat.string()) << " index "
+        << 2 * i + 1 << " using 1:2 with linespoints pt 7 ps 1.1 lw 2 lc " << (i + 1) << " title " << gp_quote(g);
       ++i;
     }
     f << "\n";
@@ -422,8 +425,9 @@ void merge(const jobs::Outcome& out) {
                 r.s && (*r.s)["fmax_mhz"].is_number() ? fmt("%.1f", (*r.s)["fmax_mhz"].get<double>()).c_str() : "-",
                 front.c_str());
   }
-  std::printf("(Pareto: E = on the energy-vs-cycles front, A = on the area-vs-cycles front, per network, mode "
-              "and batch; area = logic + SRAM macros of bf_array_top)\n");
+  std::printf(
+      "(Pareto: E = on the energy-vs-cycles front, A = on the area-vs-cycles front, per network, mode "
+      "and batch; area = logic + SRAM macros of bf_array_top)\n");
   std::printf("table: %s\n", (dir / "sweep.csv").c_str());
   if (!out.params.value("plot", true)) {
   } else if (rows.empty()) {
@@ -530,8 +534,8 @@ void sweep(const SweepOptions& o) {
   }
   // Configurations x the --set cross product (first --set outermost).
   struct Point {
-    std::string config;               // as the tasks get it
-    std::vector<std::string> sets;    // key=value
+    std::string config;             // as the tasks get it
+    std::vector<std::string> sets;  // key=value
     std::string label;
     ArrayConfig cfg;
   };
@@ -592,8 +596,10 @@ void sweep(const SweepOptions& o) {
       } catch (const std::runtime_error& e) {
         throw UserError(e.what());
       }
-      batch.tasks.push_back({"synth_" + shape, "synthesis of bf_array_top " + shape,
-                             {"_synth-shape", "--config-json", cj.string(), "--dir", (work / "synth" / shape).string()}});
+      batch.tasks.push_back(
+          {"synth_" + shape,
+           "synthesis of bf_array_top " + shape,
+           {"_synth-shape", "--config-json", cj.string(), "--dir", (work / "synth" / shape).string()}});
     }
   }
   size_t npoints = 0;
@@ -608,8 +614,8 @@ void sweep(const SweepOptions& o) {
           args.insert(args.end(), {"--mode", m, "--batch", std::to_string(b)});
           batch.tasks.push_back({name, n.name + " " + m + " b" + std::to_string(b) + " " + p.label, args});
         }
-  batch.params = {{"out", out.string()}, {"points", npoints}, {"synth", o.synth}, {"plot", !o.no_plot},
-                  {"nets", o.nets}, {"configs", o.configs}, {"sets", o.sets}, {"modes", o.modes}};
+  batch.params = {{"out", out.string()}, {"points", npoints},    {"synth", o.synth}, {"plot", !o.no_plot},
+                  {"nets", o.nets},      {"configs", o.configs}, {"sets", o.sets},   {"modes", o.modes}};
 
   jobs::Outcome res;
   try {
@@ -630,16 +636,17 @@ void sweep(const SweepOptions& o) {
 const CommandRegistrar reg(45, [](CLI::App& app) {
   jobs::register_merger("sweep", merge);  // for `bitfusion collect`
   auto o = std::make_shared<SweepOptions>();
-  auto* s = app.add_subcommand("sweep", "Performance model (and synthesis) over networks x configurations x --set lists");
+  auto* s =
+      app.add_subcommand("sweep", "Performance model (and synthesis) over networks x configurations x --set lists");
   s->add_option("--nets", o->nets, "Networks, comma-separated (names or .json files)")->required()->delimiter(',');
   s->add_option("--configs", o->configs, "Configurations, comma-separated")->delimiter(',')->capture_default_str();
   s->add_option("--set", o->sets, "One axis: key=v1,v2,... (repeatable; every combination is a point)");
   s->add_option("--batch", o->batches, "Batch sizes, comma-separated (default: each network file's)")
-      ->delimiter(',')->check(CLI::Range(1, 1 << 20));
+      ->delimiter(',')
+      ->check(CLI::Range(1, 1 << 20));
   s->add_option("--mode", o->modes, "rtl and/or paper, comma-separated")->delimiter(',')->capture_default_str();
   s->add_flag("--synth", o->synth, "Also synthesize bf_array_top once per distinct array shape (area, fmax)");
-  s->add_option("--out", o->out, "Output folder: sweep.csv, pareto_*.png (and jobs/, the work directory)")
-      ->required();
+  s->add_option("--out", o->out, "Output folder: sweep.csv, pareto_*.png (and jobs/, the work directory)")->required();
   s->add_flag("--no-plot", o->no_plot, "No charts");
   add_job_options(*s, o->jobs);
   s->callback([o] { sweep(*o); });

@@ -13,16 +13,14 @@
 namespace bf::cli {
 
 struct Command {
-  int order;                                // position in --help
-  std::function<void(CLI::App&)> setup;     // adds the subcommand to the app
+  int order;                             // position in --help
+  std::function<void(CLI::App&)> setup;  // adds the subcommand to the app
 };
 
 std::vector<Command>& registry();
 
 struct CommandRegistrar {
-  CommandRegistrar(int order, std::function<void(CLI::App&)> setup) {
-    registry().push_back({order, std::move(setup)});
-  }
+  CommandRegistrar(int order, std::function<void(CLI::App&)> setup) { registry().push_back({order, std::move(setup)}); }
 };
 
 // Thrown by commands for a one-line user error (exit code 2).

@@ -75,8 +75,9 @@ std::string strip_prefix(std::string s) {
 
 bool valid_name(const std::string& n) {
   if (n.empty() || n.size() > 200 || n == "." || n == "..") return false;
-  return std::all_of(n.begin(), n.end(),
-                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; });
+  return std::all_of(n.begin(), n.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  });
 }
 
 struct Paths {
@@ -101,8 +102,8 @@ fs::path prepare_dir(const std::string& workdir) {
   if (!dir.has_filename()) dir = dir.parent_path();
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir))
-    throw error("work directory '" + dir.string() + "' cannot be created: " +
-                (ec ? ec.message() : std::string("not a directory")));
+    throw error("work directory '" + dir.string() +
+                "' cannot be created: " + (ec ? ec.message() : std::string("not a directory")));
   for (const char* sub : {"results", "status", "logs"}) {
     fs::create_directories(dir / sub, ec);
     if (ec) throw error("work directory '" + dir.string() + "' is not writable: " + ec.message());
@@ -110,8 +111,7 @@ fs::path prepare_dir(const std::string& workdir) {
   const fs::path probe = dir / ("results/.write-test-" + std::to_string(getpid()));
   {
     std::ofstream f(probe);
-    if (!(f << "ok\n") || !f.flush())
-      throw error("work directory '" + dir.string() + "' is not writable");
+    if (!(f << "ok\n") || !f.flush()) throw error("work directory '" + dir.string() + "' is not writable");
   }
   fs::remove(probe, ec);
   return dir;
@@ -178,9 +178,12 @@ TaskResult evaluate(const Paths& p, const Task& t, int code) {
     return r;
   }
   std::string why = strip_prefix(last_line(read_text(p.err(t.name))));
-  if (code > 128 && code < 160) why = "killed by signal " + std::to_string(code - 128) + (why.empty() ? "" : ": " + why);
-  else if (code == 0) why = "exited 0 but wrote no result " + p.result(t.name).string();
-  else if (why.empty()) why = "exit status " + std::to_string(code);
+  if (code > 128 && code < 160)
+    why = "killed by signal " + std::to_string(code - 128) + (why.empty() ? "" : ": " + why);
+  else if (code == 0)
+    why = "exited 0 but wrote no result " + p.result(t.name).string();
+  else if (why.empty())
+    why = "exit status " + std::to_string(code);
   r.error = why;
   return r;
 }
@@ -289,8 +292,7 @@ std::optional<std::set<size_t>> squeue_active(const std::string& job) {
   while (in >> idx >> state) {
     try {
       active.insert(std::stoul(idx));
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
   }
   return active;
 }
@@ -498,15 +500,16 @@ int capture(const std::vector<std::string>& argv, std::string* out, std::string*
     for (auto [fd, s, open] : {std::tuple{po[0], &o, &open_o}, std::tuple{pe[0], &e, &open_e}}) {
       if (!*open) continue;
       const ssize_t k = read(fd, buf, sizeof buf);
-      if (k > 0) s->append(buf, size_t(k)), got = true;
-      else if (k == 0 || (errno != EAGAIN && errno != EINTR)) *open = false;
+      if (k > 0)
+        s->append(buf, size_t(k)), got = true;
+      else if (k == 0 || (errno != EAGAIN && errno != EINTR))
+        *open = false;
     }
     if (!got) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   close(po[0]), close(pe[0]);
   int st = 0;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-  }
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
   if (out) *out = std::move(o);
   if (err) *err = std::move(e);
   return exit_code(st);
@@ -528,9 +531,12 @@ std::string Outcome::failure_line() const {
   if (nf == 0) return "";
   const TaskResult* first = nullptr;
   for (const auto& r : results)
-    if (!r.ok) { first = &r; break; }
-  std::string s = "task " + first->name + (first->label.empty() ? "" : " (" + first->label + ")") +
-                  " failed: " + first->error;
+    if (!r.ok) {
+      first = &r;
+      break;
+    }
+  std::string s =
+      "task " + first->name + (first->label.empty() ? "" : " (" + first->label + ")") + " failed: " + first->error;
   if (nf > 1) s += "; " + std::to_string(nf - 1) + " more failed";
   s += " (" + std::to_string(results.size() - nf) + " of " + std::to_string(results.size()) + " results kept; " +
        (fs::path(workdir) / "failed.txt").string() + ", logs in " + (fs::path(workdir) / "logs").string() + ")";
@@ -577,8 +583,8 @@ Outcome run(const Batch& batch, const Options& opt) {
       o.submitted = true;
       return o;
     }
-    o.results = wait_for(batch.tasks, p, o.job_id, true, opt.slurm.timeout_s, opt.slurm.poll_s, opt.progress,
-                         batch.kind);
+    o.results =
+        wait_for(batch.tasks, p, o.job_id, true, opt.slurm.timeout_s, opt.slurm.poll_s, opt.progress, batch.kind);
   }
   write_failed_list(p, o.results);
   return o;
@@ -590,7 +596,8 @@ Outcome collect(const std::string& workdir, bool wait, double timeout_s, bool pr
   if (!p.dir.has_filename()) p.dir = p.dir.parent_path();
   const auto manifest = read_json(p.manifest());
   if (!manifest) {
-    if (!fs::exists(p.manifest())) throw error("'" + workdir + "' has no manifest.json (not a work directory of a bitfusion run)");
+    if (!fs::exists(p.manifest()))
+      throw error("'" + workdir + "' has no manifest.json (not a work directory of a bitfusion run)");
     throw error("'" + p.manifest().string() + "' is not valid JSON");
   }
   const auto tj = read_json(p.tasks());
@@ -621,11 +628,10 @@ int run_one(const std::string& workdir, size_t index) {
     throw error("task index " + std::to_string(index) + " out of range (" + std::to_string(tasks.size()) + " tasks)");
   const Task& t = tasks[index];
   const auto t0 = Clock::now();
-  const pid_t pid = spawn_task(tj->at("program").get<std::string>(), tj->value("result_flag", std::string("--json")),
-                               t, p);
+  const pid_t pid =
+      spawn_task(tj->at("program").get<std::string>(), tj->value("result_flag", std::string("--json")), t, p);
   int st = 0;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-  }
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
   const int code = exit_code(st);
   write_status(p, t.name, code, std::chrono::duration<double>(Clock::now() - t0).count());
   return code;

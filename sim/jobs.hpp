@@ -44,43 +44,43 @@ struct Task {
 };
 
 struct Batch {
-  std::string kind;          // what kind of run; `bitfusion collect` finds the merger by it
-  nlohmann::json params;     // whatever the merger needs besides the results
+  std::string kind;       // what kind of run; `bitfusion collect` finds the merger by it
+  nlohmann::json params;  // whatever the merger needs besides the results
   std::vector<Task> tasks;
 };
 
 struct SlurmOptions {
   bool enabled = false;
-  std::string partition;             // sbatch --partition (empty: the cluster's default)
-  std::vector<std::string> sbatch;   // further sbatch options, one "--key=value" each
-  bool no_wait = false;              // submit and return the job id
-  double timeout_s = 6 * 3600;       // waiting for the whole array
-  double poll_s = 0.5;               // result-file scan interval (squeue every few scans)
+  std::string partition;            // sbatch --partition (empty: the cluster's default)
+  std::vector<std::string> sbatch;  // further sbatch options, one "--key=value" each
+  bool no_wait = false;             // submit and return the job id
+  double timeout_s = 6 * 3600;      // waiting for the whole array
+  double poll_s = 0.5;              // result-file scan interval (squeue every few scans)
 };
 
 struct Options {
-  std::string workdir;                // created if missing; must be writable
-  std::string program;                // default: this program (/proc/self/exe)
-  std::string result_flag = "--json"; // appended with the result path to every task
-  int jobs = 0;                       // local: parallel processes (0: number of cores)
-  bool progress = true;               // local/slurm: progress line, only when stderr is a terminal
+  std::string workdir;                 // created if missing; must be writable
+  std::string program;                 // default: this program (/proc/self/exe)
+  std::string result_flag = "--json";  // appended with the result path to every task
+  int jobs = 0;                        // local: parallel processes (0: number of cores)
+  bool progress = true;                // local/slurm: progress line, only when stderr is a terminal
   SlurmOptions slurm;
 };
 
 struct TaskResult {
   std::string name, label;
   bool ok = false;
-  int exit_code = -1;    // -1: never ended (still queued/running, lost)
-  std::string error;     // one line: why it failed
-  nlohmann::json json;   // the parsed result (ok only)
+  int exit_code = -1;   // -1: never ended (still queued/running, lost)
+  std::string error;    // one line: why it failed
+  nlohmann::json json;  // the parsed result (ok only)
 };
 
 struct Outcome {
-  std::string workdir;         // absolute
+  std::string workdir;  // absolute
   std::string kind;
-  nlohmann::json params;       // Batch::params as stored in the manifest
-  bool submitted = false;      // slurm no_wait: nothing merged yet
-  std::string job_id;          // slurm job id
+  nlohmann::json params;            // Batch::params as stored in the manifest
+  bool submitted = false;           // slurm no_wait: nothing merged yet
+  std::string job_id;               // slurm job id
   std::vector<TaskResult> results;  // in task order
 
   size_t failed() const;

@@ -42,7 +42,8 @@ inline void add_job_options(CLI::App& app, JobCliOptions& o) {
   app.add_option("--workdir", o.workdir,
                  "Work directory of the tasks (default OUT/jobs; with --slurm on a file system the nodes share)");
   app.add_flag("--no-wait", o.no_wait, "--slurm: submit, print the job id and the collect command, and return");
-  app.add_option("--timeout", o.timeout, "--slurm: seconds to wait for the job array")->capture_default_str()
+  app.add_option("--timeout", o.timeout, "--slurm: seconds to wait for the job array")
+      ->capture_default_str()
       ->check(CLI::PositiveNumber);
 }
 
@@ -97,4 +98,3 @@ inline std::string make_workdir(bool slurm, const std::string& stem, bool& tempo
 }
 
 }  // namespace bf::cli
-

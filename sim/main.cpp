@@ -32,8 +32,7 @@ int error_exit(const std::string& message) {
 
 // The subcommand being parsed when CLI11 stopped, for the --help hint.
 std::string help_hint(const CLI::App& app) {
-  for (const CLI::App* sub : app.get_subcommands())
-    return " (see 'bitfusion " + sub->get_name() + " --help')";
+  for (const CLI::App* sub : app.get_subcommands()) return " (see 'bitfusion " + sub->get_name() + " --help')";
   return " (see 'bitfusion --help')";
 }
 

@@ -31,28 +31,28 @@ struct OnnxRunOptions {
 
 // One op of the network, summed over every batch.
 struct OnnxOpStats {
-  int op = -1;                // index in QNet::ops
-  bool device = false;        // conv / fc on the device; otherwise the host ran it
+  int op = -1;                       // index in QNet::ops
+  bool device = false;               // conv / fc on the device; otherwise the host ran it
   Lowering form = Lowering::Direct;  // how the host lowered it (first batch)
-  bool host_pad = false;      // the host padded its input (uneven padding)
-  int runs = 0;               // device runs (batches)
-  int mismatched_runs = 0;    // runs whose output differs from fe::device_op_ref
+  bool host_pad = false;             // the host padded its input (uneven padding)
+  int runs = 0;                      // device runs (batches)
+  int mismatched_runs = 0;           // runs whose output differs from fe::device_op_ref
   uint64_t mismatched_values = 0;
-  uint64_t cycles = 0;        // rtl: device cycles; golden: tile-engine steps
+  uint64_t cycles = 0;  // rtl: device cycles; golden: tile-engine steps
   uint64_t macs = 0;
   uint64_t dram_read_bytes = 0, dram_write_bytes = 0;
-  double energy_pj = 0;       // the rtl-mode model's energy of the same programs
-  double ideal_cycles = 0;    // macs / peak MACs per cycle at the layer's widths
+  double energy_pj = 0;     // the rtl-mode model's energy of the same programs
+  double ideal_cycles = 0;  // macs / peak MACs per cycle at the layer's widths
   double wall_seconds = 0;
-  std::string tiling;         // the compiler's summary (first batch)
+  std::string tiling;  // the compiler's summary (first batch)
   double utilization() const { return cycles ? ideal_cycles / double(cycles) : 0.0; }
 };
 
 struct OnnxRunResult {
   int images = 0;
-  std::vector<float> output;            // the network output, images x per-image values
-  std::vector<int64_t> output_shape;    // with the batch
-  std::vector<OnnxOpStats> ops;         // one per QNet::ops entry
+  std::vector<float> output;          // the network output, images x per-image values
+  std::vector<int64_t> output_shape;  // with the batch
+  std::vector<OnnxOpStats> ops;       // one per QNet::ops entry
   // keep_tensors: per tensor id, every image's integers (float tensors empty).
   std::vector<std::vector<int64_t>> tensors;
   uint64_t cycles = 0, macs = 0, dram_read_bytes = 0, dram_write_bytes = 0;

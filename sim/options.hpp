@@ -30,11 +30,12 @@ struct ConfigOptions {
 
 inline void add_config_options(CLI::App& app, ConfigOptions& o) {
   app.add_option("--config", o.config, "Configuration name (configs/) or .json file")->capture_default_str();
-  app.add_option("--set", o.sets, "Override a configuration key, key=value (repeatable): " + [] {
-    std::string k;
-    for (const auto& s : config_keys()) k += (k.empty() ? "" : ", ") + s;
-    return k;
-  }());
+  app.add_option(
+      "--set", o.sets, "Override a configuration key, key=value (repeatable): " + [] {
+        std::string k;
+        for (const auto& s : config_keys()) k += (k.empty() ? "" : ", ") + s;
+        return k;
+      }());
 }
 
 inline void check_bits(const std::string& flag, int bits) {

@@ -52,15 +52,16 @@ class DramModel {
     if (!pending_.empty() && pending_.front().due <= now_) {
       const uint64_t a = pending_.front().addr;
       pending_.pop_front();
-      if (a < beats_) std::memcpy(rdata, &mem_[a * words_per_beat_], 4 * words_per_beat_);
-      else std::memset(rdata, 0, 4 * words_per_beat_);
+      if (a < beats_)
+        std::memcpy(rdata, &mem_[a * words_per_beat_], 4 * words_per_beat_);
+      else
+        std::memset(rdata, 0, 4 * words_per_beat_);
       rsp = true;
     }
     if (req_valid && ready()) {
       if (req_addr >= beats_) {
         error_ = true;
-        error_msg_ = "DRAM access to beat " + std::to_string(req_addr) + " beyond " +
-                     std::to_string(beats_) + " beats";
+        error_msg_ = "DRAM access to beat " + std::to_string(req_addr) + " beyond " + std::to_string(beats_) + " beats";
       }
       if (req_we) {
         for (int j = 0; j < words_per_beat_; ++j) {
@@ -92,7 +93,7 @@ class DramModel {
   void set_word(uint64_t word_addr, uint32_t v) { mem_.at(word_addr) = v; }
 
   uint64_t bytes_read() const { return bytes_read_; }
-  uint64_t bytes_written() const { return bytes_written_; }       // whole beats
+  uint64_t bytes_written() const { return bytes_written_; }                  // whole beats
   uint64_t payload_bytes_written() const { return payload_bytes_written_; }  // strobed words
   uint64_t reads() const { return reads_; }
   uint64_t writes() const { return writes_; }
@@ -103,8 +104,8 @@ class DramModel {
  private:
   void check_range(uint64_t byte_addr, size_t n) const {
     if (byte_addr + n > bytes_)
-      throw std::out_of_range("DramModel: host access [" + std::to_string(byte_addr) + ", +" +
-                              std::to_string(n) + ") outside memory");
+      throw std::out_of_range("DramModel: host access [" + std::to_string(byte_addr) + ", +" + std::to_string(n) +
+                              ") outside memory");
   }
 
   struct Pending {

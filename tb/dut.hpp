@@ -45,8 +45,8 @@ class Dut {
   uint64_t cycle() const { return cycle_; }
 
   // Records cycles [from, to] to an FST file.
-  void open_trace(const std::string& path, uint64_t from = 0,
-                  uint64_t to = std::numeric_limits<uint64_t>::max(), int depth = 99) {
+  void open_trace(const std::string& path, uint64_t from = 0, uint64_t to = std::numeric_limits<uint64_t>::max(),
+                  int depth = 99) {
     trace_ = std::make_unique<VerilatedFstC>();
     model_->trace(trace_.get(), depth);
     trace_->open(path.c_str());

@@ -61,15 +61,14 @@ inline std::vector<FuVector> fu_random_modes(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);
   const auto modes = all_fu_modes();
   std::vector<FuVector> v(n);
-  for (auto& x : v) x = {modes[rng() % modes.size()], static_cast<uint32_t>(rng()),
-                         static_cast<uint32_t>(rng())};
+  for (auto& x : v) x = {modes[rng() % modes.size()], static_cast<uint32_t>(rng()), static_cast<uint32_t>(rng())};
   return v;
 }
 
 inline std::string describe(const FuVector& v) {
   std::ostringstream s;
-  s << "act " << describe(v.mode.act()) << " x wgt " << describe(v.mode.wgt()) << " act=0x"
-    << std::hex << v.act << " wgt=0x" << v.wgt;
+  s << "act " << describe(v.mode.act()) << " x wgt " << describe(v.mode.wgt()) << " act=0x" << std::hex << v.act
+    << " wgt=0x" << v.wgt;
   return s.str();
 }
 
@@ -104,8 +103,8 @@ class FuChecker {
       const int64_t got = step(v), want = fu_reference(v.mode, v.act, v.wgt);
       ++r.vectors;
       if (got != want && r.mismatches++ == 0)
-        r.first = describe(v) + ": rtl " + std::to_string(got) + ", golden " + std::to_string(want) +
-                  " (cycle " + std::to_string(dut_.cycle()) + ")";
+        r.first = describe(v) + ": rtl " + std::to_string(got) + ", golden " + std::to_string(want) + " (cycle " +
+                  std::to_string(dut_.cycle()) + ")";
     }
     return r;
   }

@@ -118,7 +118,8 @@ inline void write_gtkw(const std::string& path, const std::string& fst_path, con
     // the ~1200 pixels of the wave pane.
     const double per_px = double(view.end - view.start) / 1200.0;
     const double zoom = -std::log2(per_px > 0 ? per_px : 1.0);
-    out << "*" << zoom << " " << view.marker << " -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1\n";
+    out << "*" << zoom << " " << view.marker
+        << " -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1\n";
   }
   for (const auto& g : groups) detail::write_group(out, g);
   if (!out) throw std::runtime_error("write failed for '" + path + "'");

@@ -45,10 +45,10 @@ template <class Model>
 bool bench_config(const std::string& name, int pixels, const char* label, const std::string& only) {
   const auto cfg = load_config(name);
   const auto g = tb::ArrayGeom::from(cfg);
-  std::printf("\n%s (%s): %dx%d FUs, WBUF/IBUF/OBUF %d/%d/%d KB, write group %d banks\n",
-              name.c_str(), label, cfg.rows, cfg.cols, cfg.wbuf_kb, cfg.ibuf_kb, cfg.obuf_kb, g.gi);
-  std::printf("%-9s %6s %6s %5s %9s %9s %9s %8s %8s %10s %s\n", "a x w", "P", "K", "C", "steps",
-              "cycles", "MAC/cyc", "steady", "overall", "cycles/s", "check");
+  std::printf("\n%s (%s): %dx%d FUs, WBUF/IBUF/OBUF %d/%d/%d KB, write group %d banks\n", name.c_str(), label, cfg.rows,
+              cfg.cols, cfg.wbuf_kb, cfg.ibuf_kb, cfg.obuf_kb, g.gi);
+  std::printf("%-9s %6s %6s %5s %9s %9s %9s %8s %8s %10s %s\n", "a x w", "P", "K", "C", "steps", "cycles", "MAC/cyc",
+              "steady", "overall", "cycles/s", "check");
   bool all_ok = true;
   uint32_t seed = 1;
   for (int ab : {2, 4, 8, 16})
@@ -84,10 +84,10 @@ bool bench_config(const std::string& name, int pixels, const char* label, const 
       bool ok = true;
       for (size_t i = 0; i < out.size(); ++i) ok = ok && static_cast<int32_t>(out[i]) == want[i];
       all_ok = all_ok && ok;
-      std::printf("%-9s %6d %6d %5d %9llu %9llu %9.0f %7.2f%% %7.2f%% %10.0f %s\n", pair.c_str(), p, k,
-                  c, static_cast<unsigned long long>(plan.steps), static_cast<unsigned long long>(steady),
-                  peak, 100.0 * plan.useful_macs / (peak * steady),
-                  100.0 * plan.useful_macs / (peak * total), total / secs, ok ? "bit-exact" : "MISMATCH");
+      std::printf("%-9s %6d %6d %5d %9llu %9llu %9.0f %7.2f%% %7.2f%% %10.0f %s\n", pair.c_str(), p, k, c,
+                  static_cast<unsigned long long>(plan.steps), static_cast<unsigned long long>(steady), peak,
+                  100.0 * plan.useful_macs / (peak * steady), 100.0 * plan.useful_macs / (peak * total), total / secs,
+                  ok ? "bit-exact" : "MISMATCH");
       std::fflush(stdout);
     }
   return all_ok;
@@ -100,9 +100,12 @@ int main(int argc, char** argv) {
   int pixels = 1024;
   std::string only;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--config") && i + 1 < argc) which = argv[++i];
-    else if (!std::strcmp(argv[i], "--pixels") && i + 1 < argc) pixels = std::atoi(argv[++i]);
-    else if (!std::strcmp(argv[i], "--pair") && i + 1 < argc) only = argv[++i];
+    if (!std::strcmp(argv[i], "--config") && i + 1 < argc)
+      which = argv[++i];
+    else if (!std::strcmp(argv[i], "--pixels") && i + 1 < argc)
+      pixels = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--pair") && i + 1 < argc)
+      only = argv[++i];
     else {
       std::fprintf(stderr, "bench_array: error: unknown argument '%s'\n", argv[i]);
       return 2;
@@ -117,14 +120,14 @@ int main(int argc, char** argv) {
     if (which == "all" || which == "bf2x2") ok &= bench_config<Vbf_array_bf2x2>("bf2x2", pixels, "1 thread", only);
     if (which == "all" || which == "bf8x8") ok &= bench_config<Vbf_array_bf8x8>("bf8x8", pixels, "1 thread", only);
 #ifndef BF_BENCH_SMALL_ONLY
-    if (which == "all" || which == "bf16x32") ok &= bench_config<Vbf_array_bf16x32>("bf16x32", pixels, "1 thread", only);
+    if (which == "all" || which == "bf16x32")
+      ok &= bench_config<Vbf_array_bf16x32>("bf16x32", pixels, "1 thread", only);
 #endif
 #ifdef BF_BENCH_MT
     if (which == "all" || which == "bf16x32mt")
       ok &= bench_config<Vbf_array_bf16x32_mt>("bf16x32", pixels, "verilator --threads 2", only);
 #endif
-    if (which != "all" && which != "bf2x2" && which != "bf8x8" && which != "bf16x32" &&
-        which != "bf16x32mt") {
+    if (which != "all" && which != "bf2x2" && which != "bf8x8" && which != "bf16x32" && which != "bf16x32mt") {
       std::fprintf(stderr, "bench_array: error: unknown configuration '%s'\n", which.c_str());
       return 2;
     }

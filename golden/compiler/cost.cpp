@@ -12,8 +12,7 @@ Cost cost_of(const Geometry& g, const Tiling& t, const std::string& order) {
   // per kernel-row tile and ic tile.
   const uint64_t sum_h = uint64_t(g.out_h) * g.stride + uint64_t(t.nh) * t.tkh - uint64_t(t.nh) * g.stride;
   const uint64_t sum_w = uint64_t(g.out_w) * g.stride + uint64_t(t.nw) * (g.kernel_w - g.stride);
-  const uint64_t in_once =
-      uint64_t(g.batch) * sum_h * sum_w * g.act_planes * t.tj * g.rows * t.ni * t.nk * 4;
+  const uint64_t in_once = uint64_t(g.batch) * sum_h * sum_w * g.act_planes * t.tj * g.rows * t.ni * t.nk * 4;
   const uint64_t w_once = uint64_t(t.no) * t.nk * t.ni * uint64_t(t.wbuf_words) * g.rows * g.cols * 4;
   // Reloads: the input once per oc tile when o is outside the deepest of
   // b/h/w (or reduction tiles exist); the weights once per b/h/w tile

@@ -41,7 +41,8 @@ class Emitter {
 
   // ---- field writers.
   uint16_t check16(int64_t v, const char* what) const {
-    if (v < 0 || v >= kAddrLimit) layer_error(l_, std::string(what) + " " + std::to_string(v) + " does not fit 16 bits");
+    if (v < 0 || v >= kAddrLimit)
+      layer_error(l_, std::string(what) + " " + std::to_string(v) + " does not fit 16 bits");
     return uint16_t(v);
   }
   void gen(int s, int target, uint64_t v) {  // DRAM address/stride: lo (and hi) halves; 0 is the reset value
@@ -78,8 +79,10 @@ class Emitter {
     blk_.push_back(make_setup(su));
     if (!g_.requant) return;
     // The output stage beyond the plain floor shift.
-    if (l_.channel_requant) blk_.push_back(make_requant_channel());
-    else if (l_.mult != 1) blk_.push_back(make_requant_mult(l_.mult));
+    if (l_.channel_requant)
+      blk_.push_back(make_requant_channel());
+    else if (l_.mult != 1)
+      blk_.push_back(make_requant_mult(l_.mult));
     if (!l_.channel_requant && (l_.round || l_.shift > 31)) blk_.push_back(make_requant_shift(l_.shift, l_.round));
     if (l_.zero_point) blk_.push_back(make_requant_value(kRqZero, l_.zero_point));
     if (l_.clamp) {
@@ -213,7 +216,7 @@ class Emitter {
     const int S = g_.stride, KW = g_.kernel_w;
     const int64_t tih = int64_t(t_.toh - 1) * S + t_.tkh, tiw = int64_t(t_.tow - 1) * S + KW;
     const int64_t ipx = int64_t(g_.act_planes) * t_.tj * g_.act_opwords_per_word;  // IBUF operand words per pixel
-    const int64_t kwt = round_up(t_.kc, g_.wgt_opwords_per_word);               // WBUF operand words per kernel position
+    const int64_t kwt = round_up(t_.kc, g_.wgt_opwords_per_word);  // WBUF operand words per kernel position
     count(kEngLoop0 + 0, t_.tb, g_.batch, 'b');
     count(kEngLoop0 + 1, t_.toh, g_.out_h, 'h');
     count(kEngLoop0 + 2, t_.tow, g_.out_w, 'w');

@@ -37,7 +37,8 @@ Geometry make_geometry(const LayerDesc& l, const ArrayConfig& cfg) {
   if (l.zero_point < -65536 || l.zero_point > 65535)
     layer_error(l, "zero point " + std::to_string(l.zero_point) + " is outside [-65536, 65535]");
   if (l.clamp && (l.clamp_lo > l.clamp_hi || l.clamp_lo < -65536 || l.clamp_hi > 65535))
-    layer_error(l, "clamp [" + std::to_string(l.clamp_lo) + ", " + std::to_string(l.clamp_hi) + "] is empty or outside [-65536, 65535]");
+    layer_error(l, "clamp [" + std::to_string(l.clamp_lo) + ", " + std::to_string(l.clamp_hi) +
+                       "] is empty or outside [-65536, 65535]");
 
   const BufferGeometry bg = BufferGeometry::of(cfg);
   Geometry g;

@@ -10,7 +10,6 @@ namespace bf {
 
 using compiler::round_up;
 
-
 namespace {
 void set_field(std::vector<uint32_t>& dram, uint64_t word, int shift, int bits, uint64_t v) {
   const uint32_t mask = bits == 32 ? 0xffffffffu : ((1u << bits) - 1) << shift;

@@ -31,8 +31,8 @@ Layout plan_layout(const Geometry& g, const Tiling& t, const LayerDesc& l) {
   out.batch = g.batch, out.height = g.out_h + 2 * l.out_pad, out.width = g.out_w + 2 * l.out_pad;
   out.halo = l.out_pad;
   out.channels = g.out_c, out.bits = g.out_bits, out.is_signed = !l.relu;
-  const int64_t need = g.requant ? round_up(int64_t(t.no) * toc, int64_t(g.rows) * g.out_per_word)
-                                 : int64_t(t.no) * toc;
+  const int64_t need =
+      g.requant ? round_up(int64_t(t.no) * toc, int64_t(g.rows) * g.out_per_word) : int64_t(t.no) * toc;
   if (l.out_cpad) {
     if (l.out_cpad < need || (g.requant && l.out_cpad % (g.rows * g.out_per_word)))
       layer_error(l, "out_cpad " + std::to_string(l.out_cpad) + " must be >= " + std::to_string(need) +

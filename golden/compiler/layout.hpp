@@ -14,7 +14,7 @@ struct Layout {
   uint64_t weight_base = 0, weight_words = 0;
   uint64_t weight_tile_words = 0;  // one weight tile (WBUF rows x N*M words)
   uint64_t bias_base = 0, bias_words = 0;
-  uint64_t dram_words = 0;         // the whole image
+  uint64_t dram_words = 0;  // the whole image
 };
 
 // Throws (one line naming the layer) when out_cpad cannot hold the output.

@@ -181,9 +181,12 @@ int main(int argc, char** argv) {
     uint64_t macs = 0;
     bool tile = false;
     bf::act::TileCounts tc;
-    if (block == "fu") macs = run_fu(wl, cycles, vcd);
-    else if (block == "mul8") macs = run_mul8(wl, cycles, vcd);
-    else if (block == "temporal") macs = run_temporal(wl, cycles, vcd);
+    if (block == "fu")
+      macs = run_fu(wl, cycles, vcd);
+    else if (block == "mul8")
+      macs = run_mul8(wl, cycles, vcd);
+    else if (block == "temporal")
+      macs = run_temporal(wl, cycles, vcd);
     else if (block == "array4x4") {
       Runner<Vact_array4x4> r(vcd);
       tc = bf::act::run_array4x4(r, wl, cycles);

@@ -245,14 +245,14 @@ TileCounts run_array4x4(Runner& r, const Workload& wl, uint64_t cycles) {
           const uint32_t got = tb::get_word(r->obuf_rd_data_o, j);
           const uint32_t exp = static_cast<uint32_t>(R) * static_cast<uint32_t>(want[p * C + c]);
           if (got != exp)
-            throw std::runtime_error("golden mismatch: array4x4 OBUF p=" + std::to_string(p) + " c=" +
-                                     std::to_string(c) + " got " + std::to_string(got) + " want " +
+            throw std::runtime_error("golden mismatch: array4x4 OBUF p=" + std::to_string(p) +
+                                     " c=" + std::to_string(c) + " got " + std::to_string(got) + " want " +
                                      std::to_string(exp));
         }
         r.tick();
       }
-  std::fprintf(stderr, "array4x4: GEMM P=%d K=%d C=%d, %zu tiles of %llu steps, %d passes, OBUF checked\n",
-               P, K, C, cmds.size(), static_cast<unsigned long long>(P * KC), R);
+  std::fprintf(stderr, "array4x4: GEMM P=%d K=%d C=%d, %zu tiles of %llu steps, %d passes, OBUF checked\n", P, K, C,
+               cmds.size(), static_cast<unsigned long long>(P * KC), R);
   return n;
 }
 

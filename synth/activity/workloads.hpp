@@ -37,8 +37,7 @@ inline int64_t uniform(std::mt19937& rng, const Operand& o) {
 // `lenet_conv1`: a synthetic stand-in for LeNet-5 conv1 (2x2, TWN): the
 //   activations unsigned 2-bit after ReLU (half of them 0), the weights
 //   ternary {-1, 0, +1} (40% zeros). No trained network is used.
-inline Workload make_workload(const std::string& name, int a_bits, int w_bits, size_t n,
-                              uint32_t seed) {
+inline Workload make_workload(const std::string& name, int a_bits, int w_bits, size_t n, uint32_t seed) {
   std::mt19937 rng(seed);
   Workload wl;
   wl.name = name;
@@ -89,8 +88,6 @@ inline void temporal_slices(const Workload& wl, size_t first, int c, uint32_t& a
 }
 
 // Cycles per temporal product group: (A/2) * (W/2).
-inline int temporal_cycles(const FuMode& m) {
-  return (hw_bits(m.act_bits) / 2) * (hw_bits(m.wgt_bits) / 2);
-}
+inline int temporal_cycles(const FuMode& m) { return (hw_bits(m.act_bits) / 2) * (hw_bits(m.wgt_bits) / 2); }
 
 }  // namespace bf::act

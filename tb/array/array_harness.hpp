@@ -81,7 +81,7 @@ struct TileCmd {
 struct BufWrite {
   int group = 0;
   int addr = 0;
-  std::vector<uint32_t> data;  // one word per bank of the group
+  std::vector<uint32_t> data;    // one word per bank of the group
   uint64_t mask = ~uint64_t{0};  // bit j: write bank j of the group (bit 63 repeats)
 };
 
@@ -93,11 +93,11 @@ struct Job {
   int load_after = -1;
   int issue_after_drain = -1;
   // Filled by run():
-  uint64_t t_load_end = 0;  // edge of the last write
-  uint64_t t_valid = 0;     // first edge that sampled cmd_valid
-  uint64_t t_accept = 0;    // edge of the command handshake
-  uint64_t t_done = 0;      // edge that raised done_o
-  uint64_t t_drain_end = 0; // edge that returned the last drained word
+  uint64_t t_load_end = 0;   // edge of the last write
+  uint64_t t_valid = 0;      // first edge that sampled cmd_valid
+  uint64_t t_accept = 0;     // edge of the command handshake
+  uint64_t t_done = 0;       // edge that raised done_o
+  uint64_t t_drain_end = 0;  // edge that returned the last drained word
 };
 
 template <class Model>

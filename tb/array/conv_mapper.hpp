@@ -21,8 +21,8 @@
 
 namespace bf::tb {
 
-inline GemmPlan plan_conv(const ArrayGeom& g, const ConvShape& s, const std::vector<int64_t>& in,
-                          const Operand& at, const std::vector<int64_t>& wgt, const Operand& wt) {
+inline GemmPlan plan_conv(const ArrayGeom& g, const ConvShape& s, const std::vector<int64_t>& in, const Operand& at,
+                          const std::vector<int64_t>& wgt, const Operand& wt) {
   if (s.batch != 1) throw std::runtime_error("plan_conv: batch must be 1");
   if (at.bits > 8 || wt.bits > 8) throw std::runtime_error("plan_conv: operands of at most 8 bits");
   const int N = g.rows, M = g.cols, A = hw_bits(at.bits), W = hw_bits(wt.bits);

@@ -73,8 +73,7 @@ class BankImage {
 };
 
 // Plans A (P x K, type at) times W (K x C, type wt) on geometry g.
-inline GemmPlan plan_gemm(const ArrayGeom& g, const Matrix& a, const Operand& at, const Matrix& w,
-                          const Operand& wt) {
+inline GemmPlan plan_gemm(const ArrayGeom& g, const Matrix& a, const Operand& at, const Matrix& w, const Operand& wt) {
   const int N = g.rows, M = g.cols, P = a.rows, K = a.cols, C = w.cols;
   if (w.rows != K) throw std::runtime_error("plan_gemm: inner dimensions differ");
   const auto passes = temporal_passes(at, wt);
@@ -97,13 +96,19 @@ inline GemmPlan plan_gemm(const ArrayGeom& g, const Matrix& a, const Operand& at
   plan.useful_macs = static_cast<uint64_t>(P) * K * C;
 
   // Half-buffer bookkeeping: which data tile each half holds, last job using it.
-  struct Half { long tag = -1; int last_user = -1; };
+  struct Half {
+    long tag = -1;
+    int last_user = -1;
+  };
   Half ih_[2], wh_[2];
   int oh_last[2] = {-1, -1};
   int ihalf = 1, whalf = 1, ohalf = 1;
 
   auto half_of = [&](Half* hs, int& cur, long tag, bool& load) {
-    if (hs[cur].tag == tag) { load = false; return cur; }
+    if (hs[cur].tag == tag) {
+      load = false;
+      return cur;
+    }
     cur ^= 1;
     load = true;
     return cur;
@@ -211,8 +216,8 @@ namespace bf::tb {
 // outputs of a pixel tile go to one OBUF half (channel tile ct at word
 // ct*Pt + p) and are drained while the next pixel tile computes.
 // Throws if the weights or one pixel do not fit.
-inline GemmPlan plan_gemm_resident(const ArrayGeom& g, const Matrix& a, const Operand& at,
-                                   const Matrix& w, const Operand& wt, int max_pt = 1 << 30) {
+inline GemmPlan plan_gemm_resident(const ArrayGeom& g, const Matrix& a, const Operand& at, const Matrix& w,
+                                   const Operand& wt, int max_pt = 1 << 30) {
   const int N = g.rows, M = g.cols, P = a.rows, K = a.cols, C = w.cols;
   if (w.rows != K) throw std::runtime_error("plan_gemm_resident: inner dimensions differ");
   const auto passes = temporal_passes(at, wt);

@@ -13,8 +13,10 @@ inline void set_bits(T& port, int lsb, int width, uint64_t value) {
   static_assert(std::is_integral<T>::value, "integral port");
   for (int i = 0; i < width; ++i) {
     const T bit = static_cast<T>(T{1} << (lsb + i));
-    if (i < 64 && ((value >> i) & 1u)) port = static_cast<T>(port | bit);
-    else port = static_cast<T>(port & ~bit);
+    if (i < 64 && ((value >> i) & 1u))
+      port = static_cast<T>(port | bit);
+    else
+      port = static_cast<T>(port & ~bit);
   }
 }
 template <std::size_t N>
@@ -22,8 +24,10 @@ inline void set_bits(VlWide<N>& port, int lsb, int width, uint64_t value) {
   for (int i = 0; i < width; ++i) {
     const int b = lsb + i;
     const EData bit = EData{1} << (b % 32);
-    if (i >= 64 ? ((value >> 63) & 1u) : ((value >> i) & 1u)) port[b / 32] |= bit;
-    else port[b / 32] &= ~bit;
+    if (i >= 64 ? ((value >> 63) & 1u) : ((value >> i) & 1u))
+      port[b / 32] |= bit;
+    else
+      port[b / 32] &= ~bit;
   }
 }
 

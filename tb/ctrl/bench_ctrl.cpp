@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
   fc2.name = "fc2";
   layers.push_back(fc2);
   std::mt19937 rng(5);
-  std::printf("%-6s %10s %10s %6s %9s %9s %9s %10s %s\n", "layer", "cycles", "steps", "util", "rd beats",
-              "wr beats", "instr", "cycles/s", "check");
+  std::printf("%-6s %10s %10s %6s %9s %9s %9s %10s %s\n", "layer", "cycles", "steps", "util", "rd beats", "wr beats",
+              "instr", "cycles/s", "check");
   int bad = 0;
   for (LayerDesc l : layers) {
     l.act = {2, false};
@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
     }
     std::uniform_int_distribution<int> d(0, 255);
     std::vector<uint32_t> img(c.dram_words, 0u);
-    std::vector<int64_t> in(size_t(l.batch) * l.in_c * l.in_h * l.in_w), w(size_t(l.out_c) * l.in_c * l.kernel_h * l.kernel_w);
+    std::vector<int64_t> in(size_t(l.batch) * l.in_c * l.in_h * l.in_w),
+        w(size_t(l.out_c) * l.in_c * l.kernel_h * l.kernel_w);
     for (auto& v : in) v = d(rng) & 3;
     for (auto& v : w) v = (d(rng) & 3) - 2;
     put_input(c, in, img);

@@ -40,12 +40,12 @@ struct DeviceOptions {
 };
 
 struct DeviceResult {
-  int status = 0;          // device status: 0 done, else bf::MachineStatus code (docs/isa.md)
-  uint64_t pc = 0;         // instruction index of the failure (or of the last block-end)
-  bool watchdog = false;   // stopped by the watchdog (status is then meaningless)
-  std::string message;     // one line when !ok()
-  uint64_t cycles = 0;     // device cycles from start to done
-  uint64_t tile_cmds = 0;  // tile commands issued
+  int status = 0;            // device status: 0 done, else bf::MachineStatus code (docs/isa.md)
+  uint64_t pc = 0;           // instruction index of the failure (or of the last block-end)
+  bool watchdog = false;     // stopped by the watchdog (status is then meaningless)
+  std::string message;       // one line when !ok()
+  uint64_t cycles = 0;       // device cycles from start to done
+  uint64_t tile_cmds = 0;    // tile commands issued
   uint64_t array_steps = 0;  // array steps (bf::MachineStats::array_cycles)
   // Memory port: beats and bytes on the bus (fetch included), and the
   // payload bytes written (strobed words), and the instruction fetch beats.
@@ -66,7 +66,7 @@ std::string device_mismatch(const ArrayConfig& cfg);
 // Runs `program` with `dram` as the data image; `dram` holds the final
 // memory afterwards. Throws std::runtime_error with device_mismatch(cfg)
 // if the configuration cannot run on this build's RTL.
-DeviceResult run_device(const ArrayConfig& cfg, const std::vector<uint32_t>& program,
-                        std::vector<uint32_t>& dram, const DeviceOptions& opt = {});
+DeviceResult run_device(const ArrayConfig& cfg, const std::vector<uint32_t>& program, std::vector<uint32_t>& dram,
+                        const DeviceOptions& opt = {});
 
 }  // namespace bf::tb

@@ -18,7 +18,6 @@
 
 namespace bf::tb::detail {
 
-
 // Signals worth seeing first, grouped as the data flows (hierarchy as
 // Verilator traces it). Resolved against the trace after the run
 // (resolve_groups): a name the RTL no longer has is an error, not a
@@ -28,9 +27,9 @@ inline std::vector<WaveGroup> wave_groups(const ArrayConfig& cfg) {
   auto sig = [&](const std::string& n) { return WaveSignal{t + n}; };
   std::vector<WaveGroup> g;
   g.push_back({"controller",
-               {sig("clk_i"), sig("busy_o"), sig("done_o"), sig("status_o"), sig("u_seq.state_q"),
-                sig("u_fetch.pc_q"), sig("u_seq.f_instr_i"), sig("u_seq.issued_q"), sig("u_seq.tdone_q"),
-                sig("u_seq.hi_q"), sig("u_seq.hw_q"), sig("u_seq.ho_q"), sig("cycles_o")},
+               {sig("clk_i"), sig("busy_o"), sig("done_o"), sig("status_o"), sig("u_seq.state_q"), sig("u_fetch.pc_q"),
+                sig("u_seq.f_instr_i"), sig("u_seq.issued_q"), sig("u_seq.tdone_q"), sig("u_seq.hi_q"),
+                sig("u_seq.hw_q"), sig("u_seq.ho_q"), sig("cycles_o")},
                {}});
   g.push_back({"memory port",
                {sig("mem_req_valid_o"), sig("mem_req_ready_i"), sig("mem_req_we_o"), sig("mem_req_addr_o"),
@@ -52,7 +51,8 @@ inline std::vector<WaveGroup> wave_groups(const ArrayConfig& cfg) {
                 sig("u_array.done_o"), sig("u_array.stat_steps_o")},
                {}});
   WaveGroup rows{"per-row inputs (IBUF -> row edge)", {}, {}};
-  for (int r = 0; r < cfg.rows && r < 16; ++r) rows.signals.push_back(sig("u_array.g_row[" + std::to_string(r) + "].rdata"));
+  for (int r = 0; r < cfg.rows && r < 16; ++r)
+    rows.signals.push_back(sig("u_array.g_row[" + std::to_string(r) + "].rdata"));
   g.push_back(rows);
   WaveGroup cols{"per-column sums (bottom of the array)", {}, {}};
   for (int c = 0; c < cfg.cols && c < 32; ++c)
@@ -68,8 +68,8 @@ inline std::vector<WaveGroup> wave_groups(const ArrayConfig& cfg) {
 
 // The GTKWave save file of a finished trace: groups resolved against it,
 // opening on the first cycles of the window.
-inline void write_device_gtkw(const std::string& fst, const ArrayConfig& cfg, uint64_t from_cycle,
-                              uint64_t last_cycle, uint64_t period_ps) {
+inline void write_device_gtkw(const std::string& fst, const ArrayConfig& cfg, uint64_t from_cycle, uint64_t last_cycle,
+                              uint64_t period_ps) {
   std::string gtkw = fst;
   const auto dot = gtkw.rfind('.');
   gtkw = (dot == std::string::npos ? gtkw : gtkw.substr(0, dot)) + ".gtkw";
@@ -145,8 +145,8 @@ DeviceResult run_model(const ArrayConfig& cfg, const std::vector<uint32_t>& prog
   if (!res.watchdog) {
     res.status = dut->status_o;
     res.pc = dut->err_pc_o;
-    if (res.status) res.message = "device stopped with status " + std::to_string(res.status) + " at pc " +
-                                  std::to_string(res.pc);
+    if (res.status)
+      res.message = "device stopped with status " + std::to_string(res.status) + " at pc " + std::to_string(res.pc);
   }
   if (mem.error()) {
     res.status = res.status ? res.status : 4;
@@ -163,8 +163,7 @@ DeviceResult run_model(const ArrayConfig& cfg, const std::vector<uint32_t>& prog
   if (data_words) mem.read_bytes(0, dram.data(), data_words * 4);
   if (!opt.trace.empty()) {
     dut.close_trace();
-    write_device_gtkw(opt.trace, cfg, opt.trace_from, std::min<uint64_t>(dut.cycle(), opt.trace_to),
-                      dut.period_ps());
+    write_device_gtkw(opt.trace, cfg, opt.trace_from, std::min<uint64_t>(dut.cycle(), opt.trace_to), dut.period_ps());
   }
   return res;
 }

@@ -33,8 +33,8 @@ inline void expect_tile_timing(const tb::ArrayGeom& g, const std::vector<tb::Job
 // Runs A*W on a fresh array of configuration `cfg`; returns the number of
 // mismatching outputs (0 expected) and checks the tile timing.
 template <class Model>
-int run_gemm_case(const ArrayConfig& cfg, int p, int k, int c, const Operand& at,
-                  const Operand& wt, uint32_t seed, tb::GemmPlan* plan_out = nullptr) {
+int run_gemm_case(const ArrayConfig& cfg, int p, int k, int c, const Operand& at, const Operand& wt, uint32_t seed,
+                  tb::GemmPlan* plan_out = nullptr) {
   std::mt19937 rng(seed);
   const Matrix a = random_matrix(p, k, at, rng);
   const Matrix w = random_matrix(k, c, wt, rng);
@@ -47,8 +47,8 @@ int run_gemm_case(const ArrayConfig& cfg, int p, int k, int c, const Operand& at
   for (size_t i = 0; i < out.size(); ++i) {
     if (static_cast<int32_t>(out[i]) != want[i]) {
       if (bad < 5)
-        ADD_FAILURE() << "output " << i / c << "," << i % c << ": rtl " << static_cast<int32_t>(out[i])
-                      << ", golden " << want[i];
+        ADD_FAILURE() << "output " << i / c << "," << i % c << ": rtl " << static_cast<int32_t>(out[i]) << ", golden "
+                      << want[i];
       ++bad;
     }
   }

@@ -97,7 +97,13 @@ TEST(GoldenTemporal, MatchesDirectGemmForEveryWidthPairAndSign) {
 
 TEST(GoldenConv, AllOnesCountsTheTaps) {
   ConvShape s;
-  s.h = 5; s.w = 4; s.c_in = 3; s.kh = 3; s.kw = 3; s.c_out = 2; s.pad = 1;
+  s.h = 5;
+  s.w = 4;
+  s.c_in = 3;
+  s.kh = 3;
+  s.kw = 3;
+  s.c_out = 2;
+  s.pad = 1;
   std::vector<int64_t> in(5 * 4 * 3, 1), wgt(3 * 3 * 3 * 2, 1);
   const auto o = conv_ref(s, in, {2, false}, wgt, {2, false});
   ASSERT_EQ(o.size(), 5u * 4 * 2);
@@ -113,15 +119,20 @@ TEST(GoldenConv, Im2colGemmEqualsDirectConvolution) {
   for (int t = 0; t < 30; ++t) {
     SCOPED_TRACE("case " + std::to_string(t) + " seed 7");
     ConvShape s;
-    s.batch = 1 + rng() % 2; s.h = 1 + rng() % 7; s.w = 1 + rng() % 7; s.c_in = 1 + rng() % 5;
-    s.kh = 1 + rng() % 3; s.kw = 1 + rng() % 3; s.c_out = 1 + rng() % 4;
-    s.stride = 1 + rng() % 2; s.pad = rng() % 2;
+    s.batch = 1 + rng() % 2;
+    s.h = 1 + rng() % 7;
+    s.w = 1 + rng() % 7;
+    s.c_in = 1 + rng() % 5;
+    s.kh = 1 + rng() % 3;
+    s.kw = 1 + rng() % 3;
+    s.c_out = 1 + rng() % 4;
+    s.stride = 1 + rng() % 2;
+    s.pad = rng() % 2;
     if (s.h + 2 * s.pad < s.kh || s.w + 2 * s.pad < s.kw) continue;
     const Operand at{8, true}, wt{4, true};
     const Matrix in = random_matrix(1, s.batch * s.h * s.w * s.c_in, at, rng);
     const Matrix wg = random_matrix(1, s.kh * s.kw * s.c_in * s.c_out, wt, rng);
-    EXPECT_EQ(conv_ref(s, in.v, at, wg.v, wt),
-              gemm_ref(im2col(s, in.v), at, conv_weight_matrix(s, wg.v), wt));
+    EXPECT_EQ(conv_ref(s, in.v, at, wg.v, wt), gemm_ref(im2col(s, in.v), at, conv_weight_matrix(s, wg.v), wt));
   }
 }
 

@@ -34,9 +34,8 @@ void random_shapes_all_modes(const char* cfg_name, uint32_t seed0) {
       const int p = 1 + rng() % 9;
       const int k = 1 + rng() % (2 * cfg.rows * lanes + 5);
       const int c = 1 + rng() % (cfg.cols + cfg.cols / 2 + 2);
-      SCOPED_TRACE(std::string(cfg_name) + " " + describe(at) + " x " + describe(wt) + " P=" +
-                   std::to_string(p) + " K=" + std::to_string(k) + " C=" + std::to_string(c) +
-                   " seed " + std::to_string(seed + 1));
+      SCOPED_TRACE(std::string(cfg_name) + " " + describe(at) + " x " + describe(wt) + " P=" + std::to_string(p) +
+                   " K=" + std::to_string(k) + " C=" + std::to_string(c) + " seed " + std::to_string(seed + 1));
       EXPECT_EQ(test::run_gemm_case<Model>(cfg, p, k, c, at, wt, seed + 1), 0);
       seed += 17;
     }
@@ -56,18 +55,19 @@ TEST(RtlArray, AllWidthPairsAndSigns8x8) { random_shapes_all_modes<Vbf_array_bf8
 // Shapes larger than half buffers: reduction tiles accumulate into the OBUF,
 // several pixel and channel tiles, loads overlapping compute.
 TEST(RtlArray, MultiTileAccumulateInto) {
-  struct Case { int p, k, c; Operand a, w; };
+  struct Case {
+    int p, k, c;
+    Operand a, w;
+  };
   const Case cases[] = {
-      {40, 700, 5, {8, true}, {8, true}},  {70, 300, 9, {4, false}, {8, true}},
-      {9, 2000, 3, {2, true}, {2, false}}, {20, 400, 4, {16, true}, {8, true}},
-      {5, 300, 3, {16, true}, {16, false}},
+      {40, 700, 5, {8, true}, {8, true}},  {70, 300, 9, {4, false}, {8, true}},  {9, 2000, 3, {2, true}, {2, false}},
+      {20, 400, 4, {16, true}, {8, true}}, {5, 300, 3, {16, true}, {16, false}},
   };
   const auto cfg = load_config("bf2x2");
   uint32_t seed = 900;
   for (const auto& t : cases) {
-    SCOPED_TRACE("bf2x2 P=" + std::to_string(t.p) + " K=" + std::to_string(t.k) + " C=" +
-                 std::to_string(t.c) + " " + describe(t.a) + "x" + describe(t.w) + " seed " +
-                 std::to_string(seed));
+    SCOPED_TRACE("bf2x2 P=" + std::to_string(t.p) + " K=" + std::to_string(t.k) + " C=" + std::to_string(t.c) + " " +
+                 describe(t.a) + "x" + describe(t.w) + " seed " + std::to_string(seed));
     tb::GemmPlan plan;
     EXPECT_EQ(test::run_gemm_case<Vbf_array_bf2x2>(cfg, t.p, t.k, t.c, t.a, t.w, seed++, &plan), 0);
     EXPECT_GT(plan.jobs.size(), 2u);
@@ -85,7 +85,8 @@ TEST(RtlArray, ExtremeValues8x8) {
         SCOPED_TRACE(describe(at) + " x " + describe(wt) + " corner " + std::to_string(corner));
         const int p = 2, k = 200, c = 3;
         Matrix a(p, k), w(k, c);
-        for (auto& x : a.v) x = (corner & 1) ? max_value(at.bits == 16 ? Operand{16, at.is_signed} : at) : min_value(at);
+        for (auto& x : a.v)
+          x = (corner & 1) ? max_value(at.bits == 16 ? Operand{16, at.is_signed} : at) : min_value(at);
         for (auto& x : w.v) x = (corner & 2) ? max_value(wt) : min_value(wt);
         tb::ArrayHarness<Vbf_array_bf8x8> h(cfg);
         auto plan = tb::plan_gemm(h.geom(), a, at, w, wt);
@@ -131,13 +132,18 @@ TEST(RtlArray, OverflowWrapsModulo2To32) {
 TEST(RtlArray, ConvolutionThroughTheLoopNest) {
   const auto cfg = load_config("bf4x8");
   std::mt19937 rng(4242);
-  const Operand types[][2] = {{{8, true}, {8, true}}, {{4, false}, {2, true}}, {{2, true}, {8, false}},
-                              {{8, false}, {4, true}}};
+  const Operand types[][2] = {
+      {{8, true}, {8, true}}, {{4, false}, {2, true}}, {{2, true}, {8, false}}, {{8, false}, {4, true}}};
   for (int t = 0; t < 12; ++t) {
     ConvShape s;
-    s.h = 2 + rng() % 6; s.w = 2 + rng() % 6; s.c_in = 1 + rng() % 20;
-    s.kh = 1 + rng() % 3; s.kw = 1 + rng() % 3; s.c_out = 1 + rng() % 19;
-    s.stride = 1 + rng() % 2; s.pad = rng() % 2;
+    s.h = 2 + rng() % 6;
+    s.w = 2 + rng() % 6;
+    s.c_in = 1 + rng() % 20;
+    s.kh = 1 + rng() % 3;
+    s.kw = 1 + rng() % 3;
+    s.c_out = 1 + rng() % 19;
+    s.stride = 1 + rng() % 2;
+    s.pad = rng() % 2;
     if (s.h + 2 * s.pad < s.kh || s.w + 2 * s.pad < s.kw) continue;
     const Operand at = types[t % 4][0], wt = types[t % 4][1];
     SCOPED_TRACE("case " + std::to_string(t) + " seed 4242 " + describe(at) + "x" + describe(wt));
@@ -176,8 +182,7 @@ TEST(RtlArray, BurstOfTilesHasNoBubbles) {
   h.run(plan.jobs, out);
   const auto want = gemm_ref(a, at, w, wt);
   for (size_t i = 0; i < out.size(); ++i) EXPECT_EQ(static_cast<int32_t>(out[i]), want[i]);
-  EXPECT_EQ(plan.jobs.back().t_done - plan.jobs.front().t_accept,
-            plan.steps + cfg.rows + cfg.cols + 3);
+  EXPECT_EQ(plan.jobs.back().t_done - plan.jobs.front().t_accept, plan.steps + cfg.rows + cfg.cols + 3);
   test::expect_tile_timing(h.geom(), plan.jobs);
 }
 

@@ -103,9 +103,12 @@ TEST_F(Cli, ConvMatchesTheDirectGoldenLayer) {
     ConvParams p{2, 5, 9, 9, 7, 3, 3, 1, 0};
     OutputStage o;
     std::vector<int64_t> bias;
-    if (extra.find("--stride 2") != std::string::npos) p.stride = 2, p.pad = 2, o = {4, true, 1}, bias = b.data;
-    else if (extra.find("--stride 3") != std::string::npos) p.stride = 3;
-    else p.pad = 1;
+    if (extra.find("--stride 2") != std::string::npos)
+      p.stride = 2, p.pad = 2, o = {4, true, 1}, bias = b.data;
+    else if (extra.find("--stride 3") != std::string::npos)
+      p.stride = 3;
+    else
+      p.pad = 1;
     if (extra.find("--lowering direct") != std::string::npos) bias = b.data;
     EXPECT_EQ(y.shape, (std::vector<int64_t>{2, 7, p.out_h(), p.out_w()})) << extra;
     EXPECT_EQ(y.data, conv_layer_ref(p, x.data, w.data, bias, o)) << extra;
@@ -161,7 +164,8 @@ TEST_F(Cli, BadInputsGetOneLineErrors) {
   expect_error("conv" + ok_x + ok_w + bits + " --config nosuch", "unknown config 'nosuch'");
   expect_error("conv" + ok_x + ok_w + bits + " --shift 3", "--out-bits");
   expect_error("conv" + ok_x + ok_w + bits + " --trace t.fst", "--trace needs --backend rtl");
-  expect_error("conv" + ok_x + ok_w + bits + " --out-bits 8 --set obuf_kb=1 --set wbuf_kb=1 --set ibuf_kb=1 --set rows=64 --set cols=512",
+  expect_error("conv" + ok_x + ok_w + bits +
+                   " --out-bits 8 --set obuf_kb=1 --set wbuf_kb=1 --set ibuf_kb=1 --set rows=64 --set cols=512",
                "does not fit half of the buffers");
   expect_error("run --net nosuchnet --backend golden", "nosuchnet");
   expect_error("fc --input " + x_ + " --weights " + w_ + bits, "fc input must be (batch, in)");
@@ -210,9 +214,13 @@ TEST_F(Cli, ConvAndFcOnTheRtlMatchTheDirectGoldenLayer) {
   const Case cases[] = {
       {"--config bf2x2 --pad 1", {2, 5, 9, 9, 7, 3, 3, 1, 1}, false, {}},
       {"--config bf4x8 --stride 2 --pad 2 --bias @B --relu --shift 1 --out-bits 4",
-       {2, 5, 9, 9, 7, 3, 3, 2, 2}, true, {4, true, 1}},
+       {2, 5, 9, 9, 7, 3, 3, 2, 2},
+       true,
+       {4, true, 1}},
       {"--config bf8x8 --lowering direct --pad 1 --bias @B --shift 2 --out-bits 8",
-       {2, 5, 9, 9, 7, 3, 3, 1, 1}, true, {8, false, 2}},
+       {2, 5, 9, 9, 7, 3, 3, 1, 1},
+       true,
+       {8, false, 2}},
       {"--config bf2x2 --lowering im2col --stride 3", {2, 5, 9, 9, 7, 3, 3, 3, 0}, false, {}},
       // The default configuration: the 16x32 array, built hierarchically.
       {"--stride 1", {2, 5, 9, 9, 7, 3, 3, 1, 0}, false, {}},

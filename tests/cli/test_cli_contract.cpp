@@ -133,8 +133,20 @@ class Contract : public ::testing::Test {
   }
 
   std::vector<std::string> conv(const std::string& out) const {
-    return {"conv",       "--backend",  "golden", "--input", dir_ + "io/x.npy", "--weights", dir_ + "io/w.npy",
-            "--act-bits", "2",          "--act-unsigned", "--wgt-bits", "2", "--out", out};
+    return {"conv",
+            "--backend",
+            "golden",
+            "--input",
+            dir_ + "io/x.npy",
+            "--weights",
+            dir_ + "io/w.npy",
+            "--act-bits",
+            "2",
+            "--act-unsigned",
+            "--wgt-bits",
+            "2",
+            "--out",
+            out};
   }
   static std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string>& b) {
     a.insert(a.end(), b.begin(), b.end());
@@ -262,19 +274,22 @@ TEST_F(Contract, ParserErrorsFollowTheContract) {
 // 'fortran_order': 1 was read as C order.
 TEST_F(Contract, NpyHeadersAreParsedStrictly) {
   const std::string big = "4611686018427387905";
-  const auto ovf = npy("ovf.npy", "{'descr': '|i1', 'fortran_order': False, 'shape': (" + big + ", " + big + ", " +
-                                      big + ", " + big + "), }",
-                       "\x01");
+  const auto ovf =
+      npy("ovf.npy",
+          "{'descr': '|i1', 'fortran_order': False, 'shape': (" + big + ", " + big + ", " + big + ", " + big + "), }",
+          "\x01");
   auto args = conv("y.npy");
   args[4] = ovf;
   expect_error(args, "more elements than 64 bits can count");
-  args[4] = npy("xyz.npy", "{'descr': '<i4xyz', 'fortran_order': False, 'shape': (1, 2, 5, 5), }", std::string(200, '\0'));
+  args[4] =
+      npy("xyz.npy", "{'descr': '<i4xyz', 'fortran_order': False, 'shape': (1, 2, 5, 5), }", std::string(200, '\0'));
   expect_error(args, "unsupported dtype '<i4xyz'");
   args[4] = npy("f1.npy", "{'descr': '<i4', 'fortran_order': 1, 'shape': (1, 2, 5, 5), }", std::string(200, '\0'));
   expect_error(args, "fortran_order must be True or False");
   args[4] = npy("dup.npy", "{'descr': '<i4', 'descr': '<i2', 'fortran_order': False, 'shape': (1,), }", "\0\0\0\0");
   expect_error(args, "given twice");
-  args[4] = npy("tail.npy", "{'descr': '<i4', 'fortran_order': False, 'shape': (1, 2, 5, 5), }", std::string(204, '\0'));
+  args[4] =
+      npy("tail.npy", "{'descr': '<i4', 'fortran_order': False, 'shape': (1, 2, 5, 5), }", std::string(204, '\0'));
   expect_error(args, "trailing bytes");
 }
 
@@ -311,7 +326,8 @@ TEST_F(Contract, RunRejectsAnOversizedNetworkBeforeAllocating) {
 // number where a string belongs gave nlohmann's type_error text without the
 // file or key.
 TEST_F(Contract, ConfigurationAndNetworkFilesAreRangeChecked) {
-  const std::string rest = R"("cols": 2, "wbuf_kb": 1, "ibuf_kb": 1, "obuf_kb": 1, "rsp_depth": 64, "dram_latency": 4, "freq_mhz": 500)";
+  const std::string rest =
+      R"("cols": 2, "wbuf_kb": 1, "ibuf_kb": 1, "obuf_kb": 1, "rsp_depth": 64, "dram_latency": 4, "freq_mhz": 500)";
   auto with = [&](const std::string& name, const std::string& body) { return write(name, "{" + body + "}"); };
   auto args = conv("y.npy");
   auto cfg = [&](const std::string& file) { return plus(args, {"--config", file}); };
@@ -329,8 +345,8 @@ TEST_F(Contract, ConfigurationAndNetworkFilesAreRangeChecked) {
   const std::string fc2 = write("fc2.json", R"({"input": {"channels": 65536, "height": 65536, "width": 2},
     "layers": [{"name": "f", "type": "fc", "out_features": 2, "act_bits": 2, "wgt_bits": 2}]})");
   expect_error({"perf", "--net", fc2}, "flattens to 8589934592 features");
-  const std::string big = write("big.json", std::string("{") + kLenetInput +
-                                                R"(, "batch": 18446744073709551615, "layers": []})");
+  const std::string big =
+      write("big.json", std::string("{") + kLenetInput + R"(, "batch": 18446744073709551615, "layers": []})");
   expect_error({"perf", "--net", big}, "'batch' = 18446744073709551615 is outside");
   const std::string str = write("str.json", std::string("{") + kLenetInput + R"(, "name": 5, "layers": []})");
   expect_error({"perf", "--net", str}, "'name' must be a string, not 5");

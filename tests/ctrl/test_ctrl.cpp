@@ -26,8 +26,6 @@ using bf::test_util::random_values;
 
 namespace {
 
-
-
 struct Outcome {
   CompiledLayer c;
   MachineResult m;
@@ -66,7 +64,6 @@ Outcome run_both(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937& rng, 
   return o;
 }
 
-
 // Every comparison of one run: output vs the direct convolution, the whole
 // DRAM image vs the machine, array steps, and the memory traffic.
 void check_outcome(const Outcome& o) {
@@ -84,7 +81,6 @@ void check_outcome(const Outcome& o) {
   EXPECT_GE(o.d.cycles, o.d.array_steps);
   EXPECT_GE(o.d.cycles, o.d.read_beats + o.d.write_beats);
 }
-
 
 // Random conv and fc layers: every width pair, random signedness, raw or
 // requantized output (every out width, ReLU or not), bias or not.
@@ -123,10 +119,11 @@ void random_layers(const char* cfgname, uint32_t seed, int per_pair) {
         check_outcome(o);
         if (::testing::Test::HasFailure()) return;
       }
-  std::printf("%s: %d layers on the RTL (%d with several tiles, %d with reduction tiles), %d too big; "
-              "%llu cycles, %llu array steps (%.0f%%), %.0f cycles/s simulated\n",
-              cfgname, ran, multi, red, skipped, (unsigned long long)cycles, (unsigned long long)steps,
-              100.0 * double(steps) / double(cycles ? cycles : 1), double(cycles) / (secs > 0 ? secs : 1));
+  std::printf(
+      "%s: %d layers on the RTL (%d with several tiles, %d with reduction tiles), %d too big; "
+      "%llu cycles, %llu array steps (%.0f%%), %.0f cycles/s simulated\n",
+      cfgname, ran, multi, red, skipped, (unsigned long long)cycles, (unsigned long long)steps,
+      100.0 * double(steps) / double(cycles ? cycles : 1), double(cycles) / (secs > 0 ? secs : 1));
   EXPECT_GT(ran, 2 * skipped);
   EXPECT_GT(multi, ran / 3);
 }
@@ -287,8 +284,10 @@ std::vector<uint32_t> assemble_with_words(const std::string& text) {
     const std::string line = text.substr(pos, nl - pos);
     pos = nl == std::string::npos ? text.size() : nl + 1;
     if (line.empty()) continue;
-    if (line.rfind(".word ", 0) == 0) out.push_back(uint32_t(std::stoul(line.substr(6), nullptr, 0)));
-    else out.push_back(isa::assemble(line)[0]);
+    if (line.rfind(".word ", 0) == 0)
+      out.push_back(uint32_t(std::stoul(line.substr(6), nullptr, 0)));
+    else
+      out.push_back(isa::assemble(line)[0]);
   }
   return out;
 }
@@ -315,8 +314,8 @@ TEST(Ctrl, ErrorStatusesMatchTheMachineAndNeverHang) {
 // reported, not waited for.
 TEST(Ctrl, WatchdogStopsALongRun) {
   const ArrayConfig cfg = load_config("bf2x2");
-  const auto prog = assemble_with_words(
-      "setup a=s8 w=s8 out=raw bias=0\nloop t0 1000\nloop e5 50\ncompute red=1\nblock-end last\n");
+  const auto prog =
+      assemble_with_words("setup a=s8 w=s8 out=raw bias=0\nloop t0 1000\nloop e5 50\ncompute red=1\nblock-end last\n");
   std::vector<uint32_t> dram(256, 0u);
   tb::DeviceOptions opt;
   opt.watchdog = 500;
@@ -377,8 +376,8 @@ TEST(Ctrl, TraceGroupsResolveAgainstTheModelAndTimeIsReal) {
     ++signals;
     std::string name = line;
     int width = 1;
-    if (const auto br = line.rfind('['); br != std::string::npos && line.back() == ']' &&
-                                         line.find(':', br) != std::string::npos) {
+    if (const auto br = line.rfind('[');
+        br != std::string::npos && line.back() == ']' && line.find(':', br) != std::string::npos) {
       name = line.substr(0, br);
       width = std::stoi(line.substr(br + 1)) + 1;
     }

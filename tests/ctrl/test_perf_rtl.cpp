@@ -29,14 +29,13 @@ using bf::test_util::random_values;
 
 namespace {
 
-
 bool verbose() { return std::getenv("BF_PERF_RTL_VERBOSE") != nullptr; }
 
 // Runs `c` on the RTL with random data and compares it with the model.
 // Returns |model - RTL| / RTL.
 double check_layer(const CompiledLayer& c, const std::string& label, unsigned seed, int latency = -1) {
-  SCOPED_TRACE(label + " on " + c.cfg.name + ", seed " + std::to_string(seed) + ", latency " +
-               std::to_string(latency) + ": " + c.summary());
+  SCOPED_TRACE(label + " on " + c.cfg.name + ", seed " + std::to_string(seed) + ", latency " + std::to_string(latency) +
+               ": " + c.summary());
   std::mt19937 rng(seed);
   const LayerDesc& l = c.layer;
   std::vector<uint32_t> dram(c.dram_words, 0u);
@@ -62,8 +61,9 @@ double check_layer(const CompiledLayer& c, const std::string& label, unsigned se
   EXPECT_LE(std::fabs(err), 0.02) << "model " << m.cycles << " cycles, RTL " << dev.cycles;
   if (verbose())
     std::printf("%-24s %-6s %4d %9llu %9llu %+7.3f%%  steps %llu, %llu tile steps, %.2f s\n", label.c_str(),
-                c.cfg.name.c_str(), latency < 0 ? c.cfg.dram_latency : latency, (unsigned long long)dev.cycles, (unsigned long long)m.cycles, 100 * err,
-                (unsigned long long)m.steps, (unsigned long long)dev.array_steps, dev.sim_seconds);
+                c.cfg.name.c_str(), latency < 0 ? c.cfg.dram_latency : latency, (unsigned long long)dev.cycles,
+                (unsigned long long)m.cycles, 100 * err, (unsigned long long)m.steps,
+                (unsigned long long)dev.array_steps, dev.sim_seconds);
   return err;
 }
 
@@ -80,8 +80,7 @@ LayerDesc quantized(LayerDesc d, const std::string& name, int a, int w, int out_
   return d;
 }
 
-LayerDesc conv(const std::string& name, int in_c, int out_c, int hw, int k, int s, int p, int a, int w,
-               int out_bits) {
+LayerDesc conv(const std::string& name, int in_c, int out_c, int hw, int k, int s, int p, int a, int w, int out_bits) {
   return quantized(make_conv(1, in_c, out_c, hw, hw, k, s, p), name, a, w, out_bits);
 }
 
@@ -100,7 +99,10 @@ TEST(PerfRtl, LeNet5LayersOnBf8x8) {
   for (size_t i = 0; i < net.layers.size(); ++i) {
     if (!net.layers[i].is_compute()) continue;
     const model::RtlLayerPlan p = model::rtl_plan(net, i, 1, cfg);
-    check_layer(p.compiled, "lenet5." + net.layers[i].name + (p.form != Lowering::Direct ? std::string(" (") + lowering_name(p.form) + ")" : std::string()), seed++);
+    check_layer(p.compiled,
+                "lenet5." + net.layers[i].name +
+                    (p.form != Lowering::Direct ? std::string(" (") + lowering_name(p.form) + ")" : std::string()),
+                seed++);
   }
 }
 

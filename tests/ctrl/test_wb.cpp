@@ -86,10 +86,10 @@ uint64_t run(Vbf_ctrl_wb& m, const Cfg& c, const std::vector<In>& ins) {
     m.clk_i = 1;
     m.eval();
     if (k + 1 >= kLatency && !want.empty()) {
-      EXPECT_EQ(m.out_o, want.front())
-          << "input " << (k + 1 - kLatency) << " requant=" << c.requant << " bits=" << (2 << c.out_prec)
-          << " mult=" << c.mult << " shift=" << c.shift << " round=" << c.round << " zero=" << c.zero
-          << " lo=" << c.lo << " hi=" << c.hi << " channel=" << c.channel;
+      EXPECT_EQ(m.out_o, want.front()) << "input " << (k + 1 - kLatency) << " requant=" << c.requant
+                                       << " bits=" << (2 << c.out_prec) << " mult=" << c.mult << " shift=" << c.shift
+                                       << " round=" << c.round << " zero=" << c.zero << " lo=" << c.lo << " hi=" << c.hi
+                                       << " channel=" << c.channel;
       want.pop_front();
       ++checked;
     }
@@ -102,8 +102,7 @@ std::vector<uint32_t> edge_sums(int bits, int shift) {
   std::vector<uint32_t> v = {0u, 1u, 0xFFFFFFFFu, 0x7FFFFFFFu, 0x80000000u, 0x80000001u};
   const int64_t b = bits;
   for (int64_t t : {int64_t{0}, (int64_t{1} << b) - 1, int64_t{1} << b, (int64_t{1} << (b - 1)) - 1,
-                    int64_t{1} << (b - 1), -(int64_t{1} << (b - 1)), -(int64_t{1} << (b - 1)) - 1,
-                    int64_t{-1}}) {
+                    int64_t{1} << (b - 1), -(int64_t{1} << (b - 1)), -(int64_t{1} << (b - 1)) - 1, int64_t{-1}}) {
     for (int64_t d : {-2, -1, 0, 1, 2}) {
       const int64_t base = t * (int64_t{1} << shift);
       v.push_back(static_cast<uint32_t>(base + d));
@@ -130,7 +129,8 @@ TEST(CtrlWb, PlainFloorShiftMatchesGolden) {
             c.lo = relu ? 0 : -(1 << (bits - 1));
             c.hi = relu ? (1 << bits) - 1 : (1 << (bits - 1)) - 1;
             std::vector<In> ins;
-            for (uint32_t acc : edge_sums(bits, shift)) ins.push_back({acc, bias ? r32() >> (r32() % 32) : r32(), r32()});
+            for (uint32_t acc : edge_sums(bits, shift))
+              ins.push_back({acc, bias ? r32() >> (r32() % 32) : r32(), r32()});
             for (int i = 0; i < 64; ++i) ins.push_back({r32(), r32(), r32()});
             for (int i = 0; i < 64; ++i) ins.push_back({uint32_t(int32_t(r32() % 4096) - 2048), r32() % 512, r32()});
             checked += run(m, c, ins);

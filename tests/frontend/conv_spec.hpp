@@ -44,7 +44,7 @@ struct ConvSpec {
   std::vector<double> w_scales = {0.05};
   std::vector<int64_t> w_zps = {0};
   int w_type = I8;
-  bool qat = false;            // int Constant weights + int32 bias, or float weights (-> Clip) -> Q -> DQ
+  bool qat = false;                // int Constant weights + int32 bias, or float weights (-> Clip) -> Q -> DQ
   double w_lo = -0.3, w_hi = 0.3;  // fake-quant: the float weight range, also the Clip
   int64_t wq_lo = -7, wq_hi = 7;   // QAT: the integer weight range
   bool bias = true;
@@ -53,13 +53,13 @@ struct ConvSpec {
   int64_t z_out = 0;
   int out_type = U8;
   bool relu = true;
-  double clip_hi = NAN;        // Clip(0 or -inf, clip_hi) before the output Q
+  double clip_hi = NAN;  // Clip(0 or -inf, clip_hi) before the output Q
   uint32_t seed = 1;
 
   // filled by build()
-  std::vector<double> w, b;           // float weights / bias (fake-quant) or integers (QAT)
-  std::vector<int64_t> w_int;         // expected q_w - z_w
-  std::vector<int64_t> bias_int;      // expected round(b / (s_in s_w))
+  std::vector<double> w, b;       // float weights / bias (fake-quant) or integers (QAT)
+  std::vector<int64_t> w_int;     // expected q_w - z_w
+  std::vector<int64_t> bias_int;  // expected round(b / (s_in s_w))
   size_t ic() const { return size_t(in_shape[1]); }
   double sw(int c) const { return w_scales.size() == 1 ? w_scales[0] : w_scales[size_t(c)]; }
   int64_t zw(int c) const { return w_zps.size() == 1 ? w_zps[0] : w_zps[size_t(c)]; }
@@ -86,7 +86,8 @@ struct ConvSpec {
       if (bias) {
         std::vector<double> q, s;
         b = uniform_int(size_t(out_c), -3000, 3000, rng);
-        for (int c = 0; c < out_c; ++c) s.push_back(double(float(s_in * sw(c)))), bias_int.push_back(int64_t(b[size_t(c)]));
+        for (int c = 0; c < out_c; ++c)
+          s.push_back(double(float(s_in * sw(c)))), bias_int.push_back(int64_t(b[size_t(c)]));
         bn = g.qat_bias(b, s);
       }
     } else {
@@ -105,8 +106,10 @@ struct ConvSpec {
     }
     if (!bias) bias_int.assign(size_t(out_c), 0);
     std::string y = g.conv(x, wn, bn, k, pads, strides, "conv");
-    if (!raw) y = g.fq_act(y, s_out, z_out, out_type, relu, std::isnan(clip_hi) ? NAN : (relu ? 0.0 : -1e9), clip_hi);
-    else if (relu) y = g.op("Relu", {y});
+    if (!raw)
+      y = g.fq_act(y, s_out, z_out, out_type, relu, std::isnan(clip_hi) ? NAN : (relu ? 0.0 : -1e9), clip_hi);
+    else if (relu)
+      y = g.op("Relu", {y});
     g.output(y);
     return g;
   }

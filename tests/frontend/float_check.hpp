@@ -94,7 +94,8 @@ inline FloatCheck float_check(const onnx::ModelProto& m, const bf::fe::QNet& net
           fc.max_diff = std::max(fc.max_diff, d);
           continue;
         }
-        ASSERT_NEAR(deq, v.v[i], 1e-6 * std::max(1.0, std::fabs(v.v[i]))) << name << "[" << i << "] (" << node.op_type() << ")";
+        ASSERT_NEAR(deq, v.v[i], 1e-6 * std::max(1.0, std::fabs(v.v[i])))
+            << name << "[" << i << "] (" << node.op_type() << ")";
         ++fc.compared, ++fc.exact;
       }
       return;

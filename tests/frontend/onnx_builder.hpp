@@ -40,8 +40,10 @@ class GraphBuilder {
     auto* s = t->mutable_shape();
     for (int64_t d : dims) {
       auto* dim = s->add_dim();
-      if (d < 0) dim->set_dim_param("N");
-      else dim->set_dim_value(d);
+      if (d < 0)
+        dim->set_dim_param("N");
+      else
+        dim->set_dim_value(d);
     }
   }
   void output(const std::string& name) {
@@ -62,22 +64,60 @@ class GraphBuilder {
         char b[8];
         size_t n = 0;
         switch (dtype) {
-          case F32: { float f = float(v); std::memcpy(b, &f, 4); n = 4; break; }
-          case U8: { uint8_t x = uint8_t(v); std::memcpy(b, &x, 1); n = 1; break; }
-          case I8: { int8_t x = int8_t(v); std::memcpy(b, &x, 1); n = 1; break; }
-          case U16: { uint16_t x = uint16_t(v); std::memcpy(b, &x, 2); n = 2; break; }
-          case I16: { int16_t x = int16_t(v); std::memcpy(b, &x, 2); n = 2; break; }
-          case I32: { int32_t x = int32_t(v); std::memcpy(b, &x, 4); n = 4; break; }
-          case I64: { int64_t x = int64_t(v); std::memcpy(b, &x, 8); n = 8; break; }
+          case F32: {
+            float f = float(v);
+            std::memcpy(b, &f, 4);
+            n = 4;
+            break;
+          }
+          case U8: {
+            uint8_t x = uint8_t(v);
+            std::memcpy(b, &x, 1);
+            n = 1;
+            break;
+          }
+          case I8: {
+            int8_t x = int8_t(v);
+            std::memcpy(b, &x, 1);
+            n = 1;
+            break;
+          }
+          case U16: {
+            uint16_t x = uint16_t(v);
+            std::memcpy(b, &x, 2);
+            n = 2;
+            break;
+          }
+          case I16: {
+            int16_t x = int16_t(v);
+            std::memcpy(b, &x, 2);
+            n = 2;
+            break;
+          }
+          case I32: {
+            int32_t x = int32_t(v);
+            std::memcpy(b, &x, 4);
+            n = 4;
+            break;
+          }
+          case I64: {
+            int64_t x = int64_t(v);
+            std::memcpy(b, &x, 8);
+            n = 8;
+            break;
+          }
         }
         r.append(b, n);
       }
       t.set_raw_data(r);
     } else {
       for (double v : vals) {
-        if (dtype == F32) t.add_float_data(float(v));
-        else if (dtype == I64) t.add_int64_data(int64_t(v));
-        else t.add_int32_data(int32_t(v));
+        if (dtype == F32)
+          t.add_float_data(float(v));
+        else if (dtype == I64)
+          t.add_int64_data(int64_t(v));
+        else
+          t.add_int32_data(int32_t(v));
       }
     }
     return t;
@@ -180,8 +220,9 @@ class GraphBuilder {
                          const std::vector<double>& scales, const std::vector<int64_t>& zps, int axis = 0) {
     const std::string c = constant(dtype, dims, q);
     const std::string s = scales.size() == 1 ? scalar(F32, scales[0]) : constant(F32, {int64_t(scales.size())}, scales);
-    const std::string z = zps.size() == 1 ? scalar(dtype, double(zps[0]))
-                                          : constant(dtype, {int64_t(zps.size())}, std::vector<double>(zps.begin(), zps.end()));
+    const std::string z = zps.size() == 1
+                              ? scalar(dtype, double(zps[0]))
+                              : constant(dtype, {int64_t(zps.size())}, std::vector<double>(zps.begin(), zps.end()));
     const std::string d = op("DequantizeLinear", {c, s, z});
     attr_i(last(), "axis", axis);
     return d;

@@ -43,13 +43,55 @@ inline FT parse_ft(const onnx::TensorProto& t) {
     const char* p = r.data();
     for (int64_t i = 0; i < n; ++i) {
       switch (f.dtype) {
-        case 1: { float x; std::memcpy(&x, p, 4); p += 4; f.v.push_back(x); break; }
-        case 2: { uint8_t x; std::memcpy(&x, p, 1); p += 1; f.v.push_back(x); break; }
-        case 3: { int8_t x; std::memcpy(&x, p, 1); p += 1; f.v.push_back(x); break; }
-        case 4: { uint16_t x; std::memcpy(&x, p, 2); p += 2; f.v.push_back(x); break; }
-        case 5: { int16_t x; std::memcpy(&x, p, 2); p += 2; f.v.push_back(x); break; }
-        case 6: { int32_t x; std::memcpy(&x, p, 4); p += 4; f.v.push_back(x); break; }
-        case 7: { int64_t x; std::memcpy(&x, p, 8); p += 8; f.v.push_back(double(x)); break; }
+        case 1: {
+          float x;
+          std::memcpy(&x, p, 4);
+          p += 4;
+          f.v.push_back(x);
+          break;
+        }
+        case 2: {
+          uint8_t x;
+          std::memcpy(&x, p, 1);
+          p += 1;
+          f.v.push_back(x);
+          break;
+        }
+        case 3: {
+          int8_t x;
+          std::memcpy(&x, p, 1);
+          p += 1;
+          f.v.push_back(x);
+          break;
+        }
+        case 4: {
+          uint16_t x;
+          std::memcpy(&x, p, 2);
+          p += 2;
+          f.v.push_back(x);
+          break;
+        }
+        case 5: {
+          int16_t x;
+          std::memcpy(&x, p, 2);
+          p += 2;
+          f.v.push_back(x);
+          break;
+        }
+        case 6: {
+          int32_t x;
+          std::memcpy(&x, p, 4);
+          p += 4;
+          f.v.push_back(x);
+          break;
+        }
+        case 7: {
+          int64_t x;
+          std::memcpy(&x, p, 8);
+          p += 8;
+          f.v.push_back(double(x));
+          break;
+        }
         default: throw std::runtime_error("qdq_eval: dtype");
       }
     }
@@ -140,7 +182,8 @@ class QdqEval {
             for (int ky = 0; ky < kh; ++ky)
               for (int kx = 0; kx < kw; ++kx) {
                 const int64_t yy = i * sh + ky - p[0], xx = j * sw + kx - p[1];
-                if (yy >= 0 && yy < H && xx >= 0 && xx < W) vals.push_back(x.v[size_t(((b * C + c) * H + yy) * W + xx)]);
+                if (yy >= 0 && yy < H && xx >= 0 && xx < W)
+                  vals.push_back(x.v[size_t(((b * C + c) * H + yy) * W + xx)]);
               }
             y.v.push_back(f(vals, kh * kw));
           }
@@ -182,8 +225,10 @@ class QdqEval {
       const FT& x = in(n, 0);
       const FT& s = in(n, 1);
       FT z;
-      if (has(n, 2)) z = in(n, 2);
-      else z.dtype = 2, z.v.assign(s.v.size(), 0);
+      if (has(n, 2))
+        z = in(n, 2);
+      else
+        z.dtype = 2, z.v.assign(s.v.size(), 0);
       int axis = int(ai(n, "axis", 1));
       if (axis < 0) axis += int(x.dims.size());
       FT y;
@@ -237,7 +282,8 @@ class QdqEval {
                   for (int64_t kx = 0; kx < KW; ++kx) {
                     const int64_t yy = i * s[0] + ky - p[0], xx = j * s[1] + kx - p[1];
                     if (yy < 0 || yy >= H || xx < 0 || xx >= W) continue;  // zero padding (float 0)
-                    acc += x.v[size_t(((b * C + c) * H + yy) * W + xx)] * w.v[size_t(((o * C + c) * KH + ky) * KW + kx)];
+                    acc +=
+                        x.v[size_t(((b * C + c) * H + yy) * W + xx)] * w.v[size_t(((o * C + c) * KH + ky) * KW + kx)];
                   }
               y.v.push_back(f32(acc));
             }
@@ -264,7 +310,9 @@ class QdqEval {
     if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {  // numpy broadcasting
       const FT &a = in(n, 0), &b = in(n, 1);
       const size_t r = std::max(a.dims.size(), b.dims.size());
-      auto dim = [r](const FT& t, size_t k) { return k + t.dims.size() < r ? int64_t(1) : t.dims[k + t.dims.size() - r]; };
+      auto dim = [r](const FT& t, size_t k) {
+        return k + t.dims.size() < r ? int64_t(1) : t.dims[k + t.dims.size() - r];
+      };
       FT y;
       y.dtype = a.dtype;
       for (size_t k = 0; k < r; ++k) y.dims.push_back(std::max(dim(a, k), dim(b, k)));
@@ -313,11 +361,12 @@ class QdqEval {
         k = ais(n, "kernel_shape", {}), s = ais(n, "strides", {1, 1}), p = pads_of(n, x, k, s);
         incl = ai(n, "count_include_pad", 0) != 0;
       }
-      return set(n, window(x, int(k[0]), int(k[1]), int(s[0]), int(s[1]), p, [incl](const std::vector<double>& v, int full) {
-                   double sum = 0;
-                   for (double e : v) sum += e;
-                   return f32(sum / double(incl ? full : int(v.size())));
-                 }));
+      return set(
+          n, window(x, int(k[0]), int(k[1]), int(s[0]), int(s[1]), p, [incl](const std::vector<double>& v, int full) {
+            double sum = 0;
+            for (double e : v) sum += e;
+            return f32(sum / double(incl ? full : int(v.size())));
+          }));
     }
     if (op == "Concat") {
       const FT& f = in(n, 0);
@@ -353,8 +402,10 @@ class QdqEval {
       for (size_t i = 0; i < s.v.size(); ++i) {
         int64_t v = int64_t(s.v[i]);
         if (v == 0) v = y.dims[i];
-        if (v == -1) inf = int(i);
-        else known *= v;
+        if (v == -1)
+          inf = int(i);
+        else
+          known *= v;
         d.push_back(v);
       }
       if (inf >= 0) d[size_t(inf)] = y.numel() / known;
@@ -372,7 +423,8 @@ class QdqEval {
       y.v.assign(size_t(y.numel()), cv);
       for (int64_t q = 0; q < N * C; ++q)
         for (int64_t i = 0; i < H; ++i)
-          for (int64_t j = 0; j < W; ++j) y.v[size_t((q * (H + t + b) + i + t) * (W + l + r) + j + l)] = x.v[size_t((q * H + i) * W + j)];
+          for (int64_t j = 0; j < W; ++j)
+            y.v[size_t((q * (H + t + b) + i + t) * (W + l + r) + j + l)] = x.v[size_t((q * H + i) * W + j)];
       return set(n, y);
     }
     if (op == "Shape") {

@@ -102,7 +102,7 @@ class FrontendCorrupt : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(FrontendCorrupt, NeverCrash) {
   const std::string full = GetParam() == "base" ? Base().build().bytes()
-                                                 : read_file(std::string(BF_FRONTEND_DATA) + "/" + GetParam() + ".onnx");
+                                                : read_file(std::string(BF_FRONTEND_DATA) + "/" + GetParam() + ".onnx");
   ASSERT_GT(full.size(), 500u);
   std::mt19937 rng(1);
   int errors = 0;
@@ -231,7 +231,8 @@ TEST(FrontendBad, DynamicShapeInArithmetic) {
 TEST(FrontendBad, AffineOpsThatDoNotFold) {
   GraphBuilder g;  // Relu then Mul: the scale no longer folds into the layer
   g.input("x", {1, 1, 3, 3});
-  std::string y = g.conv(g.fq_act("x", 0.1, 0, U8), g.fq_weight("w", {2, 1, 1, 1}, {0.5, 0.25}, {0.25}, {0}, I8), "", {1, 1});
+  std::string y =
+      g.conv(g.fq_act("x", 0.1, 0, U8), g.fq_weight("w", {2, 1, 1, 1}, {0.5, 0.25}, {0.25}, {0}, I8), "", {1, 1});
   y = g.op("Mul", {g.op("Relu", {y}), g.init("k", F32, {1, 2, 1, 1}, {2, 3})}, "mul");
   g.output(g.fq_act(y, 0.1, 0, U8));
   expect_error(g.bytes(), {"node 'mul' (Mul)", "after a Relu / Clip"});
@@ -242,7 +243,8 @@ TEST(FrontendBad, AffineOpsThatDoNotFold) {
   expect_error(h.bytes(), {"node 'sq' (Mul)", "only a per-channel constant"});
   GraphBuilder k;  // a constant that is not per channel
   k.input("x", {1, 1, 3, 3});
-  std::string z = k.conv(k.fq_act("x", 0.1, 0, U8), k.fq_weight("w", {2, 1, 1, 1}, {0.5, 0.25}, {0.25}, {0}, I8), "", {1, 1});
+  std::string z =
+      k.conv(k.fq_act("x", 0.1, 0, U8), k.fq_weight("w", {2, 1, 1, 1}, {0.5, 0.25}, {0.25}, {0}, I8), "", {1, 1});
   z = k.op("Add", {z, k.init("c", F32, {1, 1, 3, 3}, std::vector<double>(9, 0.5))}, "add");
   k.output(k.fq_act(z, 0.1, 0, U8));
   expect_error(k.bytes(), {"node 'add' (Add)", "not one value per output channel"});
@@ -268,7 +270,8 @@ TEST(FrontendBad, ConvInputOrWeightNotQuantized) {
   // a Conv feeding a Conv without a QuantizeLinear between them
   GraphBuilder g;
   g.input("x", {1, 1, 3, 3});
-  std::string y = g.conv(g.fq_act("x", 0.1, 0, U8), g.fq_weight("w1", {1, 1, 1, 1}, {0.5}, {0.25}, {0}, I8), "", {1, 1}, {0, 0, 0, 0}, {1, 1}, "c1");
+  std::string y = g.conv(g.fq_act("x", 0.1, 0, U8), g.fq_weight("w1", {1, 1, 1, 1}, {0.5}, {0.25}, {0}, I8), "", {1, 1},
+                         {0, 0, 0, 0}, {1, 1}, "c1");
   y = g.conv(y, g.fq_weight("w2", {1, 1, 1, 1}, {0.5}, {0.25}, {0}, I8), "", {1, 1}, {0, 0, 0, 0}, {1, 1}, "c2");
   g.output(y);
   expect_error(g.bytes(), {"node 'c2' (Conv)", "not quantized", "float output of node 'c1' (Conv)"});
@@ -333,7 +336,8 @@ TEST(FrontendBad, UnsupportedGraphs) {
   {  // Gemm alpha
     GraphBuilder g;
     g.input("x", {1, 4});
-    std::string y = g.gemm(g.fq_act("x", 0.1, 0, U8), g.qat_weight({2, 4}, std::vector<double>(8, 1), I8, {0.1}, {0}), "", true, "fc");
+    std::string y = g.gemm(g.fq_act("x", 0.1, 0, U8), g.qat_weight({2, 4}, std::vector<double>(8, 1), I8, {0.1}, {0}),
+                           "", true, "fc");
     for (auto& a : *g.last()->mutable_attribute())
       if (a.name() == "alpha") a.set_f(2.0f);
     g.output(y);

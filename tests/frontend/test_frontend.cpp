@@ -39,7 +39,6 @@ const Op& nth(const QNet& n, OpKind k, int i = 0) {
 }
 const Tensor& out_of(const QNet& n, const Op& op) { return n.tensors[size_t(op.output)]; }
 
-
 // The device formulation, independent of the executor: raw q_in padded
 // with z_in, 32-bit wrapping accumulation, + bias_dev, then the output stage.
 std::vector<int64_t> device_formulation(const Op& op, const std::vector<int64_t>& q, int batch) {
@@ -77,7 +76,8 @@ FloatCheck check_conv_spec(ConvSpec& s, int batch = 2) {
   EXPECT_EQ(d.bias, s.bias_int);
   for (int o = 0; o < s.out_c; ++o) {
     int64_t sum = 0;
-    for (size_t k = 0; k < d.weights.size() / size_t(s.out_c); ++k) sum += s.w_int[size_t(o) * (d.weights.size() / size_t(s.out_c)) + k];
+    for (size_t k = 0; k < d.weights.size() / size_t(s.out_c); ++k)
+      sum += s.w_int[size_t(o) * (d.weights.size() / size_t(s.out_c)) + k];
     EXPECT_EQ(d.bias_dev[size_t(o)], s.bias_int[size_t(o)] - s.z_in * sum) << "channel " << o;
   }
   EXPECT_EQ(d.in_zero_point, s.z_in);
@@ -221,7 +221,7 @@ TEST(FrontendConv, SameUpperAutoPad) {
 
 struct WidthCase {
   const char* name;
-  int type;          // output Q container
+  int type;  // output Q container
   int64_t zp;
   double lo, hi;     // Clip before the Q, in units of the scale (NaN: none)
   const char* want;  // the output tensor's width
@@ -632,8 +632,8 @@ TEST(FrontendConv, AffineOpsAndBatchNormFold) {
     g.input("x", {-1, 2, 5, 5});
     const std::string x = g.fq_act("x", 1.0 / 255, 0, U8, false, 0.0, 1.0);
     const std::vector<double> w = uniform(3 * 2 * 9, -0.4, 0.4, rng);
-    std::string y = g.conv(x, g.fq_weight("w", {3, 2, 3, 3}, w, {0.05}, {0}, I8), g.init("b", F32, {3}, {0.1, -0.2, 0.05}),
-                           {3, 3}, {1, 1, 1, 1});
+    std::string y = g.conv(x, g.fq_weight("w", {3, 2, 3, 3}, w, {0.05}, {0}, I8),
+                           g.init("b", F32, {3}, {0.1, -0.2, 0.05}), {3, 3}, {1, 1, 1, 1});
     const std::vector<double> gamma = {1.5, -0.7, 0.9}, beta = {0.1, 0.2, -0.1}, mean = {0.05, -0.1, 0.2},
                               var = {0.5, 2.0, 1.0};
     if (form == 0) {
@@ -659,7 +659,8 @@ TEST(FrontendConv, AffineOpsAndBatchNormFold) {
     for (int c = 0; c < 3; ++c) {
       const bool neg = (form == 0 && c == 1) || (form == 1 && c == 2) || form == 2;
       for (size_t k = 0; k < kk; ++k)
-        EXPECT_EQ(d.weights[size_t(c) * kk + k], (neg ? -1 : 1) * std::clamp<int64_t>(qround(w[size_t(c) * kk + k], 0.05), -128, 127));
+        EXPECT_EQ(d.weights[size_t(c) * kk + k],
+                  (neg ? -1 : 1) * std::clamp<int64_t>(qround(w[size_t(c) * kk + k], 0.05), -128, 127));
     }
     std::mt19937 r2(5);
     float_check(g.model(), n, to_float(uniform(2 * 50, -0.1, 1.1, r2)), 2);
@@ -704,8 +705,10 @@ TEST(FrontendRef, BatchIsPerImage) {
   const RefResult all = run_reference(n, x, 3);
   const size_t per = x.size() / 3, out = all.output.size() / 3;
   for (int b = 0; b < 3; ++b) {
-    const RefResult one = run_reference(n, std::vector<float>(x.begin() + long(b * per), x.begin() + long((b + 1) * per)), 1);
-    EXPECT_EQ(one.output, std::vector<float>(all.output.begin() + long(b * out), all.output.begin() + long((b + 1) * out)));
+    const RefResult one =
+        run_reference(n, std::vector<float>(x.begin() + long(b * per), x.begin() + long((b + 1) * per)), 1);
+    EXPECT_EQ(one.output,
+              std::vector<float>(all.output.begin() + long(b * out), all.output.begin() + long((b + 1) * out)));
   }
 }
 

@@ -52,8 +52,7 @@ TEST_P(RtlFuSigns, EveryValueOfEveryLaneAllNarrowPairs) {
       if (a == 8 && w == 8) continue;  // covered exhaustively
       const FuMode m{a, w, as, ws};
       const uint32_t seed = 1000 + 64 * a + 8 * w + GetParam();
-      SCOPED_TRACE("mode " + describe(m.act()) + "x" + describe(m.wgt()) + " seed " +
-                   std::to_string(seed));
+      SCOPED_TRACE("mode " + describe(m.act()) + "x" + describe(m.wgt()) + " seed " + std::to_string(seed));
       FuChecker<Vbf_fusion_unit> chk;
       const auto r = chk.run(tb::fu_lane_sweep(m, seed));
       EXPECT_EQ(r.vectors, uint64_t(m.lanes()) << (a + w));
@@ -67,8 +66,7 @@ TEST_P(RtlFuSigns, Random100kPerWidthPair) {
     for (int w : {2, 4, 8}) {
       const FuMode m{a, w, as, ws};
       const uint32_t seed = 5000 + 64 * a + 8 * w + GetParam();
-      SCOPED_TRACE("mode " + describe(m.act()) + "x" + describe(m.wgt()) + " seed " +
-                   std::to_string(seed));
+      SCOPED_TRACE("mode " + describe(m.act()) + "x" + describe(m.wgt()) + " seed " + std::to_string(seed));
       FuChecker<Vbf_fusion_unit> chk;
       const auto r = chk.run(tb::fu_random(m, 100000, seed));
       EXPECT_EQ(r.vectors, 100000u);
@@ -76,11 +74,9 @@ TEST_P(RtlFuSigns, Random100kPerWidthPair) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Signs, RtlFuSigns, ::testing::Values(0, 1, 2, 3),
-                         [](const auto& info) {
-                           return std::string(info.param & 2 ? "sa" : "ua") +
-                                  (info.param & 1 ? "_sw" : "_uw");
-                         });
+INSTANTIATE_TEST_SUITE_P(Signs, RtlFuSigns, ::testing::Values(0, 1, 2, 3), [](const auto& info) {
+  return std::string(info.param & 2 ? "sa" : "ua") + (info.param & 1 ? "_sw" : "_uw");
+});
 
 // A new width pair and signedness every cycle: no state leaks between modes.
 TEST(RtlFusionUnit, BackToBackModeChanges) {

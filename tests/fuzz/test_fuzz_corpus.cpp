@@ -23,7 +23,7 @@ struct Target {
 };
 
 const Target kTargets[] = {
-    {"npy", bf::fuzz::npy},           {"asm", bf::fuzz::assembler}, {"disasm", bf::fuzz::disassembler},
+    {"npy", bf::fuzz::npy},         {"asm", bf::fuzz::assembler}, {"disasm", bf::fuzz::disassembler},
     {"network", bf::fuzz::network}, {"config", bf::fuzz::config}, {"onnx", bf::fuzz::onnx},
 };
 

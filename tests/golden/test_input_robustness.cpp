@@ -79,10 +79,10 @@ std::set<std::string> files_in(const std::string& dir) {
 // 1-element array.
 TEST(NpyStrict, ElementCountOverflowIsAnError) {
   const std::string b = "4611686018427387905";
-  EXPECT_TRUE(has(npy_error("{'descr': '|i1', 'fortran_order': False, 'shape': (" + b + ", " + b + ", " + b + ", " +
-                                b + "), }",
-                            "\x01"),
-                  "more elements than 64 bits can count"));
+  EXPECT_TRUE(
+      has(npy_error("{'descr': '|i1', 'fortran_order': False, 'shape': (" + b + ", " + b + ", " + b + ", " + b + "), }",
+                    "\x01"),
+          "more elements than 64 bits can count"));
   EXPECT_TRUE(has(npy_error("{'descr': '<i8', 'fortran_order': False, 'shape': (4611686018427387904,), }", ""),
                   "needs more bytes than 64 bits can count"));
   EXPECT_TRUE(has(npy_error("{'descr': '<i4', 'fortran_order': False, 'shape': (99999999999999999999,), }", ""),
@@ -117,7 +117,8 @@ TEST(NpyStrict, TheHeaderIsTheSpecifiedDictLiteral) {
   EXPECT_TRUE(has(npy_error(hdr("'<i4'", "False", "(2,)"), p4), "truncated data"));
   // What NumPy writes is still read: double quotes, no trailing comma, any
   // whitespace, '|', '=' and a scalar shape.
-  const std::string ok = npy_bytes_of("{\"descr\":\"=i2\",\"fortran_order\":False,\"shape\":(2,)}", std::string("\x01\x00\xff\xff", 4));
+  const std::string ok =
+      npy_bytes_of("{\"descr\":\"=i2\",\"fortran_order\":False,\"shape\":(2,)}", std::string("\x01\x00\xff\xff", 4));
   EXPECT_EQ(bf::parse_npy(ok.data(), ok.size(), "ok").data, (std::vector<int64_t>{1, -1}));
   const std::string sc = npy_bytes_of("{'descr': '|u1', 'fortran_order': False, 'shape': (), }", "\x07");
   EXPECT_EQ(bf::parse_npy(sc.data(), sc.size(), "sc").data, (std::vector<int64_t>{7}));
@@ -127,7 +128,8 @@ TEST(NpyStrict, TheHeaderIsTheSpecifiedDictLiteral) {
 // at once (commands check rank and shape before allocating).
 TEST(NpyStrict, TheHeaderIsReadWithoutTheData) {
   const std::string p = tmp("sparse.npy");
-  std::ofstream(p, std::ios::binary) << npy_bytes_of("{'descr': '<i4', 'fortran_order': False, 'shape': (268435456,), }", "");
+  std::ofstream(p, std::ios::binary) << npy_bytes_of(
+      "{'descr': '<i4', 'fortran_order': False, 'shape': (268435456,), }", "");
   fs::resize_file(p, fs::file_size(p) + (uint64_t(1) << 30));
   const bf::NpyHeader h = bf::read_npy_header(p);
   EXPECT_EQ(h.shape, (std::vector<int64_t>{268435456}));
@@ -158,7 +160,7 @@ TEST(AtomicOutput, FailuresLeaveNothingAndKeepTheOldFile) {
     bf::OutputFile f(dir + "y.npy");
     f.write("new");
     EXPECT_EQ(files_in(dir).size(), 2u);  // y.npy and the temporary
-  }  // destroyed without commit: removed
+  }                                       // destroyed without commit: removed
   EXPECT_EQ(files_in(dir), (std::set<std::string>{"y.npy"}));
   std::ifstream in(dir + "y.npy");
   EXPECT_EQ(std::string((std::istreambuf_iterator<char>(in)), {}), "old");
@@ -205,7 +207,8 @@ TEST(AtomicOutput, OutputPathsAreCheckedUpFront) {
 // ignored; "name": 5 gave nlohmann's type_error.302 without file or key; a
 // key given twice kept the last value.
 TEST(ConfigFile, ValuesAreRangeCheckedAndTheTextIsStrict) {
-  const std::string rest = R"("cols": 2, "wbuf_kb": 1, "ibuf_kb": 1, "obuf_kb": 1, "rsp_depth": 64, "dram_latency": 4, "freq_mhz": 500)";
+  const std::string rest =
+      R"("cols": 2, "wbuf_kb": 1, "ibuf_kb": 1, "obuf_kb": 1, "rsp_depth": 64, "dram_latency": 4, "freq_mhz": 500)";
   auto err = [&](const std::string& body) { return error_of([&] { bf::parse_config(body, "c.json"); }); };
   EXPECT_EQ(bf::parse_config("{\"rows\": 2, \"dram_bits\": 64, " + rest + "}", "c.json").rows, 2);
   EXPECT_EQ(err("{\"rows\": 4294967298, \"dram_bits\": 64, " + rest + "}"),
@@ -224,8 +227,8 @@ TEST(ConfigFile, ValuesAreRangeCheckedAndTheTextIsStrict) {
   EXPECT_TRUE(has(err("{\"name\": \"a\\nb\", \"rows\": 2, \"dram_bits\": 64, " + rest + "}"), "one line"));
   // Defect (fuzz_config): a number beyond a double's range gave nlohmann's
   // out_of_range text.
-  EXPECT_TRUE(has(err("{\"rows\": 4e294967298, \"dram_bits\": 64, " + rest + "}"),
-                  "c.json': not valid JSON (number overflow"));
+  EXPECT_TRUE(
+      has(err("{\"rows\": 4e294967298, \"dram_bits\": 64, " + rest + "}"), "c.json': not valid JSON (number overflow"));
 }
 
 // Defect: `--set` with a newline in its value gave a two-line message;

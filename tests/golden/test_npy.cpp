@@ -12,9 +12,7 @@ using bf::NpyArray;
 
 namespace {
 
-std::string tmp_path(const std::string& name) {
-  return ::testing::TempDir() + "bf_npy_" + name + ".npy";
-}
+std::string tmp_path(const std::string& name) { return ::testing::TempDir() + "bf_npy_" + name + ".npy"; }
 
 // A version-1.0 file exactly as the spec lays it out.
 std::string make_npy(const std::string& name, const std::string& dict, const std::string& payload,
@@ -52,11 +50,11 @@ TEST(Npy, ReadsInt16ShapeAndValuesFromSpecBytes) {
 }
 
 TEST(Npy, ReadsUint8AndInt8AndOneDimensionalShape) {
-  const auto pu = make_npy("u1", "{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }",
-                           std::string("\x00\x7f\xff", 3));
+  const auto pu =
+      make_npy("u1", "{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }", std::string("\x00\x7f\xff", 3));
   EXPECT_EQ(bf::read_npy(pu).data, (std::vector<int64_t>{0, 127, 255}));
-  const auto pi = make_npy("i1", "{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }",
-                           std::string("\x00\x7f\xff", 3));
+  const auto pi =
+      make_npy("i1", "{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }", std::string("\x00\x7f\xff", 3));
   EXPECT_EQ(bf::read_npy(pi).data, (std::vector<int64_t>{0, 127, -1}));
 }
 
@@ -89,28 +87,23 @@ TEST(Npy, EveryMalformedInputGetsANamedError) {
     std::ofstream(p) << "hello world, not numpy";
     EXPECT_NE(error_of(p).find("bad magic"), std::string::npos);
   }
-  EXPECT_NE(error_of(make_npy("f4", "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }",
-                              std::string(4, '\0')))
+  EXPECT_NE(error_of(make_npy("f4", "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", std::string(4, '\0')))
                 .find("floating point"),
             std::string::npos);
-  EXPECT_NE(error_of(make_npy("be", "{'descr': '>i4', 'fortran_order': False, 'shape': (1,), }",
-                              std::string(4, '\0')))
+  EXPECT_NE(error_of(make_npy("be", "{'descr': '>i4', 'fortran_order': False, 'shape': (1,), }", std::string(4, '\0')))
                 .find("big-endian"),
             std::string::npos);
-  EXPECT_NE(error_of(make_npy("fo", "{'descr': '<i4', 'fortran_order': True, 'shape': (1,), }",
-                              std::string(4, '\0')))
+  EXPECT_NE(error_of(make_npy("fo", "{'descr': '<i4', 'fortran_order': True, 'shape': (1,), }", std::string(4, '\0')))
                 .find("Fortran"),
             std::string::npos);
-  EXPECT_NE(error_of(make_npy("tr", "{'descr': '<i4', 'fortran_order': False, 'shape': (4,), }",
-                              std::string(6, '\0')))
+  EXPECT_NE(error_of(make_npy("tr", "{'descr': '<i4', 'fortran_order': False, 'shape': (4,), }", std::string(6, '\0')))
                 .find("truncated"),
             std::string::npos);
-  EXPECT_NE(error_of(make_npy("obj", "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }",
-                              std::string(8, '\0')))
+  EXPECT_NE(error_of(make_npy("obj", "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", std::string(8, '\0')))
                 .find("unsupported dtype"),
             std::string::npos);
-  EXPECT_NE(error_of(make_npy("ver", "{'descr': '<i4', 'fortran_order': False, 'shape': (1,), }",
-                              std::string(4, '\0'), "\x93NUMPY\x09\x00"))
+  EXPECT_NE(error_of(make_npy("ver", "{'descr': '<i4', 'fortran_order': False, 'shape': (1,), }", std::string(4, '\0'),
+                              "\x93NUMPY\x09\x00"))
                 .find("version"),
             std::string::npos);
 }

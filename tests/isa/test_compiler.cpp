@@ -19,8 +19,6 @@ using bf::test_util::random_values;
 
 namespace {
 
-
-
 struct RunOut {
   CompiledLayer c;
   MachineResult r;
@@ -48,8 +46,6 @@ RunOut run_layer(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937& rng, 
   return o;
 }
 
-
-
 // Random layers on one configuration; every width pair and signedness.
 void random_layers(const char* cfgname, uint32_t seed, int per_pair, bool force_tiles) {
   const ArrayConfig cfg = load_config(cfgname);
@@ -74,7 +70,8 @@ void random_layers(const char* cfgname, uint32_t seed, int per_pair, bool force_
           o = run_layer(l, cfg, rng, opt, ch);
         } catch (const std::runtime_error& e) {
           const std::string m = e.what();
-          ASSERT_TRUE(m.find("does not fit") != std::string::npos || m.find("no tiling fits") != std::string::npos) << m;
+          ASSERT_TRUE(m.find("does not fit") != std::string::npos || m.find("no tiling fits") != std::string::npos)
+              << m;
           if (std::getenv("BF_VERBOSE")) std::printf("skip %s: %s\n", describe_layer(l).c_str(), e.what());
           ++skipped;
           continue;

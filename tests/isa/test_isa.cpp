@@ -240,8 +240,10 @@ TEST(Machine, ErrorStatuses) {
     std::vector<uint32_t> words;
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);)
-      if (line.rfind("RAW ", 0) == 0) words.push_back(uint32_t(std::stoul(line.substr(4), nullptr, 0)));
-      else if (!line.empty()) words.push_back(assemble_line(line).encode());
+      if (line.rfind("RAW ", 0) == 0)
+        words.push_back(uint32_t(std::stoul(line.substr(4), nullptr, 0)));
+      else if (!line.empty())
+        words.push_back(assemble_line(line).encode());
     return m.run(words);
   };
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nblock-end last").status, MachineStatus::Done);
@@ -284,9 +286,9 @@ TEST(Machine, ErrorStatuses) {
 TEST(Machine, WriteBackRequantizes) {
   SetupFields s;
   s.requant = true, s.out_bits = 4, s.relu = false, s.shift = 2, s.bias = true;
-  EXPECT_EQ(write_back(uint32_t(-9), 0, s), -3);     // -9 >> 2 = -3 (arithmetic)
-  EXPECT_EQ(write_back(uint32_t(-100), 0, s), -8);   // saturates at -8
-  EXPECT_EQ(write_back(100, 4, s), 7);               // (100+4)>>2 = 26 -> 7
+  EXPECT_EQ(write_back(uint32_t(-9), 0, s), -3);    // -9 >> 2 = -3 (arithmetic)
+  EXPECT_EQ(write_back(uint32_t(-100), 0, s), -8);  // saturates at -8
+  EXPECT_EQ(write_back(100, 4, s), 7);              // (100+4)>>2 = 26 -> 7
   s.relu = true;
   EXPECT_EQ(write_back(uint32_t(-9), 0, s), 0);
   EXPECT_EQ(write_back(40, 8, s), 12);

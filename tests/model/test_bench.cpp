@@ -67,7 +67,8 @@ TEST(Bench, PaperFiguresFollowFromThoseInputs) {
       if (std::string(x.eyeriss) == pb.eyeriss) p = &x;
     ASSERT_NE(p, nullptr);
     SCOPED_TRACE(p->eyeriss);
-    const Gain g = gain({p->bf_ms, energy_nj(p->bf_mw, p->bf_ms)}, {p->eyeriss_ms, energy_nj(p->eyeriss_mw, p->eyeriss_ms)});
+    const Gain g =
+        gain({p->bf_ms, energy_nj(p->bf_mw, p->bf_ms)}, {p->eyeriss_ms, energy_nj(p->eyeriss_mw, p->eyeriss_ms)});
     EXPECT_NEAR(g.speedup, pb.speedup_eyeriss, 0.0051);
     EXPECT_NEAR(g.energy, pb.energy_eyeriss, 0.0051);
     s.push_back(g.speedup);

@@ -14,12 +14,12 @@ Network net(const std::string& name) { return load_network(std::string(BF_TEST_N
 TEST(Network, MacsMatchThePaper) {
   struct M {
     const char* file;
-    double macs;   // per image, as printed in the paper
+    double macs;    // per image, as printed in the paper
     double digits;  // half a unit of the last printed digit
   };
-  const M ms[] = {{"lenet5", 16.0e6, 0.05e6},   {"vgg7", 317e6, 0.5e6},    {"cifar10", 617e6, 0.5e6},
-                  {"svhn", 158e6, 0.5e6},       {"alexnet", 2.679e9, 0.0005e9}, {"resnet18", 4.269e9, 0.0005e9},
-                  {"rnn", 16.8e6, 0.05e6},      {"lstm", 13.0e6, 0.05e6}};
+  const M ms[] = {{"lenet5", 16.0e6, 0.05e6}, {"vgg7", 317e6, 0.5e6},         {"cifar10", 617e6, 0.5e6},
+                  {"svhn", 158e6, 0.5e6},     {"alexnet", 2.679e9, 0.0005e9}, {"resnet18", 4.269e9, 0.0005e9},
+                  {"rnn", 16.8e6, 0.05e6},    {"lstm", 13.0e6, 0.05e6}};
   for (const auto& m : ms) {
     SCOPED_TRACE(m.file);
     EXPECT_NEAR(double(net(m.file).macs()), m.macs, m.digits);
@@ -78,18 +78,27 @@ TEST(Network, ErrorsNameFileAndProblem) {
   const std::string in = R"("input": {"channels": 1, "height": 8, "width": 8})";
   expect_error("{", "not valid JSON");
   expect_error("{" + in + "}", "layers");
-  expect_error("{" + in + R"(, "layers": [{"name": "c", "type": "conv", "out_channels": 4, "kernel": 3, "act_bits": 3, "wgt_bits": 2}]})",
-               "'act_bits' = 3");
-  expect_error("{" + in + R"(, "layers": [{"name": "c", "type": "conv", "out_channels": 4, "kernel": 3, "act_bits": 2}]})",
-               "missing 'wgt_bits'");
-  expect_error("{" + in + R"(, "layers": [{"name": "c", "type": "fc", "out_features": 4, "act_bits": 2, "wgt_bits": 2, "input": "zz"}]})",
-               "input 'zz'");
+  expect_error(
+      "{" + in +
+          R"(, "layers": [{"name": "c", "type": "conv", "out_channels": 4, "kernel": 3, "act_bits": 3, "wgt_bits": 2}]})",
+      "'act_bits' = 3");
+  expect_error(
+      "{" + in + R"(, "layers": [{"name": "c", "type": "conv", "out_channels": 4, "kernel": 3, "act_bits": 2}]})",
+      "missing 'wgt_bits'");
+  expect_error(
+      "{" + in +
+          R"(, "layers": [{"name": "c", "type": "fc", "out_features": 4, "act_bits": 2, "wgt_bits": 2, "input": "zz"}]})",
+      "input 'zz'");
   expect_error("{" + in + R"(, "layers": [{"name": "c", "type": "pool"}]})", "unknown type 'pool'");
   expect_error("{" + in + R"(, "layers": [{"name": "c", "type": "maxpool", "size": 2}]})", "unknown key 'size'");
-  expect_error("{" + in + R"(, "layers": [{"name": "c", "type": "conv", "out_channels": 4, "kernel": 9, "padding": "valid", "act_bits": 2, "wgt_bits": 2}]})",
-               "does not fit");
-  expect_error("{" + in + R"(, "layers": [{"name": "a", "type": "maxpool"}, {"name": "b", "type": "add", "inputs": ["a", "input"]}]})",
-               "different shape");
+  expect_error(
+      "{" + in +
+          R"(, "layers": [{"name": "c", "type": "conv", "out_channels": 4, "kernel": 9, "padding": "valid", "act_bits": 2, "wgt_bits": 2}]})",
+      "does not fit");
+  expect_error(
+      "{" + in +
+          R"(, "layers": [{"name": "a", "type": "maxpool"}, {"name": "b", "type": "add", "inputs": ["a", "input"]}]})",
+      "different shape");
   EXPECT_THROW(load_network("no_such_network"), std::runtime_error);
 }
 

@@ -60,7 +60,8 @@ TEST(NetworkFiles, SizesAreRangeCheckedWithoutTruncation) {
   std::string inputs;
   for (int i = 0; i < 3; ++i) inputs += std::string(i ? "," : "") + "\"input\"";
   EXPECT_TRUE(has(error_of(R"({"input": {"channels": 16777216, "height": 1, "width": 1}, "layers": [
-      {"name": "c", "type": "concat", "inputs": [)" + inputs + "]}]}"),
+      {"name": "c", "type": "concat", "inputs": [)" +
+                           inputs + "]}]}"),
                   "more than 16777216 channels"));
 }
 

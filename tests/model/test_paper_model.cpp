@@ -51,9 +51,8 @@ TEST(PaperModel, PublishedLayers) {
     const char* layer;
     int64_t cycles, stalls;
   };
-  const L pub[] = {{"lenet5", "conv1", 205635, 835},
-                   {"alexnet", "conv2_a", 5018849, 1249},
-                   {"cifar10", "conv1", 799062, 209238}};
+  const L pub[] = {
+      {"lenet5", "conv1", 205635, 835}, {"alexnet", "conv2_a", 5018849, 1249}, {"cifar10", "conv1", 799062, 209238}};
   const Design d = bitfusion_design(config());
   for (const auto& p : pub) {
     SCOPED_TRACE(std::string(p.file) + " " + p.layer);
@@ -71,8 +70,8 @@ TEST(PaperModel, PublishedLayers) {
 // 192 and 4096 bits per cycle and 16x256 with 512/256/128 KB.
 TEST(PaperModel, AuthorsPerLayerResultsAllColumns) {
   const std::map<std::string, std::string> files = {
-      {"AlexNet", "alexnet"}, {"SVHN", "svhn"}, {"CIFAR10", "cifar10"}, {"LeNet-5", "lenet5"},
-      {"VGG-7", "vgg7"},      {"RESNET-18", "resnet18"}, {"RNN", "rnn"}, {"LSTM", "lstm"}};
+      {"AlexNet", "alexnet"}, {"SVHN", "svhn"},          {"CIFAR10", "cifar10"}, {"LeNet-5", "lenet5"},
+      {"VGG-7", "vgg7"},      {"RESNET-18", "resnet18"}, {"RNN", "rnn"},         {"LSTM", "lstm"}};
   std::ifstream in(std::string(BF_TEST_DATA_DIR) + "/authors_sim_sweep.csv");
   ASSERT_TRUE(in);
   std::map<std::string, Network> nets;
@@ -169,7 +168,7 @@ TEST(PaperModel, ClosedFormComputeCycles) {
   p.B = 2;
   p.act_bits = 8;
   p.wgt_bits = 4;  // 2 products per cycle: 32 lanes
-  Tiling t;  // the whole layer as one tile
+  Tiling t;        // the whole layer as one tile
   t.b = 2;
   t.ow = t.oh = 4;
   t.ic = 40;

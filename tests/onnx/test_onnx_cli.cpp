@@ -43,9 +43,9 @@ void expect_error(const std::string& args, const std::string& needle) {
 TEST(OnnxCli, GoldenRunWritesLogitsReportAndDumps) {
   const std::string out = dir() + "logits.npy", rep = dir() + "report.json", dump = dir() + "dump";
   fs::remove_all(dump);
-  const bft::CliResult r = run_cli("run --onnx " + kModel + " --input " + kX + " --labels " + kY +
-                                   " --images 40 --batch 16 --backend golden --out " + out + " --report " + rep +
-                                   " --dump " + dump);
+  const bft::CliResult r =
+      run_cli("run --onnx " + kModel + " --input " + kX + " --labels " + kY +
+              " --images 40 --batch 16 --backend golden --out " + out + " --report " + rep + " --dump " + dump);
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("every device layer bit-exact"), std::string::npos) << r.out;
   // The logits against the integer reference executor on the same images.

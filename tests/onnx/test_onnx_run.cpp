@@ -143,7 +143,8 @@ TEST(LeNet5Mnist, RtlMatchesReference) {
   const int n = 2;
   const OnnxRunResult r = run(e, Backend::Rtl, "bf8x8", n, 2);
   EXPECT_TRUE(r.bit_exact());
-  const fe::RefResult ref = fe::run_reference(e.net, std::vector<float>(e.x.data.begin(), e.x.data.begin() + 2 * 1024), n);
+  const fe::RefResult ref =
+      fe::run_reference(e.net, std::vector<float>(e.x.data.begin(), e.x.data.begin() + 2 * 1024), n);
   EXPECT_EQ(r.output, ref.output);
   EXPECT_EQ(top1(r), std::vector<int64_t>(e.pred_fw.begin(), e.pred_fw.begin() + n));
 #endif
@@ -157,14 +158,30 @@ struct Variant {
 };
 
 const Variant kVariants[] = {
-    {"zero_point_padding", [](bft::ConvSpec& s) { s.z_in = 100, s.in_lo = -0.3, s.in_hi = 0.6, s.z_out = 128, s.relu = false; }},
-    {"signed_input_zero_point", [](bft::ConvSpec& s) { s.z_in = -40, s.in_type = bft::I8, s.in_lo = -0.3, s.in_hi = 0.6, s.relu = false, s.out_type = bft::I8; }},
-    {"uneven_padding", [](bft::ConvSpec& s) { s.z_in = 7, s.k = {3, 2}, s.pads = {0, 1, 2, 1}; }},
-    {"stride_2", [](bft::ConvSpec& s) { s.in_shape = {-1, 3, 9, 9}, s.strides = {2, 2}, s.pads = {1, 1, 1, 1}; }},
-    {"per_channel_qat", [](bft::ConvSpec& s) { s.qat = true, s.w_scales = {0.003, 0.004, 0.01}, s.w_zps = {0, 0, 0}, s.wq_lo = -100, s.wq_hi = 100, s.out_c = 3; }},
+    {"zero_point_padding",
+     [](bft::ConvSpec& s) { s.z_in = 100, s.in_lo = -0.3, s.in_hi = 0.6, s.z_out = 128, s.relu = false; }},
+    {"signed_input_zero_point",
+     [](bft::ConvSpec& s) {
+       s.z_in = -40, s.in_type = bft::I8, s.in_lo = -0.3, s.in_hi = 0.6, s.relu = false, s.out_type = bft::I8;
+     }},
+    {"uneven_padding",
+     [](bft::ConvSpec& s) {
+       s.z_in = 7, s.k = {3, 2}, s.pads = {0, 1, 2, 1};
+     }},
+    {"stride_2",
+     [](bft::ConvSpec& s) {
+       s.in_shape = {-1, 3, 9, 9}, s.strides = {2, 2}, s.pads = {1, 1, 1, 1};
+     }},
+    {"per_channel_qat",
+     [](bft::ConvSpec& s) {
+       s.qat = true, s.w_scales = {0.003, 0.004, 0.01}, s.w_zps = {0, 0, 0}, s.wq_lo = -100, s.wq_hi = 100, s.out_c = 3;
+     }},
     {"raw_output", [](bft::ConvSpec& s) { s.raw = true, s.relu = false, s.z_in = 3; }},
     {"narrow_output", [](bft::ConvSpec& s) { s.clip_hi = 0.3; }},
-    {"wide_channels", [](bft::ConvSpec& s) { s.in_shape = {-1, 20, 5, 5}, s.out_c = 19, s.w_scales = {0.01}; }},
+    {"wide_channels",
+     [](bft::ConvSpec& s) {
+       s.in_shape = {-1, 20, 5, 5}, s.out_c = 19, s.w_scales = {0.01};
+     }},
 };
 
 class ConvModel : public ::testing::TestWithParam<int> {};
@@ -237,9 +254,9 @@ TEST(DeviceMap, UnevenPaddingAndStrides) {
   const std::vector<int64_t> x(2 * 2 * 36, 5);
   const std::vector<int64_t> xp = fe::device_input(m, *conv, x, 2);
   ASSERT_EQ(xp.size(), size_t(2 * 2 * 8 * 8));
-  EXPECT_EQ(xp[0], 9);           // top row: padding
-  EXPECT_EQ(xp[8 + 1], 5);       // row 1, column 1: the first input value
-  EXPECT_EQ(xp[8 * 7 + 7], 9);   // bottom-right: padding
+  EXPECT_EQ(xp[0], 9);          // top row: padding
+  EXPECT_EQ(xp[8 + 1], 5);      // row 1, column 1: the first input value
+  EXPECT_EQ(xp[8 * 7 + 7], 9);  // bottom-right: padding
 
   bft::ConvSpec t;
   t.strides = {2, 1};

@@ -26,10 +26,9 @@ struct Probe {
 TEST(Pkg, OpcodesMatchIsaOp) {
   Probe p;
   const uint64_t ops = p.m->ops_o;
-  const bf::isa::Op cpp[] = {bf::isa::Op::Setup, bf::isa::Op::LdMem, bf::isa::Op::StMem, bf::isa::Op::RdBuf,
-                             bf::isa::Op::WrBuf, bf::isa::Op::GenAddrHi, bf::isa::Op::GenAddrLo,
-                             bf::isa::Op::Loop, bf::isa::Op::BlockEnd, bf::isa::Op::Compute,
-                             bf::isa::Op::Requant};
+  const bf::isa::Op cpp[] = {bf::isa::Op::Setup,    bf::isa::Op::LdMem,     bf::isa::Op::StMem,     bf::isa::Op::RdBuf,
+                             bf::isa::Op::WrBuf,    bf::isa::Op::GenAddrHi, bf::isa::Op::GenAddrLo, bf::isa::Op::Loop,
+                             bf::isa::Op::BlockEnd, bf::isa::Op::Compute,   bf::isa::Op::Requant};
   for (int k = 0; k < 11; ++k) EXPECT_EQ(uint32_t((ops >> (4 * k)) & 15), uint32_t(cpp[k])) << "opcode " << k;
   const bf::isa::RequantTarget rq[] = {bf::isa::kRqMult, bf::isa::kRqShift, bf::isa::kRqZero, bf::isa::kRqLo,
                                        bf::isa::kRqHi};
@@ -39,10 +38,10 @@ TEST(Pkg, OpcodesMatchIsaOp) {
 
 TEST(Pkg, StatusCodesMatchMachineStatus) {
   Probe p;
-  const bf::MachineStatus cpp[] = {bf::MachineStatus::Done, bf::MachineStatus::IllegalOpcode,
-                                   bf::MachineStatus::BadField, bf::MachineStatus::BufferAddress,
+  const bf::MachineStatus cpp[] = {bf::MachineStatus::Done,        bf::MachineStatus::IllegalOpcode,
+                                   bf::MachineStatus::BadField,    bf::MachineStatus::BufferAddress,
                                    bf::MachineStatus::DramAddress, bf::MachineStatus::BadBlock,
-                                   bf::MachineStatus::BadRun, bf::MachineStatus::ProgramEnd};
+                                   bf::MachineStatus::BadRun,      bf::MachineStatus::ProgramEnd};
   for (int k = 0; k < 8; ++k) EXPECT_EQ(field(p.m->status_o, k, 3), uint32_t(cpp[k])) << "status " << k;
 }
 

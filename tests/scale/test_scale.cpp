@@ -84,7 +84,8 @@ Csv read_csv(const std::string& file) {
 
 bf::jobs::Task point(const std::string& name, const std::string& net, const std::string& config,
                      const std::string& mode) {
-  return {name, net + " " + config + " " + mode,
+  return {name,
+          net + " " + config + " " + mode,
           {"_sweep-point", "--net", net, "--config", config, "--mode", mode, "--batch", "4"}};
 }
 
@@ -156,9 +157,7 @@ TEST(JobRunner, BadInput) {
   o.program = BF_CLI;
   o.progress = false;
   // A work directory below a regular file cannot be created, even by root.
-  {
-    std::ofstream(tmp("a_file")) << "x";
-  }
+  { std::ofstream(tmp("a_file")) << "x"; }
   o.workdir = tmp("a_file") + "/work";
   try {
     bf::jobs::run(b, o);
@@ -193,8 +192,10 @@ TEST(JobRunner, CaptureRunsWithoutAShell) {
 TEST(Sweep, PointsEqualPerfAndEveryCombinationIsThere) {
   const std::string out = tmp("sweep");
   fs::remove_all(out);
-  const Result r = run_cli("sweep --nets lenet5,rnn --configs bf16x32 --set rows=8,16 --set cols=16,32 "
-                           "--mode paper,rtl --batch 4 --jobs 2 --out " + out);
+  const Result r = run_cli(
+      "sweep --nets lenet5,rnn --configs bf16x32 --set rows=8,16 --set cols=16,32 "
+      "--mode paper,rtl --batch 4 --jobs 2 --out " +
+      out);
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("sweep: 16 points"), std::string::npos) << r.out;
   const Csv rows = read_csv(out + "/sweep.csv");
@@ -253,13 +254,17 @@ TEST(Sweep, AFailingPointIsNamedAndTheOthersAreKept) {
   fs::remove_all(out);
   // cols=512 with 1 KB of OBUF: 2 words a bank, too small for LeNet-5's
   // first output tile (the compiler says so); the other three points fit.
-  const Result r = run_cli("sweep --nets lenet5 --configs bf16x32 --set cols=32,512 --set obuf_kb=16,1 "
-                           "--mode rtl --no-plot --jobs 2 --out " + out);
+  const Result r = run_cli(
+      "sweep --nets lenet5 --configs bf16x32 --set cols=32,512 --set obuf_kb=16,1 "
+      "--mode rtl --no-plot --jobs 2 --out " +
+      out);
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_NE(r.err.find("bitfusion: error: task p0000"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("task p00003 (LeNet-5 rtl b16 bf16x32 cols=512 obuf_kb=1) failed: LeNet-5: layer 'conv0': "
-                       "the smallest tile does not fit"), std::string::npos) << r.err;
+                       "the smallest tile does not fit"),
+            std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("(3 of 4 results kept"), std::string::npos) << r.err;
   const Csv rows = read_csv(out + "/sweep.csv");
   ASSERT_EQ(rows.size(), 3u);
@@ -289,9 +294,7 @@ TEST(Sweep, BadInputGetsOneLineAndExitStatus2) {
   expect_error(base + " --partition p", "--partition needs --slurm");
   expect_error(base + " --slurm --jobs 2", "--jobs applies to local runs");
   expect_error(base + " --slurm", "sbatch not found on PATH", "PATH=/nonexistent");
-  {
-    std::ofstream(tmp("plain_file")) << "x";
-  }
+  { std::ofstream(tmp("plain_file")) << "x"; }
   expect_error("sweep --nets lenet5 --mode paper --out " + tmp("plain_file") + "/out", "cannot create");
   expect_error(base + " --workdir " + tmp("plain_file") + "/work", "work directory");
   expect_error("collect " + tmp("no_such_dir"), "no manifest.json");
@@ -374,8 +377,8 @@ TEST(RunJobs, AnUnmappableLayerIsNamedBeforeAnyTask) {
   // 1 KB of OBUF over 512 columns is 2 words a bank: no layer's smallest
   // tile fits half of it (the compiler says so for each).
   const std::string cfg = " --set cols=512 --set obuf_kb=1";
-  const Result r = run_cli("run --net lenet5 --backend golden --batch 1 --quiet --jobs 2 --workdir " +
-                           tmp("run_fail") + cfg);
+  const Result r =
+      run_cli("run --net lenet5 --backend golden --batch 1 --quiet --jobs 2 --workdir " + tmp("run_fail") + cfg);
   EXPECT_EQ(r.code, 2) << r.err << r.out;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_NE(r.err.find("layer 'conv0': the smallest tile does not fit"), std::string::npos) << r.err;
@@ -388,9 +391,7 @@ TEST(RunJobs, AnUnmappableLayerIsNamedBeforeAnyTask) {
 
 TEST(RunJobs, BadInputGetsOneLineAndExitStatus2) {
   const std::string base = "run --net lenet5 --backend golden --quiet";
-  {
-    std::ofstream(tmp("plain_file2")) << "x";
-  }
+  { std::ofstream(tmp("plain_file2")) << "x"; }
   expect_error(base + " --jobs 2 --workdir " + tmp("plain_file2") + "/work", "work directory");
   expect_error(base + " --slurm", "sbatch not found on PATH", "PATH=/nonexistent");
   expect_error(base + " --workdir " + tmp("w"), "--workdir needs --jobs N or --slurm");
@@ -405,8 +406,10 @@ TEST(RunJobs, BadInputGetsOneLineAndExitStatus2) {
 TEST(Sweep, ParetoFlagsAreTheNonDominatedPoints) {
   const std::string out = tmp("sweep_pareto");
   fs::remove_all(out);
-  const Result r = run_cli("sweep --nets lenet5 --configs bf16x32 --set rows=4,8,16,32 --set cols=8,16,32 "
-                           "--set wbuf_kb=32,64 --mode paper --batch 1 --jobs 2 --no-plot --out " + out);
+  const Result r = run_cli(
+      "sweep --nets lenet5 --configs bf16x32 --set rows=4,8,16,32 --set cols=8,16,32 "
+      "--set wbuf_kb=32,64 --mode paper --batch 1 --jobs 2 --no-plot --out " +
+      out);
   ASSERT_EQ(r.code, 0) << r.err;
   const Csv rows = read_csv(out + "/sweep.csv");
   ASSERT_EQ(rows.size(), 24u);

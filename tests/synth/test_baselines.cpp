@@ -34,8 +34,8 @@ TEST(Mul8, ExhaustiveAllOperandsAndSignModes) {
         const int64_t got = extend(dut->prod_o, 17, true);
         ++checked;
         if (got != want && bad++ == 0)
-          first = "a=" + std::to_string(a) + " w=" + std::to_string(w) + " signs=" + std::to_string(s) +
-                  ": rtl " + std::to_string(got) + ", want " + std::to_string(want);
+          first = "a=" + std::to_string(a) + " w=" + std::to_string(w) + " signs=" + std::to_string(s) + ": rtl " +
+                  std::to_string(got) + ", want " + std::to_string(want);
       }
   EXPECT_EQ(checked, 4u * 65536u);
   EXPECT_EQ(bad, 0u) << first;
@@ -47,7 +47,7 @@ TEST(Mac8Pe, ColumnAdderAndForwardingRandom) {
   std::mt19937 rng(seed);
   tb::Dut<Vbf_mac8_pe> dut;  // PsumBits = 21
   dut.reset();
-  std::deque<int64_t> prod;   // product of cycle t, added in cycle t+1
+  std::deque<int64_t> prod;  // product of cycle t, added in cycle t+1
   uint64_t bad = 0;
   int64_t prev_act = -1;
   for (int t = 0; t < 20000; ++t) {
@@ -82,8 +82,8 @@ TEST_P(TemporalFu, RandomGroupsEveryWidthPair) {
   for (int a : {2, 4, 8})
     for (int w : {2, 4, 8}) {
       const uint32_t seed = 300 + 16 * a + w + 1000 * GetParam();
-      SCOPED_TRACE("mode " + std::to_string(a) + "x" + std::to_string(w) + " signs " +
-                   std::to_string(GetParam()) + " seed " + std::to_string(seed));
+      SCOPED_TRACE("mode " + std::to_string(a) + "x" + std::to_string(w) + " signs " + std::to_string(GetParam()) +
+                   " seed " + std::to_string(seed));
       auto wl = act::make_workload("random", a, w, 16 * 200, seed);
       std::mt19937 rng(seed);
       for (auto& p : wl.pairs) {  // redraw with the requested signedness

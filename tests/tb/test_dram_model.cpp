@@ -11,7 +11,7 @@ TEST(DramModel, ReadReturnsWrittenBeatAfterExactlyLatencyCycles) {
   for (int latency : {1, 4, 50}) {
     DramModel m(192, latency, 4096);
     std::vector<uint32_t> w = {1, 2, 3, 4, 5, 6}, r(6, 0xdead);
-    m.cycle(true, true, 7, w.data(), r.data());       // write beat 7
+    m.cycle(true, true, 7, w.data(), r.data());                // write beat 7
     EXPECT_FALSE(m.cycle(true, false, 7, nullptr, r.data()));  // read issued
     int waited = 1;
     while (!m.cycle(false, false, 0, nullptr, r.data())) ++waited;
@@ -38,8 +38,7 @@ TEST(DramModel, HostAccessAndBeatLayoutAgree) {
   m.write_bytes(16, bytes, 20);  // beat 1 starts at byte 16
   std::vector<uint32_t> r(4);
   m.cycle(true, false, 1, nullptr, r.data());
-  while (!m.cycle(false, false, 0, nullptr, r.data())) {
-  }
+  while (!m.cycle(false, false, 0, nullptr, r.data())) {}
   EXPECT_EQ(r[0], 0x04030201u);
   EXPECT_EQ(r[3], 0x100f0e0du);
   EXPECT_THROW(m.write_bytes(1020, bytes, 20), std::out_of_range);
@@ -62,7 +61,7 @@ TEST(DramModel, WriteStrobeEnablesOnlyTheMarkedWords) {
   const uint32_t strb = 0x25;                  // words 0, 2, 5
   m.cycle(true, true, 3, b.data(), r.data(), &strb);
   for (int j = 0; j < 6; ++j) EXPECT_EQ(m.word(3 * 6 + j), (strb >> j) & 1 ? b[j] : a[j]) << "word " << j;
-  EXPECT_EQ(m.bytes_written(), 2u * 24);          // two beats on the bus
+  EXPECT_EQ(m.bytes_written(), 2u * 24);           // two beats on the bus
   EXPECT_EQ(m.payload_bytes_written(), 24u + 12);  // 6 + 3 words
   const uint32_t none = 0;
   m.cycle(true, true, 3, a.data(), r.data(), &none);
