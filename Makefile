@@ -61,9 +61,10 @@ FUZZ_TARGETS ?=
 fuzz: deps
 	bash scripts/fuzz.sh --time $(FUZZ_TIME) --build-dir $(FUZZ_BUILD) $(if $(FUZZ_MERGE),--merge) $(FUZZ_TARGETS)
 
-## lint: verilator -Wall, yosys and iverilog on every RTL module
+## lint: verilator -Wall, yosys and iverilog on every RTL module; C++ format (.clang-format) and RTL line length
 lint: deps
 	bash scripts/lint.sh
+	bash scripts/format-check.sh || [ $$? -eq 77 ]
 
 ## synth: Yosys + OpenSTA on the Nangate 45 nm library (results in build/synth)
 synth: deps

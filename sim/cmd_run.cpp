@@ -498,7 +498,7 @@ const CommandRegistrar reg(30, [](CLI::App& app) {
   s->callback([o, batch] {
     if (batch->count() && o->batch < 1) throw UserError("--batch must be at least 1");
     if (o->net.empty() && o->onnx.empty()) throw UserError("run needs --net NAME or --onnx MODEL.onnx");
-    const bool parallel = o->jobs.jobs > 0 || o->jobs.slurm;
+    const bool parallel = o->jobs.jobs >= 0 || o->jobs.slurm;  // --jobs given (alone: the cores)
     if (!o->onnx.empty()) {
       if (o->input.empty()) throw UserError("--onnx needs --input X.npy (the float32 images)");
       OnnxCliOptions c{o->onnx,    o->input,  o->labels,

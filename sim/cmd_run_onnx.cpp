@@ -462,7 +462,7 @@ int run_onnx_parallel(const OnnxCliOptions& o, const JobCliOptions& jo) {
   const jobs::Options jopt = job_options(jo, workdir);
   // Slices of whole batches, so the device runs are those of one process.
   const int batches = (P.n + o.batch - 1) / o.batch;
-  int slices = jo.slurm ? batches : (jo.jobs ? jo.jobs : jobs::cores());
+  int slices = jo.slurm ? batches : (jo.jobs > 0 ? jo.jobs : jobs::cores());
   slices = std::max(1, std::min(slices, batches));
   jobs::Batch batch;
   batch.kind = "run-onnx";

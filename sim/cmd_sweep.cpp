@@ -61,7 +61,8 @@ int config_value(const ArrayConfig& c, const std::string& k) {
 }
 
 // The array block's shape: what the synthesis of bf_array_top depends on
-// (synth/flow.py names its block array_<shape> the same way).
+// (synth/flow.py, shape_name in synth/ppa/common.py, names its block
+// array_<shape> the same way).
 std::string shape_of(const ArrayConfig& c) {
   return "r" + std::to_string(c.rows) + "c" + std::to_string(c.cols) + "_w" + std::to_string(c.wbuf_kb) + "i" +
          std::to_string(c.ibuf_kb) + "o" + std::to_string(c.obuf_kb) + "_d" + std::to_string(c.dram_bits);

@@ -1,7 +1,8 @@
 // Command-line options of the job runner (sim/jobs.hpp), shared by every
 // command that hands its work to it (`bitfusion sweep`, `bitfusion run`):
 //
-//   --jobs N          local: N processes at a time (default: the cores)
+//   --jobs [N]        local: N processes at a time (--jobs alone or 0: the
+//                     cores this process may use)
 //   --slurm           one Slurm job array instead (sbatch on PATH)
 //   --partition P     sbatch --partition
 //   --sbatch=OPT      a further sbatch option, e.g. --sbatch=--time=30 (repeatable)
@@ -26,7 +27,7 @@
 namespace bf::cli {
 
 struct JobCliOptions {
-  int jobs = 0;
+  int jobs = -1;  // -1: --jobs not given; 0: --jobs without N (the cores)
   bool slurm = false, no_wait = false;
   std::string partition, workdir;
   std::vector<std::string> sbatch;
@@ -34,8 +35,10 @@ struct JobCliOptions {
 };
 
 inline void add_job_options(CLI::App& app, JobCliOptions& o) {
-  app.add_option("--jobs,-j", o.jobs, "Parallel processes on this machine (default: the number of cores)")
-      ->check(CLI::Range(1, 4096));
+  app.add_option("--jobs,-j", o.jobs, "Parallel processes on this machine (--jobs alone or 0: the number of cores)")
+      ->expected(0, 1)
+      ->default_str("0")
+      ->check(CLI::Range(0, 4096));
   app.add_flag("--slurm", o.slurm, "Run the tasks as one Slurm job array (sbatch --array) instead");
   app.add_option("--partition", o.partition, "--slurm: the partition (sbatch --partition)");
   app.add_option("--sbatch", o.sbatch, "--slurm: a further sbatch option, e.g. --sbatch=--time=60 (repeatable)");
@@ -54,14 +57,14 @@ inline jobs::Options job_options(const JobCliOptions& o, const std::string& defa
     for (auto [set, flag] : {std::pair{!o.partition.empty(), "--partition"}, std::pair{o.no_wait, "--no-wait"},
                              std::pair{!o.sbatch.empty(), "--sbatch"}})
       if (set) throw UserError(std::string(flag) + " needs --slurm");
-  } else if (o.jobs) {
+  } else if (o.jobs >= 0) {
     throw UserError("--jobs applies to local runs; with --slurm, Slurm decides how many tasks run at once");
   }
   if (o.slurm && !jobs::on_path("sbatch"))
     throw UserError("--slurm: sbatch not found on PATH (install slurm-client, or run with --jobs N)");
   jobs::Options r;
   r.workdir = o.workdir.empty() ? default_workdir : o.workdir;
-  r.jobs = o.jobs;
+  r.jobs = o.jobs > 0 ? o.jobs : 0;  // 0: the cores
   r.slurm.enabled = o.slurm;
   r.slurm.partition = o.partition;
   r.slurm.sbatch = o.sbatch;

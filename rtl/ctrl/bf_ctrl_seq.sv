@@ -449,6 +449,6 @@ module bf_ctrl_seq `BF_IMPORT #(
   assign f_take_o = f_legal;
 
   logic unused;
-  assign unused = ^{imm, id, spec[6:1], dram_plane[127:64], dram_plane[31:0], wr_grp[63:32], wr_grp[15:0], ld_present[1],
-                    ld_level[9:5], ld_run[33:17]};
+  assign unused = ^{imm, id, spec[6:1], dram_plane[127:64], dram_plane[31:0], wr_grp[63:32], wr_grp[15:0],
+                    ld_present[1], ld_level[9:5], ld_run[33:17]};
 endmodule

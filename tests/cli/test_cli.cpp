@@ -2,16 +2,15 @@
 // direct golden layer (golden/layer_ref), errors checked for a one-line
 // message naming the problem and a non-zero exit, never a crash.
 #include <gtest/gtest.h>
-#include <unistd.h>
-#include <sys/wait.h>
 
-#include <array>
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
 
+#include "../cli_run.hpp"
 #include "golden/layer_ref.hpp"
 #include "golden/npy.hpp"
 
@@ -19,34 +18,12 @@ using namespace bf;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
+using Result = bft::CliResult;
+using bft::run_cli;
 
 // One folder per test process: CTest runs the tests of this file in
 // parallel processes, which must not share their files.
-const std::string& dir() {
-  static const std::string d = ::testing::TempDir() + "bf_cli_" + std::to_string(::getpid()) + "/";
-  static const int made = std::system(("mkdir -p " + d).c_str());
-  (void)made;
-  return d;
-}
-
-Result run_cli(const std::string& args) {
-  const std::string err_file = dir() + "stderr.txt";
-  const std::string cmd = std::string(BF_CLI) + " " + args + " 2>" + err_file;
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  std::ifstream e(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(e), {});
-  return r;
-}
+const std::string& dir() { return bft::cli_scratch("bf_cli"); }
 
 std::string put(const std::string& name, std::vector<int64_t> shape, std::vector<int64_t> data) {
   NpyArray a;

@@ -4,20 +4,14 @@
 // guards a defect found by probing the program; the binary is run with an
 // argument vector (no shell), in a fresh directory per test.
 #include <gtest/gtest.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "../cli_run.hpp"
 #include "golden/npy.hpp"
 
 namespace fs = std::filesystem;
@@ -25,11 +19,7 @@ using bf::NpyArray;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-  double seconds = 0;
-};
+using Result = bft::CliResult;
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -58,55 +48,7 @@ class Contract : public ::testing::Test {
   // sets RLIMIT_FSIZE (bytes) in the child. stdout and stderr are pipes
   // (a file-size limit does not apply to them).
   Result run(const std::vector<std::string>& args, long fsize = 0, const char* stdout_file = nullptr) {
-    int po[2], pe[2];
-    if (pipe(po) != 0 || pipe(pe) != 0) return {};
-    const auto t0 = std::chrono::steady_clock::now();
-    const pid_t pid = fork();
-    if (pid == 0) {
-      if (chdir(work_.c_str()) != 0) _exit(120);
-      dup2(po[1], 1);
-      dup2(pe[1], 2);
-      if (stdout_file) {
-        const int fd = open(stdout_file, O_WRONLY);
-        if (fd < 0) _exit(123);
-        dup2(fd, 1);
-      }
-      close(po[0]), close(pe[0]), close(po[1]), close(pe[1]);
-      if (fsize > 0) {
-        rlimit r{rlim_t(fsize), rlim_t(fsize)};
-        setrlimit(RLIMIT_FSIZE, &r);
-      }
-      std::vector<char*> argv{const_cast<char*>(BF_CLI)};
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(BF_CLI, argv.data());
-      _exit(122);
-    }
-    close(po[1]), close(pe[1]);
-    Result r;
-    pollfd fds[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
-    std::string* sink[2] = {&r.out, &r.err};
-    int open_fds = 2;
-    char buf[65536];
-    while (open_fds > 0) {
-      if (poll(fds, 2, -1) < 0) break;
-      for (int k = 0; k < 2; ++k) {
-        if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-        const ssize_t n = read(fds[k].fd, buf, sizeof buf);
-        if (n > 0) {
-          sink[k]->append(buf, size_t(n));
-        } else {
-          close(fds[k].fd);
-          fds[k].fd = -1;
-          --open_fds;
-        }
-      }
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    return r;
+    return bft::run_bf(args, {work_, fsize, stdout_file});
   }
 
   // Every file under the work directory (outputs, temporaries).
@@ -123,10 +65,7 @@ class Contract : public ::testing::Test {
     const Result r = run(args, fsize);
     std::string cmd;
     for (const auto& a : args) cmd += a.substr(0, 80) + " ";
-    EXPECT_EQ(r.code, 2) << cmd << "\nstderr: " << r.err;
-    EXPECT_EQ(r.err.rfind("bitfusion: error: ", 0), 0u) << cmd << "\nstderr: " << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << cmd << "\nstderr: " << r.err;
-    EXPECT_NE(r.err.find(needle), std::string::npos) << cmd << "\nstderr: " << r.err;
+    bft::expect_one_line_error(r, cmd, needle);
     EXPECT_LT(r.err.size(), 600u) << cmd;
     EXPECT_EQ(left_behind(), before) << cmd << ": files left behind";
     return r;

@@ -2,46 +2,22 @@
 // committed fixtures, checked against the layer arithmetic done here
 // (shapes, MACs), and bad files -> one line `bitfusion: error: ...`, exit 2.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <algorithm>
-#include <array>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
+#include "../cli_run.hpp"
 #include "onnx_builder.hpp"
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
+using Result = bft::CliResult;
+using bft::run_cli;
 
-const std::string& dir() {
-  static const std::string d = ::testing::TempDir() + "bf_import_cli/";
-  static const int made = std::system(("mkdir -p " + d).c_str());
-  (void)made;
-  return d;
-}
-
-Result run_cli(const std::string& args) {
-  const std::string err_file = dir() + "stderr.txt";
-  const std::string cmd = std::string(BF_CLI) + " " + args + " 2>" + err_file;
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  std::ifstream e(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(e), {});
-  return r;
-}
+const std::string& dir() { return bft::cli_scratch("bf_import_cli"); }
 
 std::string data(const std::string& f) { return std::string(BF_FRONTEND_DATA) + "/" + f; }
 
@@ -60,10 +36,7 @@ std::string read(const std::string& p) {
 
 void expect_error(const std::string& args, const std::string& needle) {
   const Result r = run_cli(args);
-  EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
-  EXPECT_EQ(r.err.rfind("bitfusion: error: ", 0), 0u) << r.err;
-  EXPECT_NE(r.err.find(needle), std::string::npos) << args << "\nstderr: " << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "not one line: " << r.err;
+  bft::expect_one_line_error(r, args, needle);
   EXPECT_TRUE(r.out.empty()) << r.out;
 }
 

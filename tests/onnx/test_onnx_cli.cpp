@@ -30,7 +30,7 @@ const std::string kX = kEx + "data/test_x.npy";
 const std::string kY = kEx + "data/test_y.npy";
 
 const std::string& dir() { return bft::cli_scratch("bf_onnx_cli"); }
-bft::CliResult run_cli(const std::string& args) { return bft::run_cli(args, dir()); }
+using bft::run_cli;
 
 void expect_error(const std::string& args, const std::string& needle) {
   const std::string out = dir() + "never.npy";
@@ -186,6 +186,11 @@ TEST(OnnxCli, JobsSlicesEqualOneProcess) {
     return v;
   };
   EXPECT_EQ(lines(one.out), lines(par.out));
+  // --jobs alone: as many processes as cores (at most one per batch).
+  const bft::CliResult cores = run_cli(base + " --jobs");
+  ASSERT_EQ(cores.code, 0) << cores.err;
+  EXPECT_NE(cores.out.find(" slices (local processes)"), std::string::npos) << cores.out;
+  EXPECT_EQ(lines(one.out), lines(cores.out));
   // More processes than batches: one slice per batch (5 here).
   const bft::CliResult many = run_cli(base + " --jobs 64");
   ASSERT_EQ(many.code, 0) << many.err;
@@ -197,5 +202,5 @@ TEST(OnnxCli, JobsOptionErrors) {
   expect_error(base + " --jobs 2 --dump " + dir() + "d", "--dump runs in one process");
   expect_error(base + " --workdir " + dir() + "w", "--workdir needs --jobs N or --slurm");
   expect_error(base + " --no-wait", "--no-wait needs --slurm");
-  expect_error(base + " --jobs 0", "--jobs");
+  expect_error(base + " --jobs -1", "--jobs");
 }

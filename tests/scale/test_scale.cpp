@@ -3,11 +3,8 @@
 // points against `bitfusion perf`, its files, and its bad input (one line
 // `bitfusion: error: ...`, exit status 2).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,16 +12,15 @@
 #include <string>
 #include <vector>
 
+#include "../cli_run.hpp"
 #include "sim/jobs.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
+using Result = bft::CliResult;
+using bft::run_cli;
 
 std::string tmp(const std::string& name) {
   const fs::path d = fs::path(::testing::TempDir()) / "bf_scale";
@@ -32,28 +28,9 @@ std::string tmp(const std::string& name) {
   return (d / name).string();
 }
 
-Result run_cli(const std::string& args, const std::string& env = "") {
-  const std::string err_file = tmp("stderr.txt");
-  const std::string cmd = env + " " + std::string(BF_CLI) + " " + args + " 2>" + err_file;
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  std::ifstream e(err_file);
-  r.err.assign(std::istreambuf_iterator<char>(e), {});
-  return r;
-}
-
 // Exit status 2, one line on stderr containing `needle`.
 void expect_error(const std::string& args, const std::string& needle, const std::string& env = "") {
-  const Result r = run_cli(args, env);
-  EXPECT_EQ(r.code, 2) << args << "\nstderr: " << r.err;
-  EXPECT_NE(r.err.find(needle), std::string::npos) << args << "\nstderr: " << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "not one line: " << r.err;
-  EXPECT_EQ(r.err.rfind("bitfusion: error: ", 0), 0u) << r.err;
+  bft::expect_one_line_error(run_cli(args, env), args, needle);
 }
 
 using Csv = std::vector<std::map<std::string, std::string>>;
