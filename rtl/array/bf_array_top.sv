@@ -5,7 +5,8 @@
 // one reduction chunk of Rows*L elements (L = 64/(A*W) lanes per FU) for
 // Cols output channels. Row r takes its activation operand word from IBUF
 // bank r, FU(r,c) its weight operand word from WBUF bank r*Cols+c, column c
-// accumulates (32 bits, wrap-around) and writes OBUF bank c.
+// accumulates (32 bits, wrap-around) and writes OBUF bank c. The FUs of
+// row r and their WBUF banks are one bf_array_row (structural).
 //
 // Data and control move together, so tiles stream back to back:
 //   * the tile engine emits one step per cycle (addresses + mode) at T;
@@ -308,17 +309,11 @@ module bf_array_top #(
   // cycle x+2 on; the earliest array read of a bank is 2 cycles after its
   // tile command is accepted, so a tile accepted in or after the cycle of
   // the load's last write sees every word (docs/array.md).
-  logic [31:0]                act  [Rows][Cols+1];
-  logic signed [PsumBits-1:0] psum [Rows+1][Cols];
-  // FU mode of cell (r,c) at [r][c] (D[r+c+1]); [r][c+1] is its registered copy.
-  logic [1:0]                 m_sel [Rows][Cols+1];
-  logic [1:0]                 m_pa  [Rows][Cols+1];
-  logic [1:0]                 m_pw  [Rows][Cols+1];
-  logic                       m_as  [Rows][Cols+1];
-  logic                       m_ws  [Rows][Cols+1];
-  for (genvar c = 0; c < Cols; c++) begin : g_top
-    assign psum[0][c] = '0;
-  end
+  // Row r (bf_array_row) holds the cells (r, 0..Cols-1) and their WBUF
+  // banks; psum[r] is the column partial sums into row r (column c at
+  // [PsumBits*c +: PsumBits]), psum[Rows] those at the bottom.
+  logic [Cols*PsumBits-1:0] psum [Rows+1];
+  assign psum[0] = '0;
   for (genvar r = 0; r < Rows; r++) begin : g_r
     // Group g covers banks g*G .. g*G+G-1: Cols/G groups per row when
     // Cols >= G, else one group spans G/Cols rows.
@@ -347,35 +342,27 @@ module bf_array_top #(
     end
     logic unused_wq;  // slices of banks outside this row (Cols < G)
     assign unused_wq = ^{wq_mask_q, wq_data_q};
-    assign act[r][0]   = act_edge_q[r];
-    assign m_sel[r][0] = d_sel[r+1];
-    assign m_pa[r][0]  = d_pa[r+1];
-    assign m_pw[r][0]  = d_pw[r+1];
-    assign m_as[r][0]  = d_as[r+1];
-    assign m_ws[r][0]  = d_ws[r+1];
-    logic unused_mode;  // the last column's forwarded mode
-    assign unused_mode = ^{m_sel[r][Cols], m_pa[r][Cols], m_pw[r][Cols], m_as[r][Cols], m_ws[r][Cols]};
+    // Bank B = r*Cols+c: its write enable and data slice; it is read with
+    // the step of anti-diagonal r+c.
+    logic [Cols-1:0]     wb_we, wb_re;
+    logic [Cols*32-1:0]  wb_wdata;
+    logic [Cols*WDw-1:0] wb_raddr;
     for (genvar c = 0; c < Cols; c++) begin : g_c
       localparam int B = r * Cols + c;
-      logic [31:0] wword;
-      logic        we;
-      assign we = wq_valid_q && 32'(wq_group_q) == B / WbufG && wq_mask_q[B % WbufG];
-      bf_sram #(.Depth(WbufDepth), .Width(32)) u_wbuf (
-        .clk_i,
-        .we_i (we), .waddr_i (wq_addr_q), .wdata_i (wq_data_q[32*(B % WbufG) +: 32]),
-        .re_i (d_valid[r+c]), .raddr_i (d_word[r+c]), .rdata_o (wword)
-      );
-      bf_array_cell #(.PsumBits(PsumBits)) u_cell (
-        .clk_i, .rst_ni,
-        .act_f_i (act[r][c]), .act_f_o (act[r][c+1]),
-        .wgt_word_i (wword), .wgt_sel_i (m_sel[r][c]),
-        .prec_a_i (m_pa[r][c]), .prec_w_i (m_pw[r][c]),
-        .a_signed_i (m_as[r][c]), .w_signed_i (m_ws[r][c]),
-        .wgt_sel_o (m_sel[r][c+1]), .prec_a_o (m_pa[r][c+1]), .prec_w_o (m_pw[r][c+1]),
-        .a_signed_o (m_as[r][c+1]), .w_signed_o (m_ws[r][c+1]),
-        .psum_i (psum[r][c]), .psum_o (psum[r+1][c])
-      );
+      assign wb_we[c]                = wq_valid_q && 32'(wq_group_q) == B / WbufG && wq_mask_q[B % WbufG];
+      assign wb_wdata[32*c +: 32]    = wq_data_q[32*(B % WbufG) +: 32];
+      assign wb_re[c]                = d_valid[r+c];
+      assign wb_raddr[WDw*c +: WDw]  = d_word[r+c];
     end
+    bf_array_row #(.Cols(Cols), .WbufDepth(WbufDepth), .PsumBits(PsumBits)) u_row (
+      .clk_i, .rst_ni,
+      .wbuf_we_i (wb_we), .wbuf_waddr_i (wq_addr_q), .wbuf_wdata_i (wb_wdata),
+      .wbuf_re_i (wb_re), .wbuf_raddr_i (wb_raddr),
+      .act_f_i (act_edge_q[r]),
+      .wgt_sel_i (d_sel[r+1]), .prec_a_i (d_pa[r+1]), .prec_w_i (d_pw[r+1]),
+      .a_signed_i (d_as[r+1]), .w_signed_i (d_ws[r+1]),
+      .psum_i (psum[r]), .psum_o (psum[r+1])
+    );
   end
 
   // ------------------------------------------- accumulators + OBUF + drain
@@ -391,7 +378,7 @@ module bf_array_top #(
     logic           in_rd_group, in_wr_group, x_re, x_we;
     bf_col_out #(.PsumBits(PsumBits), .Aw(ODw)) u_out (
       .clk_i, .rst_ni,
-      .psum_i (psum[Rows][c]), .valid_i (e_valid[K]), .red_first_i (e_rf[K]),
+      .psum_i (psum[Rows][PsumBits*c +: PsumBits]), .valid_i (e_valid[K]), .red_first_i (e_rf[K]),
       .red_last_i (e_rl[K]), .addr_i (e_addr[K]), .acc_i (e_acc[K]), .shift_i (e_shift[K]),
       .pre_valid_i (e_valid[K-1]), .pre_red_last_i (e_rl[K-1]), .pre_acc_i (e_acc[K-1]),
       .pre_addr_i (e_addr[K-1]),

@@ -106,7 +106,12 @@ DeviceResult run_model(const ArrayConfig& cfg, const std::vector<uint32_t>& prog
     dut.context().commandArgs(int(argv.size()), argv.data());
   }
   dut.set_clock_mhz(cfg.freq_mhz);
-  if (!opt.trace.empty()) dut.open_trace(opt.trace, opt.trace_from, opt.trace_to);
+  // Depth 0: Verilator 5.006 uses the trace depth only to descend into
+  // hierarchical child models (tb/ctrl/hier.vlt: the array rows of
+  // bf16x32), whose handles do not exist before the first eval, so tracing
+  // them crashes; the top's own signals (the rows' ports included) are
+  // traced at any depth, and flat models ignore it.
+  if (!opt.trace.empty()) dut.open_trace(opt.trace, opt.trace_from, opt.trace_to, 0);
   dut->start_i = 0;
   dut->mem_req_ready_i = 0;
   dut->mem_rsp_valid_i = 0;
