@@ -9,7 +9,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test check-fast test-sanitize fuzz lint synth bench bench-mnist bench-icarus soak models formal formal.quick clean help
+.PHONY: all deps configure build run test check-fast test-sanitize fuzz lint synth bench bench-mnist bench-simspeed bench-icarus soak models formal formal.quick clean help
 
 all: build
 
@@ -88,6 +88,10 @@ bench: deps
 ## bench-mnist: LeNet-5 2-bit on 1,000 MNIST images on the 16x32 RTL: accuracy framework/golden/RTL, cycles and energy vs 8-bit
 bench-mnist: build
 	bash bench/mnist/run.sh --cli $(BUILD)/bitfusion --work $(BUILD)/bench-mnist --jobs $(JOBS)
+
+## bench-simspeed: device simulation speed, LeNet-5 on the bf16x32 RTL in cycles per CPU second (docs/results.md)
+bench-simspeed: build
+	bash bench/simspeed/run.sh --cli $(BUILD)/bitfusion
 
 ## bench-icarus: Verilator against Icarus Verilog on the same RTL and stimulus (docs/sim-speed.md)
 bench-icarus: deps

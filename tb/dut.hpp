@@ -16,15 +16,25 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace bf::tb {
 
 template <class Model>
 class Dut {
  public:
-  explicit Dut(const std::string& name = "dut") : ctx_(std::make_unique<VerilatedContext>()) {
+  explicit Dut(const std::string& name = "dut") : Dut(name, {}) {}
+  // args: command-line arguments for the context (plusargs), applied
+  // before the model is constructed, so that "+verilator+rand+reset+2
+  // +verilator+seed+N" decide the initial value of every variable of a
+  // model built with --x-initial unique (tests/ctrl/test_ctrl_xprop.cpp).
+  Dut(const std::string& name, const std::vector<std::string>& args) : ctx_(std::make_unique<VerilatedContext>()) {
     ctx_->traceEverOn(true);
     ctx_->randReset(0);  // registers start at 0, not random: deterministic runs
+    // Always (even empty): a model that reads a plusarg aborts without it.
+    std::vector<const char*> argv{"bf_dut"};
+    for (const auto& a : args) argv.push_back(a.c_str());
+    ctx_->commandArgs(int(argv.size()), argv.data());
     model_ = std::make_unique<Model>(ctx_.get(), name.c_str());
   }
   ~Dut() {
@@ -81,7 +91,16 @@ class Dut {
 
   // Holds reset for `cycles` cycles, then releases it.
   void reset(int cycles = 2) {
+    // A falling edge of rst_ni before the first clock edge: the
+    // asynchronous resets (always_ff @(... or negedge rst_ni)) act at once,
+    // as a level-sensitive reset does in silicon, whatever value rst_ni
+    // started with (random with --x-initial unique). Without it a model
+    // whose rst_ni started at 0 saw no edge and kept its random state until
+    // the first clock edge, where the assertions read it.
+    model_->rst_ni = 1;
+    model_->eval();
     model_->rst_ni = 0;
+    model_->eval();
     for (int i = 0; i < cycles; ++i) tick();
     model_->rst_ni = 1;
     model_->eval();

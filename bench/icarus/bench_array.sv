@@ -20,8 +20,11 @@
 // Every OBUF word read (scan and final read-back) and the edge number of
 // every done pulse are folded into the checksum. The last line is
 //   BENCH design=array<R>x<C> cycles=<edges> seed=S checksum=<16 hex>
-//         tiles=<n> steps=<n> loads=<n>
-// and must be identical on every simulator (bench/icarus/run.sh).
+//         tiles=<n> steps=<n> loads=<n> xouts=<n>
+// and must be identical on every simulator (bench/icarus/run.sh). xouts
+// counts the edges after reset at which an output holds an X or Z bit (the
+// handshake and status outputs at every edge, the OBUF read data when
+// valid): on a four-state simulator (Icarus) it must be 0.
 //
 // bench_array is a clocked top without delays (clk_i driven by the
 // simulator loop: bench/icarus/verilator_main.cpp); bench_array_top adds a
@@ -124,6 +127,7 @@ module bench_array #(
   logic        ld_active, stop;
   int          ld_half, ld_i, ld_w;                   // half load in progress
   int          scan;                                  // OBUF scan position
+  int          xouts;                                 // edges with an X output after reset
 
   // Scratch of the command generator.
   int cnt [6];
@@ -203,9 +207,16 @@ module bench_array #(
       loaded[0] = 1'b1; loaded[1] = 1'b1;
       ld_active = 1'b0; stop = 1'b0; ld_half = 0; ld_i = 0; ld_w = 0;
       scan = 0;
+      xouts = 0;
     end
     if (cyc == 64'd3) rst_nq <= 1'b1;
 
+    // One $isunknown per output: Icarus 11 reported X for the concatenation
+    // of these outputs while every one of them was known.
+    if (cyc >= 64'd4 && ($isunknown(cmd_ready) || $isunknown(done) || $isunknown(busy) || $isunknown(stat_steps) ||
+                         $isunknown(ow_ready) || $isunknown(or_ready) || $isunknown(or_rvalid) ||
+                         (or_rvalid && $isunknown(or_data))))
+      xouts = xouts + 1;
     // What the DUT sampled at this edge.
     cmd_hs = cmd_valid & cmd_ready;
     rd_hs  = or_valid & or_ready;
@@ -367,8 +378,8 @@ module bench_array #(
             or_addr  <= ODw'(r_ptr % ObufDepth);
           end else or_valid <= 1'b0;
           if (r_got == OGroups * ObufDepth) begin
-            $display("BENCH design=array%0dx%0d cycles=%0d seed=%0d checksum=%016h tiles=%0d steps=%0d loads=%0d",
-                     Rows, Cols, cyc, seed, chk, issued, stat_steps, loads);
+            $display("BENCH design=array%0dx%0d cycles=%0d seed=%0d checksum=%016h tiles=%0d steps=%0d loads=%0d xouts=%0d",
+                     Rows, Cols, cyc, seed, chk, issued, stat_steps, loads, xouts);
             $finish;
           end
         end

@@ -6,8 +6,10 @@
 // Every FU sum is folded into a checksum; the sum of all FU sums is printed
 // too. The run is N clock edges in total (+cycles=N), the first two in
 // reset. The last line is
-//   BENCH design=fu cycles=N seed=S checksum=<16 hex> total=<signed sum>
-// and must be identical on every simulator (bench/icarus/run.sh).
+//   BENCH design=fu cycles=N seed=S checksum=<16 hex> total=<signed sum> xouts=<n>
+// and must be identical on every simulator (bench/icarus/run.sh). xouts
+// counts the edges after reset at which the sum holds an X or Z bit: on a
+// four-state simulator (Icarus, every register starting at X) it must be 0.
 //
 // bench_fu is a clocked top without delays (clk_i driven by the simulator
 // loop: bench/icarus/verilator_main.cpp); bench_fu_top wraps it with a
@@ -19,6 +21,7 @@ module bench_fu (
   logic [63:0] cyc = 64'd0;  // clock edges seen so far
   logic [63:0] n_cycles, seed, rng, chk;
   logic signed [63:0] total, s64;
+  int                 xouts;
 
   logic               rst_nq = 1'b0;
   logic [31:0]        act_q = '0, wgt_q = '0;
@@ -44,9 +47,11 @@ module bench_fu (
       rng   = bench_pkg::seed_state(seed);
       chk   = bench_pkg::ChkInit;
       total = 64'sd0;
+      xouts = 0;
     end
     if (cyc >= 64'd3) begin
       // The sum of the operands presented at the previous edge.
+      if ($isunknown(sum)) xouts = xouts + 1;
       s64   = 64'(sum);
       chk   = bench_pkg::fold(chk, s64);
       total = total + s64;
@@ -63,7 +68,8 @@ module bench_fu (
       ws_q   <= rng[33];
     end
     if (cyc >= n_cycles) begin
-      $display("BENCH design=fu cycles=%0d seed=%0d checksum=%016h total=%0d", cyc, seed, chk, total);
+      $display("BENCH design=fu cycles=%0d seed=%0d checksum=%016h total=%0d xouts=%0d", cyc, seed, chk, total,
+               xouts);
       $finish;
     end
   end

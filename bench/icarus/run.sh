@@ -15,7 +15,9 @@
 #      are printed;
 #   2. run both simulators for the same N cycles (+cycles=N, +seed=S), R
 #      times each: the testbench prints a checksum of every output, which
-#      must be the same on both simulators (else the exit status is 1);
+#      must be the same on both simulators (else the exit status is 1),
+#      and no output may hold an X or Z bit after reset (xouts=0: the
+#      four-state check on Icarus, where every register starts at X);
 #   3. run Verilator again for M cycles (R times): at N cycles it finishes
 #      in milliseconds, too short to time; M = 0 skips this.
 # Times are wall-clock of the simulation process only (best of R), plus its
@@ -156,6 +158,9 @@ bench() {
       line=$(grep '^BENCH ' "$dir/$sim-$c-$i.log" | tail -1)
       if [ $T_RC -ne 0 ] || [ -z "$line" ] || grep -qE '^ERROR|%Error' "$dir/$sim-$c-$i.log"; then
         cat "$dir/$sim-$c-$i.log" >&2; echo "run.sh: $d: $sim run failed" >&2; FAIL=1; LINE=""; return
+      fi
+      if [ "$(field "$line" xouts)" != 0 ]; then
+        echo "run.sh: $d: $sim: $(field "$line" xouts) edges with an X/Z output after reset" >&2; FAIL=1
       fi
       if [ -n "$LINE" ] && [ "$(field "$line" checksum)" != "$(field "$LINE" checksum)" ]; then
         echo "run.sh: $d: $sim gives different checksums on repeated runs" >&2; FAIL=1

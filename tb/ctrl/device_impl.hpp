@@ -97,14 +97,9 @@ DeviceResult run_model(const ArrayConfig& cfg, const std::vector<uint32_t>& prog
   if (data_words) mem.write_bytes(0, dram.data(), data_words * 4);
   if (!prog.empty()) mem.write_bytes(prog_base * 4, prog.data(), prog.size() * 4);
 
-  Dut<Model> dut("TOP");  // trace root "TOP", as the .gtkw paths
+  Dut<Model> dut("TOP", opt.plusargs);  // trace root "TOP", as the .gtkw paths
   // An assertion ($error) stops the run instead of aborting the process.
   dut.context().fatalOnError(false);
-  {  // always: a model that reads a plusarg aborts without commandArgs
-    std::vector<const char*> argv{"bf_device"};
-    for (const auto& a : opt.plusargs) argv.push_back(a.c_str());
-    dut.context().commandArgs(int(argv.size()), argv.data());
-  }
   dut.set_clock_mhz(cfg.freq_mhz);
   // Depth 0: Verilator 5.006 uses the trace depth only to descend into
   // hierarchical child models (tb/ctrl/hier.vlt: the array rows of

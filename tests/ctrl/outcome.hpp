@@ -25,10 +25,15 @@ struct Outcome {
   std::vector<int64_t> want, got;
 };
 
-// `tweak` may change the device options (DRAM stress, reset, plusargs).
+// Runs a program on an RTL model (tb::run_device or tb::detail::run_model<M>).
+using DeviceRunner = std::function<tb::DeviceResult(const ArrayConfig&, const std::vector<uint32_t>&,
+                                                    std::vector<uint32_t>&, const tb::DeviceOptions&)>;
+
+// `tweak` may change the device options (DRAM stress, reset, plusargs);
+// `device` replaces the configuration's own model (default tb::run_device).
 inline Outcome run_both(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937& rng, const CompileOptions& opt = {},
                         const std::vector<RequantParams>& ch = {},
-                        const std::function<void(tb::DeviceOptions&)>& tweak = {}) {
+                        const std::function<void(tb::DeviceOptions&)>& tweak = {}, const DeviceRunner& device = {}) {
   Outcome o{compile(l, cfg, opt), {}, {}, {}, {}, {}, {}};
   const auto in = random_values(rng, size_t(l.batch) * l.in_c * l.in_h * l.in_w, l.act);
   const auto w = random_values(rng, size_t(l.out_c) * l.in_c * l.kernel_h * l.kernel_w, l.wgt);
@@ -52,7 +57,7 @@ inline Outcome run_both(const LayerDesc& l, const ArrayConfig& cfg, std::mt19937
                                o.m.stats.instructions + 8 * o.m.stats.steps + 4 * o.m.stats.tile_cmds);
   if (const char* t = std::getenv("BF_TRACE")) dopt.trace = t;
   if (tweak) tweak(dopt);
-  o.d = tb::run_device(cfg, o.c.program(), o.ddram, dopt);
+  o.d = device ? device(cfg, o.c.program(), o.ddram, dopt) : tb::run_device(cfg, o.c.program(), o.ddram, dopt);
   o.want = direct_conv(l, in, w, bias, ch);
   o.got = get_output(o.c, o.ddram);
   return o;
