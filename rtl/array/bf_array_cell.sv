@@ -57,7 +57,7 @@ module bf_array_cell #(
   );
 
   logic signed [16:0] sum;
-  bf_fu_core u_core (
+  bf_fu_core #(.LateSum(1'b1)) u_core (  // the last adder after the register: the weights come late (SRAM)
     .clk_i, .rst_ni,
     .act_f_i, .wgt_f_i (wgt_f),
     .prec_a_i, .prec_w_i, .a_signed_i, .w_signed_i,

@@ -33,9 +33,22 @@
 // tests/fu/test_golden_fu.cpp; the RTL against the golden model by
 // tests/fu/test_rtl_fu.cpp.)
 //
-// Parameters: none (the Fusion Unit is 8-bit maximum by construction).
-// Latency: 1 cycle (registered output); the precision may change every cycle.
-module bf_fu_core (
+// Parameters:
+//   LateSum  0: the register holds the finished sum (sum_o is a register
+//              output; the standalone Fusion Unit, bf_fusion_unit).
+//            1: the register sits after level 2's half sums (half0, half1)
+//              and the mode; the shift of half1, the bias and the last adder
+//              follow the register (sum_o is combinational from it). Same
+//              values in the same cycles; the last adder moves into the next
+//              stage. bf_array_cell uses it: its operands come from a WBUF
+//              SRAM macro late in the cycle, and the stage after the
+//              register (psum_i + sum) is short. 7 flip-flops more (two
+//              12-bit halves and the 6 mode bits instead of the 17-bit sum).
+// Latency: 1 cycle (sum_o holds the sum of the previous cycle's operands in
+//   both variants); the precision may change every cycle.
+module bf_fu_core #(
+  parameter bit LateSum = 1'b0
+) (
   input  logic               clk_i,
   input  logic               rst_ni,
   input  logic [31:0]        act_f_i,     // activation slice per brick
@@ -44,7 +57,7 @@ module bf_fu_core (
   input  logic [1:0]         prec_w_i,    // bf_pkg::Prec* of the weights
   input  logic               a_signed_i,  // activations are signed
   input  logic               w_signed_i,  // weights are signed
-  output logic signed [16:0] sum_o        // registered exact sum
+  output logic signed [16:0] sum_o        // exact sum, one cycle after the operands
 );
   logic a_ge4, a_eq8, w_ge4, w_eq8;
   assign a_ge4 = prec_a_i != 2'd0;
@@ -121,28 +134,59 @@ module bf_fu_core (
   assign half0 = {4'b0, grp[0]} + g1_sh;
   assign half1 = {4'b0, grp[2]} + g3_sh;
 
+  // The values after the register (LateSum) or before it (LateSum = 0).
+  logic [11:0] h0, h1;
+  logic [1:0]  m_pa, m_pw;
+  logic        m_as, m_ws;
+  logic signed [16:0] sum_d;
+  if (LateSum) begin : g_late
+    logic [11:0] h0_q, h1_q;
+    logic [1:0]  pa_q, pw_q;
+    logic        as_q, ws_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        h0_q <= '0; h1_q <= '0; pa_q <= '0; pw_q <= '0; as_q <= 1'b0; ws_q <= 1'b0;
+      end else begin
+        h0_q <= half0; h1_q <= half1; pa_q <= prec_a_i; pw_q <= prec_w_i; as_q <= a_signed_i; ws_q <= w_signed_i;
+      end
+    end
+    assign h0 = h0_q;
+    assign h1 = h1_q;
+    assign m_pa = pa_q;
+    assign m_pw = pw_q;
+    assign m_as = as_q;
+    assign m_ws = ws_q;
+    assign sum_o = sum_d;
+  end else begin : g_early
+    logic signed [16:0] sum_q;
+    assign h0 = half0;
+    assign h1 = half1;
+    assign m_pa = prec_a_i;
+    assign m_pw = prec_w_i;
+    assign m_as = a_signed_i;
+    assign m_ws = w_signed_i;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) sum_q <= '0;
+      else         sum_q <= sum_d;
+    end
+    assign sum_o = sum_q;
+  end
+
   logic [15:0] half1_sh;
   logic [16:0] bias;
-  logic signed [16:0] sum_d, sum_q;
-  assign half1_sh = w_eq8 ? {half1, 4'b0} : {4'b0, half1};
-  assign bias     = bias_tab[{prec_a_i, prec_w_i, a_signed_i, w_signed_i}];
+  assign half1_sh = m_pw[1] ? {h1, 4'b0} : {4'b0, h1};  // W == 8
+  assign bias     = bias_tab[{m_pa, m_pw, m_as, m_ws}];
   // total - bias = half0 + half1_sh + ~bias + 1: one carry-save (3:2)
   // layer, then a single carry-propagate adder with carry-in (the bias is
   // an early, mode-only operand; two chained adders would lengthen the
   // critical path).
   logic [16:0] ta, tb, nb, cs_s, cs_c;
   logic [15:0] maj;
-  assign ta       = 17'(half0);
+  assign ta       = 17'(h0);
   assign tb       = 17'(half1_sh);
   assign nb       = ~bias;
   assign cs_s     = ta ^ tb ^ nb;
   assign maj      = (ta[15:0] & tb[15:0]) | (ta[15:0] & nb[15:0]) | (tb[15:0] & nb[15:0]);
   assign cs_c     = {maj, 1'b0};
   assign sum_d    = $signed(cs_s + cs_c + 17'd1);
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sum_q <= '0;
-    else         sum_q <= sum_d;
-  end
-  assign sum_o = sum_q;
 endmodule
