@@ -7,8 +7,9 @@
 #   formal/run.sh --keep     keep the work directory (scripts, logs, traces)
 #   FORMAL_FU_TIMEOUT=S      wall-clock limit per Fusion Unit proof (default 7200)
 #   FORMAL_FU_MONOLITHIC=1   also run the monolithic Fusion Unit proofs (slow)
-#   FORMAL_FU_SOLVER=S       SAT solver of the Fusion Unit proofs: cadical
-#                            (default when installed) or minisat (Yosys sat)
+#   FORMAL_FU_SOLVER=S       SAT solver of the decomposed Fusion Unit proofs
+#                            (fu.AxW.dec): cadical (default when installed)
+#                            or minisat (Yosys sat; always for fu.AxW*)
 #   FORMAL_LOAD=1            also run the load unit's memory-port BMC (not yet measured)
 #
 # Every check prints one row: name, kind, depth, expected and actual result,
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --keep)  KEEP=1 ;;
     --only)  ONLY="$2"; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "formal/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
