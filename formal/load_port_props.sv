@@ -1,43 +1,61 @@
-// Memory-port request-side properties of the load unit (formal only).
+// Memory-port properties of the load unit (formal only).
 //
-// bf_ctrl_load owns the controller's read requests and the response FIFO
-// they fill (Depth beats, with credits). Its header promises: requests are
-// limited by credits so the response FIFO never overflows, and the memory
+// bf_ctrl_load owns the controller's read requests and the response queue
+// they fill (Depth beats). Its header promises: requests are limited by
+// credits (the Depth entries of its per-beat queue u_meta, pushed with each
+// request) so the response FIFO (u_beats) never overflows, and the memory
 // port's responses are always accepted. This wrapper checks, from reset:
 //   * no request while the reset is asserted;
 //   * a request not accepted (valid && !ready) is held: next cycle valid is
-//     still high and the address is unchanged, unless abort_i is raised
-//     (abort withdraws the request; documented: "stop issuing");
+//     still high and the address is unchanged, unless abort_i is high in
+//     either cycle (abort withdraws the request: mem_req_valid_o contains
+//     !abort_i combinationally, the documented "stop issuing");
 //   * requests without a response (counted at the ports) never exceed
-//     Depth, the response FIFO depth;
-//   * the unit's own count of awaited responses (req_ptr_q - rsp_ptr_q,
-//     peeked) equals the port count: every response is accepted.
+//     Depth;
+//   * every response is accepted: the unit's own count of awaited
+//     responses, meta_used - beat_used (peeked), equals the port count,
+//     and the beat FIFO is never full when a response arrives.
 // Assumed (the documented environment): reset in the first cycle; start_i
-// only while busy_o is low, with every count >= 1; mem_words_i constant
-// after reset; a response only for an outstanding request.
+// only while ready_o is high, with every count >= 1, a stream IBUF, WBUF
+// or bias, and a run that is a multiple of the stream's bank count nb
+// (Rows = 2 for IBUF, Rows*Cols = 4 for WBUF, Cols = 2 for the bias);
+// mem_words_i constant after reset; a response only for an outstanding
+// request (port count > 0), not in reset.
 module load_port_props (
-  input logic           clk_i,
-  input logic           rst_ni,
-  input logic           abort_i,
-  input logic [31:0]    mem_words_i,
-  input logic           start_i,
-  input logic [1:0]     stream_i,
-  input logic           half_i,
-  input logic [31:0]    dram_i,
-  input logic [4*32-1:0] ddim_i,
-  input logic [4*17-1:0] cnt_i,
-  input logic [15:0]    row_i,
-  input logic [4*16-1:0] rdim_i,
-  input logic [16:0]    run_i,
-  input logic           mem_req_ready_i,
-  input logic           mem_rsp_valid_i,
-  input logic [31:0]    mem_rsp_data_i,
-  input logic           obuf_wr_ready_i
+  input logic             clk_i,
+  input logic             rst_ni,
+  input logic             abort_i,
+  input logic [31:0]      mem_words_i,
+  input logic             start_i,
+  input logic [1:0]       stream_i,
+  input logic             half_i,
+  input logic             whole_i,
+  input logic [31:0]      dram_i,
+  input logic [4*32-1:0]  ddim_i,
+  input logic [4*17-1:0]  cnt_i,
+  input logic [15:0]      row_i,
+  input logic [4*16-1:0]  rdim_i,
+  input logic [16:0]      run_i,
+  input logic             mem_req_ready_i,
+  input logic             mem_rsp_valid_i,
+  input logic [31:0]      mem_rsp_data_i,
+  input logic             obuf_wr_ready_i
 );
   localparam int Depth = 4;
   localparam int Pw    = 2;
 
-  logic        busy, valid;
+  bf_pkg::ld_desc_t desc;
+  assign desc.stream = stream_i;
+  assign desc.half   = half_i;
+  assign desc.whole  = whole_i;
+  assign desc.dram   = dram_i;
+  assign desc.ddim   = ddim_i;
+  assign desc.cnt    = cnt_i;
+  assign desc.row    = row_i;
+  assign desc.rdim   = rdim_i;
+  assign desc.run    = run_i;
+
+  logic        ready, busy, valid;
   logic [2:0]  err;
   logic [31:0] addr;
 
@@ -46,8 +64,7 @@ module load_port_props (
     .DramBits (32), .Depth (Depth)
   ) u_dut (
     .clk_i, .rst_ni, .abort_i, .mem_words_i,
-    .start_i, .stream_i, .half_i, .dram_i, .ddim_i, .cnt_i, .row_i, .rdim_i, .run_i,
-    .busy_o (busy), .err_o (err),
+    .start_i, .desc_i (desc), .ready_o (ready), .busy_o (busy), .err_o (err),
     .mem_req_valid_o (valid), .mem_req_ready_i, .mem_req_addr_o (addr),
     .mem_rsp_valid_i, .mem_rsp_data_i,
     .ibuf_wr_valid_o (), .ibuf_wr_group_o (), .ibuf_wr_addr_o (), .ibuf_wr_mask_o (), .ibuf_wr_data_o (),
@@ -56,9 +73,11 @@ module load_port_props (
     .obuf_wr_data_o ()
   );
 
-  // Internal pointers (connected by formal/run.sh; free if left unconnected,
-  // which can only make the check fail).
-  logic [Pw:0] peek_req, peek_rsp;
+  // Internal counts (connected by formal/run.sh to u_dut.meta_used,
+  // u_dut.beat_used, u_dut.beat_full; free if left unconnected, which can
+  // only make the check fail).
+  logic [Pw:0] peek_meta, peek_beat;
+  logic        peek_beat_full;
 
   logic init_q = 1'b1;
   always_ff @(posedge clk_i) init_q <= 1'b0;
@@ -90,8 +109,11 @@ module load_port_props (
     if (init_q) assume (!rst_ni);
     if (!init_q) assume (mem_words_i == mw_q);
     if (start_i) begin
-      assume (!busy);
+      assume (ready);
+      assume (stream_i != bf_pkg::StreamObuf);
       for (int d = 0; d < 4; d++) assume (cnt_i[17*d +: 17] != 17'd0);
+      if (stream_i == bf_pkg::StreamWbuf) assume (run_i[1:0] == 2'd0);
+      else                                assume (run_i[0] == 1'b0);
     end
     if (mem_rsp_valid_i) assume (rst_ni && out_q != 6'd0);
   end
@@ -104,7 +126,10 @@ module load_port_props (
         assert (addr == paddr_q);
       end
       assert (out_q <= 6'(Depth));
-      if (rst_ni) assert (6'(peek_req - peek_rsp) == out_q);
+      if (rst_ni) begin
+        assert (6'(peek_meta - peek_beat) == out_q);
+        if (mem_rsp_valid_i) assert (!peek_beat_full);
+      end
     end
   end
 endmodule

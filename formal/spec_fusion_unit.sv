@@ -127,7 +127,42 @@ endmodule
 // free). formal/run.sh proves gold == gate for each of the 9 legal pairs;
 // since the 9 pairs partition the legal input space, the 9 proofs together
 // cover every legal input (see docs/verification.md).
+//
+// fu_mode_gold is spec_fusion_unit with prec_a_i = PA, prec_w_i = PW
+// written out: with constant codes in {0, 1, 2}, spec_fu_exact's
+// pa = PA, pw = PW (the code-3 mapping does not apply) and its output is
+// dot[3*PA + PW], the output of its instance spec_fu_dot #(A = 2 << PA,
+// W = 2 << PW); the other eight dot products do not reach the output. So
+// fu_mode_gold instantiates that one spec_fu_dot and the same output
+// register (asynchronous reset to 0, low 17 bits of the 32-bit sum); it is
+// the same function of (state, inputs) as spec_fusion_unit with the codes
+// tied, without making Yosys elaborate eight unused dot products.
+// fu_mode_gold_full keeps the literal form (spec_fusion_unit with its codes
+// tied) for the record; formal/run.sh uses fu_mode_gold.
 module fu_mode_gold #(
+  parameter int PA = 2,
+  parameter int PW = 2,
+  parameter bit Digits = 0
+) (
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  input  logic [31:0]        act_i,
+  input  logic [31:0]        wgt_i,
+  input  logic               a_signed_i,
+  input  logic               w_signed_i,
+  output logic signed [16:0] sum_o
+);
+  logic signed [31:0] exact;
+  spec_fu_dot #(.A(2 << PA), .W(2 << PW), .Digits(Digits)) u_dot (
+    .act_i, .wgt_i, .a_signed_i, .w_signed_i, .dot_o (exact)
+  );
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) sum_o <= 17'sd0;
+    else         sum_o <= exact[16:0];
+  end
+endmodule
+
+module fu_mode_gold_full #(
   parameter int PA = 2,
   parameter int PW = 2,
   parameter bit Digits = 0

@@ -12,7 +12,7 @@ PKGS=(
   # build
   build-essential cmake ninja-build pkg-config
   # RTL tools: simulation, lint, synthesis, formal proofs, waveforms
-  verilator yosys opensta iverilog z3 gtkwave
+  verilator yosys opensta iverilog z3 cadical gtkwave
   # C++ libraries
   libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   # ONNX import (libonnx-dev + protobuf; CMake's find_package(ONNX))
