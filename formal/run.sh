@@ -202,7 +202,7 @@ fu_check() {  # name pa pw define expect timeout
 read_verilog -sv -DBF_NO_ASSERT $def $RTL/fu/bf_bitbrick.sv $RTL/fu/bf_spread.sv $RTL/fu/bf_fu_core.sv $RTL/fu/bf_fusion_unit.sv
 read_verilog -sv $FORMAL/spec_fusion_unit.sv
 chparam -set PA $pa -set PW $pw fu_mode_gold fu_mode_gate
-delete spec_fu_exact spec_fusion_unit fu_mode_gold_full
+delete spec_fu_exact spec_fusion_unit
 hierarchy -check
 proc
 flatten
@@ -241,7 +241,7 @@ read_verilog -sv -DBF_NO_ASSERT $spread $core $RTL/fu/bf_fusion_unit.sv
 read_verilog -sv $FORMAL/spec_bitbrick.sv $FORMAL/bitbrick_as_spec.sv $FORMAL/spec_fusion_unit.sv $FORMAL/fu_digits.sv
 chparam -set PA $pa -set PW $pw fu_mode_gold fu_mode_gate
 chparam -set Digits 1 fu_mode_gold
-delete spec_fu_exact spec_fusion_unit fu_mode_gold_full lane_mul_gold lane_mul_gate
+delete spec_fu_exact spec_fusion_unit lane_mul_gold lane_mul_gate
 hierarchy -check
 proc
 flatten

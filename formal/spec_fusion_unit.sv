@@ -137,8 +137,6 @@ endmodule
 // register (asynchronous reset to 0, low 17 bits of the 32-bit sum); it is
 // the same function of (state, inputs) as spec_fusion_unit with the codes
 // tied, without making Yosys elaborate eight unused dot products.
-// fu_mode_gold_full keeps the literal form (spec_fusion_unit with its codes
-// tied) for the record; formal/run.sh uses fu_mode_gold.
 module fu_mode_gold #(
   parameter int PA = 2,
   parameter int PW = 2,
@@ -160,25 +158,6 @@ module fu_mode_gold #(
     if (!rst_ni) sum_o <= 17'sd0;
     else         sum_o <= exact[16:0];
   end
-endmodule
-
-module fu_mode_gold_full #(
-  parameter int PA = 2,
-  parameter int PW = 2,
-  parameter bit Digits = 0
-) (
-  input  logic               clk_i,
-  input  logic               rst_ni,
-  input  logic [31:0]        act_i,
-  input  logic [31:0]        wgt_i,
-  input  logic               a_signed_i,
-  input  logic               w_signed_i,
-  output logic signed [16:0] sum_o
-);
-  spec_fusion_unit #(.Digits(Digits)) u_spec (
-    .clk_i, .rst_ni, .act_i, .wgt_i, .prec_a_i (2'(PA)), .prec_w_i (2'(PW)),
-    .a_signed_i, .w_signed_i, .sum_o
-  );
 endmodule
 
 module fu_mode_gate #(
