@@ -354,8 +354,21 @@ module bf_array_top #(
       assign wb_re[c]                = d_valid[r+c];
       assign wb_raddr[WDw*c +: WDw]  = d_word[r+c];
     end
+    // The row's clock runs only in the cycles whose rising edge a row
+    // register needs: a step of cycle T uses row r's edges at the ends of
+    // cycles T+r+1 (WBUF read of cell 0) .. T+r+Cols+2 (psum of the last
+    // cell), where E[k] (k = r .. r+Cols+1) holds it; and the edge after a
+    // WBUF write of the row (wq_valid_q). Every other edge would only move
+    // values no step uses (docs/array.md, Clock gating).
+    logic win, row_en, row_clk;
+    always_comb begin
+      win = 1'b0;
+      for (int k = 0; k < Cols + 2; k++) win = win | e_valid[r + k];
+    end
+    assign row_en = win | wq_valid_q;
+    bf_clk_gate u_cg (.clk_i, .en_i (row_en), .gclk_o (row_clk));
     bf_array_row #(.Cols(Cols), .WbufDepth(WbufDepth), .PsumBits(PsumBits)) u_row (
-      .clk_i, .rst_ni,
+      .clk_i (row_clk), .rst_ni,
       .wbuf_we_i (wb_we), .wbuf_waddr_i (wq_addr_q), .wbuf_wdata_i (wb_wdata),
       .wbuf_re_i (wb_re), .wbuf_raddr_i (wb_raddr),
       .act_f_i (act_edge_q[r]),

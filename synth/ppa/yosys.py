@@ -64,7 +64,8 @@ def hier_modules(block):
 
 def yosys_read(block, hier_subs):
     files = " ".join(os.path.join(REPO, f) for f in block["files"])
-    lines = [f"read_verilog -sv -DSYNTHESIS {files}"]
+    # BF_ICG_NANGATE45: bf_clk_gate uses the library's clock-gating cell.
+    lines = [f"read_verilog -sv -DSYNTHESIS -DBF_ICG_NANGATE45 {files}"]
     if block.get("params"):
         # One chparam for all: Yosys 0.23 loses a module after a second
         # chparam when the derived name is hashed.
@@ -388,7 +389,8 @@ def synth_breakdown(block, lib, libcells, outdir, hier_subs, mapping, cats, sub_
     """Step 2: hierarchical synthesis -> area by module category (um^2),
     starting from the black-box sub-blocks' breakdown."""
     top = block["top"]
-    ys = yosys_read(block, hier_subs) + [f"synth -top {top}{yosys_noabc(block)}"] + mapping + [
+    ys = [f"read_liberty -lib {lib}"] + yosys_read(block, hier_subs) + [
+        f"synth -top {top}{yosys_noabc(block)}"] + mapping + [
         f"tee -q -o {outdir}/stat_hier.txt stat -liberty {lib}",
     ]
     run_yosys(outdir, "breakdown.ys", ys, "yosys_hier.log", "yosys_hier.out")
