@@ -9,7 +9,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test check-fast test-sanitize fuzz lint synth bench bench-mnist bench-simspeed bench-icarus soak models formal formal.quick clean help
+.PHONY: all deps configure build run test check-fast test-sanitize fuzz lint synth bench bench-mnist bench-simspeed bench-conv3x3 bench-icarus soak models formal formal.quick clean help
 
 all: build
 
@@ -92,6 +92,10 @@ bench-mnist: build
 ## bench-simspeed: device simulation speed, LeNet-5 on the bf16x32 RTL in cycles per CPU second (docs/results.md)
 bench-simspeed: build
 	bash bench/simspeed/run.sh --cli $(BUILD)/bitfusion
+
+## bench-conv3x3: a compute-bound 3x3 conv (64 -> 256 channels, 16x16) on the bf16x32 RTL at every width pair: cycles, utilization (docs/results.md)
+bench-conv3x3: build
+	bash bench/conv3x3/run.sh --cli $(BUILD)/bitfusion
 
 ## bench-icarus: Verilator against Icarus Verilog on the same RTL and stimulus (docs/sim-speed.md)
 bench-icarus: deps
