@@ -371,7 +371,11 @@ tile_checks() {  # name rtlfile expect depth timeout
   if ! smt_build "$d" tile_engine_props "$src" tile_engine_props.sv "chparam -set AddrBits $TILE_AB tile_engine_props" "$TILE_PEEKS"; then
     row "$name" build - "$expect" ERROR; cat "$d/build.log"; return 0
   fi
-  smt_check "$name" "BMC from reset" "$depth" "$expect" "$tmo" "$d" -t "$depth"
+  if [[ $name == *.ind ]]; then  # the inductive step (the BMC from reset, tile.bmc, is the base case)
+    smt_check "$name" "k-induction (unbounded)" "k=$depth" "$expect" "$tmo" "$d" -i -t "$depth"
+  else
+    smt_check "$name" "BMC from reset" "$depth" "$expect" "$tmo" "$d" -t "$depth"
+  fi
 }
 
 # ---------------------------------------------------------------------------
@@ -434,6 +438,9 @@ EOF
 # Tile engine (Loops 3, AddrBits 8, CountBits 2).
 if [ $QUICK -eq 1 ]; then TDEPTH=12; else TDEPTH=24; fi
 tile_checks tile.bmc "$RTL/array/bf_tile_engine.sv" PASS "$TDEPTH" 7200
+# Unbounded: k-induction with k = 4 (<= the BMC depth above, its base case)
+# over the invariants of formal/tile_engine_props.sv.
+tile_checks tile.ind "$RTL/array/bf_tile_engine.sv" PASS 4 1800
 i=0
 while IFS='|' read -r tag expr; do
   [ -z "$tag" ] && continue

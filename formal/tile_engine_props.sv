@@ -244,6 +244,28 @@ module tile_engine_props #(
     end
   end
 
+  // ---- Invariants for the induction (formal/run.sh tile.ind) ----
+  // Reachable-state facts of the shadow model: a busy engine has accepted a
+  // command; counts are >= 1 and every index within its count; the step
+  // counter is the odometer's mixed-radix value while busy. With them (and
+  // the peeks above) the properties are inductive: k-induction proves them
+  // for every reachable state, not only up to the BMC depth.
+  logic [StepBits-1:0] odo;
+  always_comb begin
+    odo = '0;
+    for (int l = 0; l < Loops; l++) odo = odo * StepBits'(cnt_q[l]) + StepBits'(idx_q[l]);
+  end
+  always_comb begin
+    if (rst_ni && !init_q) begin
+      assert (!busy_q || seen_q);
+      for (int l = 0; l < Loops; l++) begin
+        assert (cnt_q[l] != '0);
+        assert (idx_q[l] < cnt_q[l]);
+      end
+      if (busy_q) assert (steps_q == odo);
+    end
+  end
+
   // ---- Properties ----
   always_comb begin
     if (rst_ni && !init_q) begin
