@@ -11,8 +11,8 @@
 #                            (fu.AxW.dec): cadical (default when installed)
 #                            or minisat (Yosys sat; always for fu.AxW*)
 #   FORMAL_LOAD=1            also run the load unit's memory-port BMC (not yet measured)
-#   FORMAL_STORE=0           skip the store unit's memory-port / word-FIFO BMC
-#                            (full run; FORMAL_STORE_DEPTH, default 20)
+#   FORMAL_STORE=1           also run the store unit's memory-port / word-FIFO BMC
+#                            (FORMAL_STORE_DEPTH, default 20; not yet run to the end)
 #
 # Every check prints one row: name, kind, depth, expected and actual result,
 # CPU seconds (user + sys of the tools) and wall seconds. A proof must PASS;
@@ -488,8 +488,9 @@ fi
 # Store unit memory port (write request held until accepted) and word FIFO
 # (no overflow / underflow, beat assembly): BMC from reset. The write-back
 # lanes (bf_ctrl_wb, multipliers) are cut: their outputs are free values
-# every cycle. Full run only (minutes of z3 CPU; docs/verification.md,
-# "Store unit"); FORMAL_STORE=0 skips it.
+# every cycle. Opt-in (FORMAL_STORE=1) until depth 20 has been run to the
+# end once: on a loaded machine it did not finish within the session
+# (docs/verification.md, "Store unit").
 STORE_PEEKS="connect -set peek_push u_dut.push
 connect -set peek_pop u_dut.pop
 connect -set peek_full u_dut.fifo_full
@@ -508,7 +509,7 @@ store_checks() {  # name store_rtlfile expect depth timeout
   fi
   smt_check "$name" "BMC from reset" "$depth" "$expect" "$tmo" "$d" -t "$depth"
 }
-if [ $QUICK -eq 0 ] && [ "${FORMAL_STORE:-1}" = 1 ]; then
+if [ $QUICK -eq 0 ] && [ "${FORMAL_STORE:-0}" = 1 ]; then
   store_checks store.port "$RTL/ctrl/bf_ctrl_store.sv" PASS "$STORE_DEPTH" 7200
   i=0
   while IFS='|' read -r tag depth expr; do
