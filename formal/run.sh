@@ -11,6 +11,8 @@
 #                            (fu.AxW.dec): cadical (default when installed)
 #                            or minisat (Yosys sat; always for fu.AxW*)
 #   FORMAL_LOAD=1            also run the load unit's memory-port BMC (not yet measured)
+#   FORMAL_STORE=1           also run the store unit's memory-port / word-FIFO BMC
+#                            (FORMAL_STORE_DEPTH, default 20; not yet run to the end)
 #
 # Every check prints one row: name, kind, depth, expected and actual result,
 # CPU seconds (user + sys of the tools) and wall seconds. A proof must PASS;
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --keep)  KEEP=1 ;;
     --only)  ONLY="$2"; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "formal/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -288,14 +290,18 @@ lane_check() {  # name expect
 # word-level SMT-LIB macros of even a small design, and no time on the
 # bit-level ones. PEEKS holds `rename`/`connect` commands that wire the
 # wrappers' undriven peek_* signals to the flattened RTL registers.
-smt_build() {  # dir top rtlfile wrapper chparams peeks
-  local d=$1 top=$2 rtlfile=$3 wrapper=$4 chp=$5 peeks=$6
+# CUTS (optional): commands run after proc, before flatten (e.g. `cutpoint
+# MODULE`: the module's outputs become free inputs, a sound over-approximation
+# for safety properties).
+smt_build() {  # dir top rtlfile wrapper chparams peeks [cuts]
+  local d=$1 top=$2 rtlfile=$3 wrapper=$4 chp=$5 peeks=$6 cuts=${7:-}
   cat >"$d/build.ys" <<EOF
 read_verilog -sv -DBF_NO_ASSERT $rtlfile
 read_verilog -formal -sv $FORMAL/$wrapper
 $chp
 hierarchy -check -top $top
 proc
+$cuts
 flatten
 setattr -set keep 1 w:u_dut.*_q w:u_dut.*_q[*]
 opt -keepdc
@@ -483,6 +489,45 @@ if [ $QUICK -eq 0 ] && [ "${FORMAL_LOAD:-0}" = 1 ]; then
 credit_off_by_one|s/assign credit = !meta_full;/assign credit = meta_used <= (Pw+1)'(Depth);/
 valid_waits_for_ready|s/assign mem_req_valid_o = walk_q \&\& !abort_i/assign mem_req_valid_o = !mem_req_ready_i \&\& walk_q \&\& !abort_i/
 addr_moves|s/assign mem_req_addr_o  = cur_beat;/assign mem_req_addr_o  = cur_beat + 32'(!mem_req_ready_i);/
+EOF
+fi
+
+# Store unit memory port (write request held until accepted) and word FIFO
+# (no overflow / underflow, beat assembly): BMC from reset. The write-back
+# lanes (bf_ctrl_wb, multipliers) are cut: their outputs are free values
+# every cycle. Opt-in (FORMAL_STORE=1) until depth 20 has been run to the
+# end once: on a loaded machine it did not finish within the session
+# (docs/verification.md, "Store unit").
+STORE_PEEKS="connect -set peek_push u_dut.push
+connect -set peek_pop u_dut.pop
+connect -set peek_full u_dut.fifo_full
+connect -set peek_used u_dut.fifo_used
+connect -set peek_f_beat u_dut.f_beat
+connect -set peek_f_pos u_dut.f_pos"
+STORE_RTL="$RTL/bf_pkg.sv $RTL/common/bf_fifo.sv $RTL/ctrl/bf_ctrl_divw.sv $RTL/ctrl/bf_ctrl_dims.sv $RTL/ctrl/bf_ctrl_wb.sv"
+STORE_DEPTH=${FORMAL_STORE_DEPTH:-20}
+store_checks() {  # name store_rtlfile expect depth timeout
+  local name=$1 src=$2 expect=$3 depth=$4 tmo=$5
+  selected "$name" || return 0
+  local d="$WORK/$name"; mkdir -p "$d"
+  CPU=0; WALL=0
+  if ! smt_build "$d" store_port_props "$STORE_RTL $src" store_port_props.sv "" "$STORE_PEEKS" "cutpoint bf_ctrl_wb"; then
+    row "$name" build - "$expect" ERROR; cat "$d/build.log"; return 0
+  fi
+  smt_check "$name" "BMC from reset" "$depth" "$expect" "$tmo" "$d" -t "$depth"
+}
+if [ $QUICK -eq 0 ] && [ "${FORMAL_STORE:-0}" = 1 ]; then
+  store_checks store.port "$RTL/ctrl/bf_ctrl_store.sv" PASS "$STORE_DEPTH" 7200
+  i=0
+  while IFS='|' read -r tag depth expr; do
+    [ -z "$tag" ] && continue
+    i=$((i + 1))
+    mutate "$RTL/ctrl/bf_ctrl_store.sv" "$MUT/bf_ctrl_store_$i.sv" "$expr" || { FAILS=$((FAILS + 1)); continue; }
+    store_checks "store.mut.$tag" "$MUT/bf_ctrl_store_$i.sv" FAIL "$depth" 3600
+  done <<'EOF'
+pop_when_empty|6|s/assign pop = !abort_i \&\& !send_q \&\& !fifo_empty;/assign pop = !abort_i \&\& !send_q;/
+pop_while_stalled|18|s/assign pop = !abort_i \&\& !send_q \&\& !fifo_empty;/assign pop = !abort_i \&\& !fifo_empty;/
+fifo_too_small|18|s/bf_fifo #(.Depth (FD), .Width (FW)) u_words/bf_fifo #(.Depth (2), .Width (FW)) u_words/
 EOF
 fi
 
