@@ -467,15 +467,21 @@ connect -set peek_beat u_dut.beat_used
 connect -set peek_beat_full u_dut.beat_full"
 LOAD_RTL="$RTL/bf_pkg.sv $RTL/common/bf_fifo.sv $RTL/common/bf_sram.sv $RTL/common/bf_sram_fifo.sv $RTL/ctrl/bf_ctrl_divw.sv $RTL/ctrl/bf_ctrl_dims.sv"
 LOAD_DEPTH=${FORMAL_LOAD_DEPTH:-20}
-load_checks() {  # name load_rtlfile expect depth timeout
-  local name=$1 src=$2 expect=$3 depth=$4 tmo=$5
+# port_checks NAME TOP RTLFILES PEEKS EXTRA EXPECT DEPTH TIMEOUT: the BMC from
+# reset of a controller unit's property wrapper formal/TOP.sv (load and store
+# units); EXTRA: Yosys commands between proc and flatten (e.g. a cutpoint).
+port_checks() {
+  local name=$1 top=$2 rtl=$3 peeks=$4 extra=$5 expect=$6 depth=$7 tmo=$8
   selected "$name" || return 0
   local d="$WORK/$name"; mkdir -p "$d"
   CPU=0; WALL=0
-  if ! smt_build "$d" load_port_props "$LOAD_RTL $src" load_port_props.sv "" "$LOAD_PEEKS"; then
+  if ! smt_build "$d" "$top" "$rtl" "$top.sv" "" "$peeks" "$extra"; then
     row "$name" build - "$expect" ERROR; cat "$d/build.log"; return 0
   fi
   smt_check "$name" "BMC from reset" "$depth" "$expect" "$tmo" "$d" -t "$depth"
+}
+load_checks() {  # name load_rtlfile expect depth timeout
+  port_checks "$1" load_port_props "$LOAD_RTL $2" "$LOAD_PEEKS" "" "$3" "$4" "$5"
 }
 if [ $QUICK -eq 0 ] && [ "${FORMAL_LOAD:-0}" = 1 ]; then
   load_checks load.port "$RTL/ctrl/bf_ctrl_load.sv" PASS "$LOAD_DEPTH" 7200
@@ -507,14 +513,7 @@ connect -set peek_f_pos u_dut.f_pos"
 STORE_RTL="$RTL/bf_pkg.sv $RTL/common/bf_fifo.sv $RTL/ctrl/bf_ctrl_divw.sv $RTL/ctrl/bf_ctrl_dims.sv $RTL/ctrl/bf_ctrl_wb.sv"
 STORE_DEPTH=${FORMAL_STORE_DEPTH:-20}
 store_checks() {  # name store_rtlfile expect depth timeout
-  local name=$1 src=$2 expect=$3 depth=$4 tmo=$5
-  selected "$name" || return 0
-  local d="$WORK/$name"; mkdir -p "$d"
-  CPU=0; WALL=0
-  if ! smt_build "$d" store_port_props "$STORE_RTL $src" store_port_props.sv "" "$STORE_PEEKS" "cutpoint bf_ctrl_wb"; then
-    row "$name" build - "$expect" ERROR; cat "$d/build.log"; return 0
-  fi
-  smt_check "$name" "BMC from reset" "$depth" "$expect" "$tmo" "$d" -t "$depth"
+  port_checks "$1" store_port_props "$STORE_RTL $2" "$STORE_PEEKS" "cutpoint bf_ctrl_wb" "$3" "$4" "$5"
 }
 if [ $QUICK -eq 0 ] && [ "${FORMAL_STORE:-0}" = 1 ]; then
   store_checks store.port "$RTL/ctrl/bf_ctrl_store.sv" PASS "$STORE_DEPTH" 7200
