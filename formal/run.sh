@@ -7,6 +7,8 @@
 #   formal/run.sh --keep     keep the work directory (scripts, logs, traces)
 #   FORMAL_FU_TIMEOUT=S      wall-clock limit per Fusion Unit proof (default 7200)
 #   FORMAL_FU_MONOLITHIC=1   also run the monolithic Fusion Unit proofs (slow)
+#   FORMAL_FU_DEC_ALL=1      the decomposed proof for all 9 pairs, not only 8x8
+#                            (2x2 and 2x4 do not finish; lane induction proves them)
 #   FORMAL_FU_SOLVER=S       SAT solver of the decomposed Fusion Unit proofs
 #                            (fu.AxW.dec): cadical (default when installed)
 #                            or minisat (Yosys sat; always for fu.AxW*)
@@ -35,7 +37,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1 ;;
     --keep)  KEEP=1 ;;
     --only)  ONLY="$2"; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "formal/run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -260,6 +262,69 @@ EOF
   fu_solve "$d" "$name" "equiv next-state (dec.)" "$expect" "$tmo"
 }
 
+# fu.AxW.step: the RTL Fusion Unit (its own BitBricks) against the
+# behavioural specification by lane induction (formal/fu_lane_step.sv):
+# L + 1 combinational lemmas per pair (K = 0 base, K = 1..L one lane each),
+# every one of which must be UNSATISFIABLE ("bad_o can be 1" has no
+# solution); their telescoping sum is F == spec for every input. The row
+# is PASS when all lemmas are, FAIL at the first counterexample (the
+# remaining lemmas are not run), TIMEOUT when one lemma runs out of time.
+fu_step_check() {  # name pa pw define expect timeout-per-lemma [fu_core_file]
+  local name=$1 pa=$2 pw=$3 def=$4 expect=$5 tmo=$6 core=${7:-$RTL/fu/bf_fu_core.sv}
+  selected "$name" || return 0
+  local lanes=$((64 / ((2 << pa) * (2 << pw)))) k r=PASS d
+  ACPU=0; AWALL=0
+  for k in $(seq 0 "$lanes"); do
+    d="$WORK/$name/k$k"; mkdir -p "$d"
+    cat >"$d/run.ys" <<EOF
+read_verilog -sv -DBF_NO_ASSERT $def $RTL/fu/bf_bitbrick.sv $RTL/fu/bf_spread.sv $core $RTL/fu/bf_fusion_unit.sv
+read_verilog -sv $FORMAL/spec_fusion_unit.sv $FORMAL/fu_lane_step.sv
+chparam -set PA $pa -set PW $pw -set K $k fu_lane_step
+hierarchy -check -top fu_lane_step
+proc
+flatten
+async2sync
+opt -full
+wreduce
+opt_clean
+dffunmap
+techmap -map $FORMAL/dff_to_wire.v t:\$dff
+opt_clean
+select -assert-none t:\$dff t:\$adff t:\$sdff t:\$dffe
+EOF
+    if [ "$FU_SOLVER" = minisat ]; then
+      echo "sat -verify -prove bad_o 0 -show-inputs" >>"$d/run.ys"
+      timed_acc "$d/log" "$tmo" yosys -p "script $d/run.ys"
+      r=$(sat_result "$d/log" "$RC")
+    else
+      cat >>"$d/run.ys" <<EOF
+techmap
+opt -fast
+aigmap
+opt_clean
+write_aiger -map $d/step.map $d/step.aig
+EOF
+      timed_acc "$d/log" "$tmo" yosys -p "script $d/run.ys"
+      r=ERROR
+      if [ "$RC" -eq 124 ]; then r=TIMEOUT
+      elif [ "$RC" -eq 0 ] && [ "$(grep -c '^output' "$d/step.map")" -eq 1 ]; then
+        timed_acc "$d/abc.log" 300 yosys-abc -c "read_aiger $d/step.aig; strash; write_cnf $d/step.cnf"
+        if [ "$RC" -eq 0 ] && [ -s "$d/step.cnf" ]; then
+          timed_acc "$d/cadical.log" "$tmo" cadical "$d/step.cnf"
+          case $RC in
+            20) grep -q '^s UNSATISFIABLE' "$d/cadical.log" && r=PASS ;;
+            10) grep -q '^s SATISFIABLE' "$d/cadical.log" && r=FAIL ;;
+            124) r=TIMEOUT ;;
+          esac
+        fi
+      fi
+    fi
+    [ "$r" = PASS ] || break
+  done
+  CPU=$ACPU; WALL=$AWALL
+  row "$name" "lane induction, compl." "$((lanes + 1)) lem" "$expect" "$r"
+}
+
 # fu.lane: spec_lane_mul == digit_lane_mul for every lane value, both sign
 # controls and all 9 width pairs, by exhaustive enumeration (Icarus).
 lane_check() {  # name expect
@@ -394,13 +459,18 @@ bitbrick_check bb.signed.mutant 0 -DBF_MUTANT FAIL
 bitbrick_check bb.biased.mutant 1 -DBF_MUTANT FAIL
 
 # Fusion Unit, the 9 legal precision pairs (codes 0/1/2 = 2/4/8 bits):
-# the decomposed proof (fu.lane once, fu.AxW.dec per pair) in the full run;
-# the monolithic miter (fu.AxW) only with FORMAL_FU_MONOLITHIC=1.
+# 8x8 by the decomposed proof (fu.lane once, fu.8x8.dec) in the full run,
+# the other eight by lane induction (fu.AxW.step, below); the decomposed
+# proof of the other pairs only with FORMAL_FU_DEC_ALL=1 (2x2 and 2x4 do
+# not finish in 2 hours), the monolithic miter (fu.AxW) only with
+# FORMAL_FU_MONOLITHIC=1.
 if [ $QUICK -eq 0 ]; then
   lane_check fu.lane PASS
   for pa in 0 1 2; do
     for pw in 0 1 2; do
-      fu_tree_check "fu.$((2 << pa))x$((2 << pw)).dec" $pa $pw "$RTL/fu/bf_fu_core.sv" "$RTL/fu/bf_spread.sv" PASS "${FORMAL_FU_TIMEOUT:-7200}"
+      if [ "$pa$pw" = 22 ] || [ "${FORMAL_FU_DEC_ALL:-0}" = 1 ]; then
+        fu_tree_check "fu.$((2 << pa))x$((2 << pw)).dec" $pa $pw "$RTL/fu/bf_fu_core.sv" "$RTL/fu/bf_spread.sv" PASS "${FORMAL_FU_TIMEOUT:-7200}"
+      fi
       if [ "${FORMAL_FU_MONOLITHIC:-0}" = 1 ]; then
         fu_check "fu.$((2 << pa))x$((2 << pw))" $pa $pw "" PASS "${FORMAL_FU_TIMEOUT:-7200}"
       fi
@@ -417,6 +487,21 @@ if [ $QUICK -eq 0 ]; then
     fu_tree_check fu.8x8.dec.mut.route 2 2 "$RTL/fu/bf_fu_core.sv" "$MUT/bf_spread_1.sv" FAIL 1800
   else FAILS=$((FAILS + 1)); fi
 fi
+# Lane induction (formal/fu_lane_step.sv): the RTL with its own bricks
+# against spec_fusion_unit directly, for the 8 multi-lane pairs (8x8 has
+# one lane: the decomposed proof above covers it). The quick run proves
+# 4x4 (5 lemmas, about 14 s) and runs the mutants: the BF_MUTANT brick
+# at 2x2, a wrong tree shift at 4x4.
+for pp in "0 0" "0 1" "1 0" "1 1" "0 2" "2 0" "1 2" "2 1"; do
+  set -- $pp
+  if [ $QUICK -eq 1 ] && [ "$pp" != "1 1" ]; then continue; fi
+  fu_step_check "fu.$((2 << $1))x$((2 << $2)).step" "$1" "$2" "" PASS "${FORMAL_FU_TIMEOUT:-7200}"
+done
+fu_step_check fu.2x2.step.mutant 0 0 -DBF_MUTANT FAIL 1800
+if mutate "$RTL/fu/bf_fu_core.sv" "$MUT/bf_fu_core_step.sv" \
+    's/assign hi1   = a_ge4 ? {prod\[3\]\[3:0\], 2.b0} : prod\[3\];/assign hi1   = a_ge4 ? {prod[3][4:0], 1'"'"'b0} : prod[3];/'; then
+  fu_step_check fu.4x4.step.mut.shift 1 1 "" FAIL 1800 "$MUT/bf_fu_core_step.sv"
+else FAILS=$((FAILS + 1)); fi
 # The BF_MUTANT brick (one product bit of one unsigned case) must make the
 # Fusion Unit proof fail: in every mode some brick sees unsigned slices.
 # The 8x8 counterexample takes ~3 s CPU, the 2x2 one ~15 s (full run only).
