@@ -403,7 +403,7 @@ void merge_run(const jobs::Outcome& out, double wall) {
   }
   const int mismatches = finish(head, rows, wall, P.value("report", std::string()), out.failed());
   std::printf("layers: %zu tasks (%s), work directory %s%s\n", out.results.size(),
-              out.job_id.empty() ? "local processes" : ("Slurm job " + out.job_id).c_str(), out.workdir.c_str(),
+              ran_on(out).c_str(), out.workdir.c_str(),
               P.value("temporary", false) && !out.failed() ? " (temporary, removed)" : "");
   const std::string fail = out.failure_line();
   if (!fail.empty()) throw UserError(fail);
@@ -449,24 +449,12 @@ int run_parallel(const RunOptions& o) {
                   {"layers", layers},
                   {"report", o.report.empty() ? std::string() : fs::absolute(o.report).lexically_normal().string()},
                   {"temporary", temporary}};
-  const auto t0 = std::chrono::steady_clock::now();
   jobs::Outcome res;
-  try {
-    res = jobs::run(batch, jopt);
-  } catch (const std::runtime_error& e) {
-    throw UserError(e.what());
-  }
-  if (res.submitted) {
-    std::printf("Slurm job %s submitted: %zu layer tasks of %s, work directory %s\n", res.job_id.c_str(),
-                batch.tasks.size(), net.name.c_str(), res.workdir.c_str());
-    std::printf("when it is done: bitfusion collect %s\n", res.workdir.c_str());
+  double wall = 0;
+  if (!run_batch(batch, jopt, std::to_string(batch.tasks.size()) + " layer tasks of " + net.name, res, wall))
     return 0;
-  }
-  merge_run(res, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  if (temporary) {
-    std::error_code ec;
-    fs::remove_all(res.workdir, ec);
-  }
+  merge_run(res, wall);
+  remove_temporary(res.workdir, temporary);
   return 0;
 }
 

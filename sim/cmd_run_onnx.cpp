@@ -425,7 +425,7 @@ void merge_onnx(const jobs::Outcome& out, double wall) {
   if (wall >= 0) r.wall_seconds = wall;
   const int rc = finish(o, P, r);
   std::printf("images: %zu slices (%s), work directory %s%s\n", out.results.size(),
-              out.job_id.empty() ? "local processes" : ("Slurm job " + out.job_id).c_str(), out.workdir.c_str(),
+              ran_on(out).c_str(), out.workdir.c_str(),
               p.value("temporary", false) ? " (temporary, removed)" : "");
   if (rc) throw CLI::RuntimeError(rc);
 }
@@ -492,24 +492,12 @@ int run_onnx_parallel(const OnnxCliOptions& o, const JobCliOptions& jo) {
     batch.tasks.push_back({name, "images " + std::to_string(first) + ".." + std::to_string(first + count - 1), args});
   }
   batch.params = {{"options", opts}, {"temporary", temporary}};
-  const auto t0 = std::chrono::steady_clock::now();
   jobs::Outcome res;
-  try {
-    res = jobs::run(batch, jopt);
-  } catch (const std::runtime_error& e) {
-    throw UserError(e.what());
-  }
-  if (res.submitted) {
-    std::printf("Slurm job %s submitted: %zu slices of %d images, work directory %s\n", res.job_id.c_str(),
-                batch.tasks.size(), P.n, res.workdir.c_str());
-    std::printf("when it is done: bitfusion collect %s\n", res.workdir.c_str());
-    return 0;
-  }
-  merge_onnx(res, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  if (temporary) {
-    std::error_code ec;
-    fs::remove_all(res.workdir, ec);
-  }
+  double wall = 0;
+  const std::string what = std::to_string(batch.tasks.size()) + " slices of " + std::to_string(P.n) + " images";
+  if (!run_batch(batch, jopt, what, res, wall)) return 0;
+  merge_onnx(res, wall);
+  remove_temporary(res.workdir, temporary);
   return 0;
 }
 

@@ -619,18 +619,10 @@ void sweep(const SweepOptions& o) {
                   {"nets", o.nets},      {"configs", o.configs}, {"sets", o.sets},   {"modes", o.modes}};
 
   jobs::Outcome res;
-  try {
-    res = jobs::run(batch, jopt);
-  } catch (const std::runtime_error& e) {
-    throw UserError(e.what());
-  }
-  if (res.submitted) {
-    std::printf("Slurm job %s submitted: %zu tasks (%zu points%s), work directory %s\n", res.job_id.c_str(),
-                batch.tasks.size(), npoints,
-                o.synth ? (", " + std::to_string(shapes.size()) + " syntheses").c_str() : "", res.workdir.c_str());
-    std::printf("when it is done: bitfusion collect %s\n", res.workdir.c_str());
-    return;
-  }
+  double wall = 0;
+  const std::string what = std::to_string(batch.tasks.size()) + " tasks (" + std::to_string(npoints) + " points" +
+                           (o.synth ? ", " + std::to_string(shapes.size()) + " syntheses" : std::string()) + ")";
+  if (!run_batch(batch, jopt, what, res, wall)) return;
   merge(res);
 }
 

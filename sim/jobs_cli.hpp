@@ -13,10 +13,14 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <unistd.h>
@@ -98,6 +102,40 @@ inline std::string make_workdir(bool slurm, const std::string& stem, bool& tempo
   if (!mkdtemp(tmpl.data())) throw UserError("cannot create a work directory in " + tmpl);
   temporary = true;
   return tmpl;
+}
+
+// "local processes" or "Slurm job <id>": where a batch's tasks ran.
+inline std::string ran_on(const jobs::Outcome& out) {
+  return out.job_id.empty() ? "local processes" : "Slurm job " + out.job_id;
+}
+
+// Runs a batch through the job runner (its errors are user errors: one
+// line, exit status 2). Returns true when the tasks have finished and the
+// caller merges `res`; false when the batch was submitted with --slurm
+// --no-wait: the job id, `what` (e.g. "12 layer tasks of LeNet-5") and
+// the `bitfusion collect` command are printed, and there is nothing to
+// merge yet. wall_s: seconds from the call to the end of the tasks.
+inline bool run_batch(const jobs::Batch& batch, const jobs::Options& jopt, const std::string& what,
+                      jobs::Outcome& res, double& wall_s) {
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    res = jobs::run(batch, jopt);
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
+  }
+  wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!res.submitted) return true;
+  std::printf("Slurm job %s submitted: %s, work directory %s\n", res.job_id.c_str(), what.c_str(),
+              res.workdir.c_str());
+  std::printf("when it is done: bitfusion collect %s\n", res.workdir.c_str());
+  return false;
+}
+
+// Removes a temporary work directory (make_workdir) after a successful merge.
+inline void remove_temporary(const std::string& workdir, bool temporary) {
+  if (!temporary) return;
+  std::error_code ec;
+  std::filesystem::remove_all(workdir, ec);
 }
 
 }  // namespace bf::cli
