@@ -402,9 +402,8 @@ void merge_run(const jobs::Outcome& out, double wall) {
     for (const auto& r : rows) wall += r["wall_seconds"].get<double>();
   }
   const int mismatches = finish(head, rows, wall, P.value("report", std::string()), out.failed());
-  std::printf("layers: %zu tasks (%s), work directory %s%s\n", out.results.size(),
-              ran_on(out).c_str(), out.workdir.c_str(),
-              P.value("temporary", false) && !out.failed() ? " (temporary, removed)" : "");
+  std::printf("layers: %zu tasks (%s), work directory %s%s\n", out.results.size(), ran_on(out).c_str(),
+              out.workdir.c_str(), P.value("temporary", false) && !out.failed() ? " (temporary, removed)" : "");
   const std::string fail = out.failure_line();
   if (!fail.empty()) throw UserError(fail);
   if (mismatches) throw CLI::RuntimeError(1);
@@ -451,8 +450,7 @@ int run_parallel(const RunOptions& o) {
                   {"temporary", temporary}};
   jobs::Outcome res;
   double wall = 0;
-  if (!run_batch(batch, jopt, std::to_string(batch.tasks.size()) + " layer tasks of " + net.name, res, wall))
-    return 0;
+  if (!run_batch(batch, jopt, std::to_string(batch.tasks.size()) + " layer tasks of " + net.name, res, wall)) return 0;
   merge_run(res, wall);
   remove_temporary(res.workdir, temporary);
   return 0;

@@ -424,9 +424,8 @@ void merge_onnx(const jobs::Outcome& out, double wall) {
                     std::to_string(P.n));
   if (wall >= 0) r.wall_seconds = wall;
   const int rc = finish(o, P, r);
-  std::printf("images: %zu slices (%s), work directory %s%s\n", out.results.size(),
-              ran_on(out).c_str(), out.workdir.c_str(),
-              p.value("temporary", false) ? " (temporary, removed)" : "");
+  std::printf("images: %zu slices (%s), work directory %s%s\n", out.results.size(), ran_on(out).c_str(),
+              out.workdir.c_str(), p.value("temporary", false) ? " (temporary, removed)" : "");
   if (rc) throw CLI::RuntimeError(rc);
 }
 

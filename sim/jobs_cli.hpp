@@ -115,8 +115,8 @@ inline std::string ran_on(const jobs::Outcome& out) {
 // --no-wait: the job id, `what` (e.g. "12 layer tasks of LeNet-5") and
 // the `bitfusion collect` command are printed, and there is nothing to
 // merge yet. wall_s: seconds from the call to the end of the tasks.
-inline bool run_batch(const jobs::Batch& batch, const jobs::Options& jopt, const std::string& what,
-                      jobs::Outcome& res, double& wall_s) {
+inline bool run_batch(const jobs::Batch& batch, const jobs::Options& jopt, const std::string& what, jobs::Outcome& res,
+                      double& wall_s) {
   const auto t0 = std::chrono::steady_clock::now();
   try {
     res = jobs::run(batch, jopt);
@@ -125,8 +125,7 @@ inline bool run_batch(const jobs::Batch& batch, const jobs::Options& jopt, const
   }
   wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!res.submitted) return true;
-  std::printf("Slurm job %s submitted: %s, work directory %s\n", res.job_id.c_str(), what.c_str(),
-              res.workdir.c_str());
+  std::printf("Slurm job %s submitted: %s, work directory %s\n", res.job_id.c_str(), what.c_str(), res.workdir.c_str());
   std::printf("when it is done: bitfusion collect %s\n", res.workdir.c_str());
   return false;
 }
