@@ -43,10 +43,16 @@ printf '%-5s %10s %10s %8s %10s  %s\n' "AxW" cycles steps util lowering check
 for p in $PAIRS; do
   [[ $p =~ ^([248])x([248])$ ]] || { echo "conv3x3: bad pair $p (AxW with A, W in 2, 4, 8)" >&2; exit 2; }
   a=${BASH_REMATCH[1]} w=${BASH_REMATCH[2]}
-  if ! "$CLI" conv --input "$WORK/x$a.npy" --weights "$WORK/w$w.npy" --act-bits "$a" --wgt-bits "$w" \
-       --act-unsigned --pad 1 --relu --shift 4 --out-bits "$a" --config "$CONFIG" --backend rtl --check \
-       --out "$WORK/y.npy" --report "$WORK/r.json" > "$WORK/out" 2>&1; then
-    cat "$WORK/out" >&2; echo "conv3x3: $p failed" >&2; exit 1
+  "$CLI" conv --input "$WORK/x$a.npy" --weights "$WORK/w$w.npy" --act-bits "$a" --wgt-bits "$w" \
+    --act-unsigned --pad 1 --relu --shift 4 --out-bits "$a" --config "$CONFIG" --backend rtl --check \
+    --out "$WORK/y.npy" --report "$WORK/r.json" > "$WORK/out" 2>&1
+  rc=$?
+  if [ $rc -ne 0 ]; then
+    cat "$WORK/out" >&2
+    # Exit status 2: bitfusion refused the arguments (e.g. an unknown
+    # --config); its one-line error says why, and this script exits 2 too.
+    [ $rc -eq 2 ] && exit 2
+    echo "conv3x3: $p failed (bitfusion exit status $rc)" >&2; exit 1
   fi
   "$PY" - "$WORK/r.json" "$p" <<'PY'
 import json, sys
