@@ -557,14 +557,18 @@ LOAD_DEPTH=${FORMAL_LOAD_DEPTH:-20}
 # reset of a controller unit's property wrapper formal/TOP.sv (load and store
 # units); EXTRA: Yosys commands between proc and flatten (e.g. a cutpoint).
 port_checks() {
-  local name=$1 top=$2 rtl=$3 peeks=$4 extra=$5 expect=$6 depth=$7 tmo=$8
+  local name=$1 top=$2 rtl=$3 peeks=$4 extra=$5 expect=$6 depth=$7 tmo=$8 chp=${9:-}
   selected "$name" || return 0
   local d="$WORK/$name"; mkdir -p "$d"
   CPU=0; WALL=0
-  if ! smt_build "$d" "$top" "$rtl" "$top.sv" "" "$peeks" "$extra"; then
+  if ! smt_build "$d" "$top" "$rtl" "$top.sv" "$chp" "$peeks" "$extra"; then
     row "$name" build - "$expect" ERROR; cat "$d/build.log"; return 0
   fi
-  smt_check "$name" "BMC from reset" "$depth" "$expect" "$tmo" "$d" -t "$depth"
+  if [[ $name == *.ind ]]; then  # the inductive step; the matching .bmc check is its base case
+    smt_check "$name" "k-induction (unbounded)" "k=$depth" "$expect" "$tmo" "$d" -i -t "$depth"
+  else
+    smt_check "$name" "BMC from reset" "$depth" "$expect" "$tmo" "$d" -t "$depth"
+  fi
 }
 load_checks() {  # name load_rtlfile expect depth timeout
   port_checks "$1" load_port_props "$LOAD_RTL $2" "$LOAD_PEEKS" "" "$3" "$4" "$5"
@@ -595,7 +599,14 @@ connect -set peek_pop u_dut.pop
 connect -set peek_full u_dut.fifo_full
 connect -set peek_used u_dut.fifo_used
 connect -set peek_f_beat u_dut.f_beat
-connect -set peek_f_pos u_dut.f_pos"
+connect -set peek_f_pos u_dut.f_pos
+connect -set peek_tv u_dut.t_valid_q
+connect -set peek_tp0 u_dut.tag_pipe_q[0][43]
+connect -set peek_tp1 u_dut.tag_pipe_q[1][43]
+connect -set peek_tp2 u_dut.tag_pipe_q[2][43]
+connect -set peek_tp3 u_dut.tag_pipe_q[3][43]
+connect -set peek_tp4 u_dut.tag_pipe_q[4][43]
+connect -set peek_tp5 u_dut.tag_pipe_q[5][43]"
 STORE_RTL="$RTL/bf_pkg.sv $RTL/common/bf_fifo.sv $RTL/ctrl/bf_ctrl_divw.sv $RTL/ctrl/bf_ctrl_dims.sv $RTL/ctrl/bf_ctrl_wb.sv"
 STORE_DEPTH=${FORMAL_STORE_DEPTH:-20}
 store_checks() {  # name store_rtlfile expect depth timeout
@@ -614,6 +625,28 @@ pop_when_empty|6|s/assign pop = !abort_i \&\& !send_q \&\& !fifo_empty;/assign p
 pop_while_stalled|18|s/assign pop = !abort_i \&\& !send_q \&\& !fifo_empty;/assign pop = !abort_i \&\& !fifo_empty;/
 fifo_too_small|18|s/bf_fifo #(.Depth (FD), .Width (FW)) u_words/bf_fifo #(.Depth (2), .Width (FW)) u_words/
 EOF
+fi
+
+# Store unit word FIFO, unbounded (docs/verification.md, "Store unit"):
+# the wrapper with FifoOnly = 1 keeps the word-FIFO properties and the
+# helper invariant fifo_room_inv (FIFO words + words in the read /
+# write-back pipeline <= 16); BMC from reset (base case) + k-induction.
+# Mutant: a room check that ignores the words in flight; its induction
+# step must fail.
+STORE_FIFO_K=${FORMAL_STORE_FIFO_K:-2}
+store_fifo_checks() {  # name store_rtlfile expect depth timeout
+  # Without the beat-assembly properties, peek_f_beat / peek_f_pos are
+  # unused and removed before the peeks are connected: not peeked.
+  port_checks "$1" store_port_props "$STORE_RTL $2" "$(grep -v 'peek_f_' <<<"$STORE_PEEKS")" "cutpoint bf_ctrl_wb" \
+    "$3" "$4" "$5" "chparam -set FifoOnly 1 store_port_props"
+}
+if [ $QUICK -eq 0 ]; then
+  store_fifo_checks store.fifo.bmc "$RTL/ctrl/bf_ctrl_store.sv" PASS "$((STORE_FIFO_K + 1))" 3600
+  store_fifo_checks store.fifo.ind "$RTL/ctrl/bf_ctrl_store.sv" PASS "$STORE_FIFO_K" 3600
+  if mutate "$RTL/ctrl/bf_ctrl_store.sv" "$MUT/bf_ctrl_store_room.sv" \
+      "s/assign room        = 32'(fifo_used) + InFlight <= FD;/assign room        = 32'(fifo_used) < FD;/"; then
+    store_fifo_checks store.fifo.mut.room.ind "$MUT/bf_ctrl_store_room.sv" FAIL "$STORE_FIFO_K" 3600
+  else FAILS=$((FAILS + 1)); fi
 fi
 
 echo

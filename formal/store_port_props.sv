@@ -31,7 +31,11 @@
 // model); every behaviour of the real lanes is one of these, so a PASS
 // holds for the RTL as written. Parameters: Cols 2, ObufDepth 16, DramBits
 // 64 (two words per beat, so beats are filled and sent part-full).
-module store_port_props (
+module store_port_props #(
+  // 1: only the word-FIFO properties and their helper invariant (the
+  // k-induction check store.fifo.ind); 0: every property (store.port).
+  parameter bit FifoOnly = 1'b0
+) (
   input logic                clk_i,
   input logic                rst_ni,
   input logic                abort_i,
@@ -99,6 +103,13 @@ module store_port_props (
   logic [4:0]  peek_used;
   logic [31:0] peek_f_beat;
   logic        peek_f_pos;
+  // Valid bits of the words between an accepted OBUF read and the FIFO:
+  // stage B (u_dut.t_valid_q) and the six write-back tag stages
+  // (bit TagW-1 of u_dut.tag_pipe_q[0..5]).
+  logic        peek_tv, peek_tp0, peek_tp1, peek_tp2, peek_tp3, peek_tp4, peek_tp5;
+  logic [3:0]  in_flight;
+  assign in_flight = 4'(peek_tv) + 4'(peek_tp0) + 4'(peek_tp1) + 4'(peek_tp2) + 4'(peek_tp3) + 4'(peek_tp4) +
+                     4'(peek_tp5);
 
   logic init_q = 1'b1;
   always_ff @(posedge clk_i) init_q <= 1'b0;
@@ -140,22 +151,28 @@ module store_port_props (
 
   always_comb begin
     if (!init_q) begin
-      if (!rst_ni) no_req_in_reset: assert (!valid);
-      if (rst_ni && pv_q && !pready_q) begin
+      if (!rst_ni && !FifoOnly) no_req_in_reset: assert (!valid);
+      if (rst_ni && pv_q && !pready_q && !FifoOnly) begin
         req_held_valid: assert (valid);
         req_held_addr:  assert (addr == paddr_q);
         req_held_data:  assert (data == pdata_q);
         req_held_strb:  assert (strb == pstrb_q);
       end
-      if (valid) req_has_word: assert (strb != '0);
-      if (valid) req_below_mem_words: assert (!beyond);
+      if (valid && !FifoOnly) req_has_word: assert (strb != '0);
+      if (valid && !FifoOnly) req_below_mem_words: assert (!beyond);
       fifo_used_le_depth: assert (peek_used <= 5'(FD));
       fifo_full_is_used:  assert (peek_full == (peek_used == 5'(FD)));
+      // Helper invariant behind the walker's room check: the FIFO's words
+      // plus every word that may still reach it fit its FD entries (a read
+      // is accepted only while fifo_used + InFlight <= FD). It makes
+      // fifo_no_overflow inductive: a push needs a word in stage C, i.e.
+      // in_flight >= 1, so fifo_used <= FD - 1 and the FIFO is not full.
+      if (rst_ni) fifo_room_inv: assert (6'(peek_used) + 6'(in_flight) <= 6'(FD));
       if (rst_ni && !abort_i) begin
         fifo_no_overflow:  assert (!(peek_push && peek_full && !peek_pop));
         fifo_no_underflow: assert (!(peek_pop && peek_used == 5'd0));
       end
-      if (rst_ni && peek_pop && !valid && strb != '0) begin
+      if (rst_ni && peek_pop && !valid && strb != '0 && !FifoOnly) begin
         beat_same_addr: assert (peek_f_beat == addr);
         beat_free_slot: assert (!strb[peek_f_pos]);
       end
