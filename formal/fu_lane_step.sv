@@ -6,7 +6,7 @@
 // released, the output register read as a wire) and act^(j) the activation
 // word with lanes j .. L-1 set to zero (act^(0) = 0, act^(L) = act). The
 // lemmas, each a combinational miter proven by a SAT solver, are
-//   K = 0 (base):   F(act^(0), wgt) == 0
+//   K = 0 (base):   F(act^(0), wgt) == 0, and the output is 0 in reset
 //   K = 1 .. L:     F(act^(K), wgt) - F(act^(K-1), wgt) == P_(K-1)   (mod 2^17)
 // for every act, wgt and both sign controls, where P_j is spec_lane_mul of
 // lane j (the behavioural product of spec_fusion_unit). Summing the L+1
@@ -61,7 +61,14 @@ module fu_lane_step #(
   );
 
   if (K == 0) begin : g_base
-    assign bad_o = (s_lo != 17'sd0) || (s_hi != 17'sd0);  // both copies see act = 0
+    // Also the reset: with rst_ni low the RTL's register holds 0, like the
+    // specification's (any operands).
+    logic signed [16:0] s_rst;
+    bf_fusion_unit u_rst (
+      .clk_i, .rst_ni (1'b0), .act_i, .wgt_i, .prec_a_i (2'(PA)), .prec_w_i (2'(PW)),
+      .a_signed_i, .w_signed_i, .sum_o (s_rst)
+    );
+    assign bad_o = (s_lo != 17'sd0) || (s_hi != 17'sd0) || (s_rst != 17'sd0);  // act = 0 in u_lo, u_hi
   end else begin : g_step
     logic signed [A+W+1:0] p;
     spec_lane_mul #(.A(A), .W(W)) u_mul (
