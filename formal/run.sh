@@ -162,7 +162,7 @@ if [ -z "$FU_SOLVER" ]; then
   if command -v cadical >/dev/null 2>&1 && command -v yosys-abc >/dev/null 2>&1; then FU_SOLVER=cadical; else FU_SOLVER=minisat; fi
 fi
 fu_solve() {  # dir name kind expect timeout [solver]
-  local d=$1 name=$2 kind=$3 expect=$4 tmo=$5 solver=${6:-$FU_SOLVER} r
+  local d=$1 name=$2 kind=$3 expect=$4 tmo=$5 solver=${6:-$FU_SOLVER}
   if [ "$solver" = minisat ]; then
     echo "sat -verify -seq 2 -prove-skip 1 -prove trigger 0 -show-inputs miter" >>"$d/run.ys"
     timed "$d/log" "$tmo" yosys -p "script $d/run.ys"
@@ -181,22 +181,33 @@ opt_clean
 write_aiger -map $d/miter.map $d/miter.aig
 EOF
   ACPU=0; AWALL=0
+  aig_cadical "$d" miter "$tmo"
+  CPU=$ACPU; WALL=$AWALL
+  row "$name" "$kind" "1 edge" "$expect" "$R"
+}
+
+# aig_cadical DIR STEM TIMEOUT: runs DIR/run.ys (which ends with
+# `write_aiger -map DIR/STEM.map DIR/STEM.aig` of a design with a single
+# output, 1 = property violated), turns the AIGER into CNF with the output
+# asserted (yosys-abc) and solves it with CaDiCaL. Sets R: PASS
+# (UNSATISFIABLE, exit 20), FAIL (SATISFIABLE, exit 10: a counterexample),
+# TIMEOUT or ERROR; adds the tools' times to ACPU/AWALL.
+aig_cadical() {
+  local d=$1 stem=$2 tmo=$3
   timed_acc "$d/log" "$tmo" yosys -p "script $d/run.ys"
-  r=ERROR
-  if [ "$RC" -eq 124 ]; then r=TIMEOUT
-  elif [ "$RC" -eq 0 ] && [ "$(grep -c '^output' "$d/miter.map")" -eq 1 ]; then
-    timed_acc "$d/abc.log" 300 yosys-abc -c "read_aiger $d/miter.aig; strash; write_cnf $d/miter.cnf"
-    if [ "$RC" -eq 0 ] && [ -s "$d/miter.cnf" ]; then
-      timed_acc "$d/cadical.log" "$tmo" cadical "$d/miter.cnf"
+  R=ERROR
+  if [ "$RC" -eq 124 ]; then R=TIMEOUT
+  elif [ "$RC" -eq 0 ] && [ "$(grep -c '^output' "$d/$stem.map")" -eq 1 ]; then
+    timed_acc "$d/abc.log" 300 yosys-abc -c "read_aiger $d/$stem.aig; strash; write_cnf $d/$stem.cnf"
+    if [ "$RC" -eq 0 ] && [ -s "$d/$stem.cnf" ]; then
+      timed_acc "$d/cadical.log" "$tmo" cadical "$d/$stem.cnf"
       case $RC in
-        20) grep -q '^s UNSATISFIABLE' "$d/cadical.log" && r=PASS ;;
-        10) grep -q '^s SATISFIABLE' "$d/cadical.log" && r=FAIL ;;
-        124) r=TIMEOUT ;;
+        20) grep -q '^s UNSATISFIABLE' "$d/cadical.log" && R=PASS ;;
+        10) grep -q '^s SATISFIABLE' "$d/cadical.log" && R=FAIL ;;
+        124) R=TIMEOUT ;;
       esac
     fi
   fi
-  CPU=$ACPU; WALL=$AWALL
-  row "$name" "$kind" "1 edge" "$expect" "$r"
 }
 
 fu_check() {  # name pa pw define expect timeout
@@ -305,20 +316,8 @@ aigmap
 opt_clean
 write_aiger -map $d/step.map $d/step.aig
 EOF
-      timed_acc "$d/log" "$tmo" yosys -p "script $d/run.ys"
-      r=ERROR
-      if [ "$RC" -eq 124 ]; then r=TIMEOUT
-      elif [ "$RC" -eq 0 ] && [ "$(grep -c '^output' "$d/step.map")" -eq 1 ]; then
-        timed_acc "$d/abc.log" 300 yosys-abc -c "read_aiger $d/step.aig; strash; write_cnf $d/step.cnf"
-        if [ "$RC" -eq 0 ] && [ -s "$d/step.cnf" ]; then
-          timed_acc "$d/cadical.log" "$tmo" cadical "$d/step.cnf"
-          case $RC in
-            20) grep -q '^s UNSATISFIABLE' "$d/cadical.log" && r=PASS ;;
-            10) grep -q '^s SATISFIABLE' "$d/cadical.log" && r=FAIL ;;
-            124) r=TIMEOUT ;;
-          esac
-        fi
-      fi
+      aig_cadical "$d" step "$tmo"
+      r=$R
     fi
     [ "$r" = PASS ] || break
   done
