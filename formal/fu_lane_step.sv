@@ -4,7 +4,8 @@
 // For one width pair (A, W) with L = 64 / (A*W) lanes, let F(act, wgt) be
 // the RTL Fusion Unit's next sum (bf_fusion_unit, its own BitBricks, reset
 // released, the output register read as a wire) and act^(j) the activation
-// word with lanes j .. L-1 set to zero (act^(0) = 0, act^(L) = act). The
+// word with lanes j .. L-1 set to zero and the port bits above the lanes
+// (if any) kept, so act^(L) = act. The
 // lemmas, each a combinational miter proven by a SAT solver, are
 //   K = 0 (base):   F(act^(0), wgt) == 0, and the output is 0 in reset
 //   K = 1 .. L:     F(act^(K), wgt) - F(act^(K-1), wgt) == P_(K-1)   (mod 2^17)
@@ -43,11 +44,20 @@ module fu_lane_step #(
     if (K < 0 || K > L) $fatal(1, "fu_lane_step: K must be in [0, L]");
   end
 
-  // act^(K) (lanes >= K zeroed) and act^(K-1) (lanes >= K-1 zeroed).
+  // act^(K) (lanes >= K zeroed) and act^(K-1) (lanes >= K-1 zeroed). The
+  // port bits above the lanes (A*L < 32 when W >= 4) are no lane's; they
+  // stay as they are in both copies, so that act^(L) = act and the base
+  // lemma also proves that they do not change the sum. (Left undriven they
+  // would be x, which Yosys may simplify at will: a review showed an RTL
+  // mutant that reads act_i[31] passing every 2x4 lemma that way.)
   logic [31:0] act_hi, act_lo;
   for (genvar k = 0; k < L; k++) begin : g_lane
     assign act_hi[k*A +: A] = (k < K) ? act_i[k*A +: A] : '0;
     assign act_lo[k*A +: A] = (k < K - 1) ? act_i[k*A +: A] : '0;
+  end
+  if (L * A < 32) begin : g_above
+    assign act_hi[31:L*A] = act_i[31:L*A];
+    assign act_lo[31:L*A] = act_i[31:L*A];
   end
 
   logic signed [16:0] s_hi, s_lo;

@@ -281,20 +281,22 @@ EOF
 # solution); their telescoping sum is F == spec for every input. The row
 # is PASS when all lemmas are, FAIL at the first counterexample (the
 # remaining lemmas are not run), TIMEOUT when one lemma runs out of time.
-fu_step_check() {  # name pa pw define expect timeout-per-lemma [fu_core_file]
-  local name=$1 pa=$2 pw=$3 def=$4 expect=$5 tmo=$6 core=${7:-$RTL/fu/bf_fu_core.sv}
+fu_step_check() {  # name pa pw define expect timeout-per-lemma [fu_rtl_files]
+  local name=$1 pa=$2 pw=$3 def=$4 expect=$5 tmo=$6
+  local fu=${7:-"$RTL/fu/bf_bitbrick.sv $RTL/fu/bf_spread.sv $RTL/fu/bf_fu_core.sv $RTL/fu/bf_fusion_unit.sv"}
   selected "$name" || return 0
   local lanes=$((64 / ((2 << pa) * (2 << pw)))) k r=PASS d
   ACPU=0; AWALL=0
   for k in $(seq 0 "$lanes"); do
     d="$WORK/$name/k$k"; mkdir -p "$d"
     cat >"$d/run.ys" <<EOF
-read_verilog -sv -DBF_NO_ASSERT $def $RTL/fu/bf_bitbrick.sv $RTL/fu/bf_spread.sv $core $RTL/fu/bf_fusion_unit.sv
+read_verilog -sv -DBF_NO_ASSERT $def $fu
 read_verilog -sv $FORMAL/spec_fusion_unit.sv $FORMAL/fu_lane_step.sv
 chparam -set PA $pa -set PW $pw -set K $k fu_lane_step
 hierarchy -check -top fu_lane_step
 proc
 flatten
+check -assert
 async2sync
 opt -full
 wreduce
@@ -491,7 +493,7 @@ fi
 # against spec_fusion_unit directly, for the 8 multi-lane pairs (8x8 has
 # one lane: the decomposed proof above covers it). The quick run proves
 # 4x4 (5 lemmas, about 14 s) and runs the mutants: the BF_MUTANT brick
-# at 2x2, a wrong tree shift at 4x4.
+# at 2x2, a wrong tree shift at 4x4, a port bit above the lanes read at 2x4.
 for pp in "0 0" "0 1" "1 0" "1 1" "0 2" "2 0" "1 2" "2 1"; do
   set -- $pp
   if [ $QUICK -eq 1 ] && [ "$pp" != "1 1" ]; then continue; fi
@@ -500,7 +502,15 @@ done
 fu_step_check fu.2x2.step.mutant 0 0 -DBF_MUTANT FAIL 1800
 if mutate "$RTL/fu/bf_fu_core.sv" "$MUT/bf_fu_core_step.sv" \
     's/assign hi1   = a_ge4 ? {prod\[3\]\[3:0\], 2.b0} : prod\[3\];/assign hi1   = a_ge4 ? {prod[3][4:0], 1'"'"'b0} : prod[3];/'; then
-  fu_step_check fu.4x4.step.mut.shift 1 1 "" FAIL 1800 "$MUT/bf_fu_core_step.sv"
+  fu_step_check fu.4x4.step.mut.shift 1 1 "" FAIL 1800 \
+    "$RTL/fu/bf_bitbrick.sv $RTL/fu/bf_spread.sv $MUT/bf_fu_core_step.sv $RTL/fu/bf_fusion_unit.sv"
+else FAILS=$((FAILS + 1)); fi
+# A Fusion Unit that reads a port bit above the lanes (bit 31 at 2x4, where
+# the 8 lanes use bits 0..15): the base lemma must catch it.
+if mutate "$RTL/fu/bf_fusion_unit.sv" "$MUT/bf_fusion_unit_high.sv" \
+    's/    .dense_i (act_i), .prec_a_i (prec_a_i)/    .dense_i (act_i[31] ? 32'"'"'h1 : act_i), .prec_a_i (prec_a_i)/'; then
+  fu_step_check fu.2x4.step.mut.high 0 1 "" FAIL 1800 \
+    "$RTL/fu/bf_bitbrick.sv $RTL/fu/bf_spread.sv $RTL/fu/bf_fu_core.sv $MUT/bf_fusion_unit_high.sv"
 else FAILS=$((FAILS + 1)); fi
 # The BF_MUTANT brick (one product bit of one unsigned case) must make the
 # Fusion Unit proof fail: in every mode some brick sees unsigned slices.
