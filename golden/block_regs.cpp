@@ -62,6 +62,8 @@ void BlockRegs::apply(const Instr& in) {
         rd_plane[s] = in.imm;
       else if (in.loop == kIdBase)
         rd_base[s] = in.imm;
+      else if (in.loop < kTileLoops)
+        rd_tile[in.loop] = in.imm;  // ibuf only (isa::check)
       else
         rd_eng[s][in.loop - kEngLoop0] = in.imm;
       break;

@@ -37,6 +37,9 @@ struct BlockRegs {
   uint32_t dram_base[4] = {}, dram_tile[4][isa::kTileLoops] = {}, dram_dim[4][isa::kDims] = {}, dram_plane[4] = {};
   // rd-buf: tile-engine strides by buffer (0 ibuf, 1 obuf, 2 wbuf).
   uint32_t rd_eng[3][isa::kEngLoops] = {}, rd_grp[3] = {}, rd_plane[3] = {}, rd_base[3] = {};
+  // rd-buf ibuf tK: IBUF operand words added to the tile commands' base per
+  // index of tile loop K (ENG[ibuf].tile[K]; a resident input's ic tiles).
+  uint32_t rd_tile[isa::kTileLoops] = {};
   // wr-buf: buffer-row strides of each stream's memory walk.
   uint32_t wr_dim[4][isa::kDims] = {}, wr_grp[4] = {}, wr_base[4] = {};
   Slot ld[4], st;  // ld: by stream (ibuf, wbuf, bias used)

@@ -37,10 +37,16 @@ LayerDesc make_fc(int batch, int in_f, int out_f) { return make_conv(batch, in_f
 
 namespace {
 
-bool forced_tiling(const CompileOptions& o) { return o.tb || o.toh || o.tow || o.groups || o.tj || !o.order.empty(); }
+bool forced_tiling(const CompileOptions& o) {
+  return o.tb || o.toh || o.tow || o.groups || o.tj || !o.order.empty() || o.resident >= 0;
+}
 
 // One line saying what the smallest tile needs (no tiling fits).
 [[noreturn]] void no_tiling(const Geometry& g, const LayerDesc& l, const ArrayConfig& cfg, const CompileOptions& opt) {
+  if (opt.resident == 1)
+    compiler::layer_error(l,
+                          "no tiling fits with a resident input (it needs several ic tiles, one tile of the batch, "
+                          "rows, columns and kernel rows, and the whole input within the IBUF)");
   const int ni = g.word_groups, kc = ni == 1 ? g.chunks_one_tile : g.act_opwords_per_word;
   const int64_t wrows =
       int64_t(g.wgt_planes) * g.kernel_w * compiler::round_up(kc, g.wgt_opwords_per_word) / g.wgt_opwords_per_word;
@@ -186,9 +192,10 @@ std::string CompiledLayer::summary() const {
   std::ostringstream o;
   o << "tiles b" << t.tb << " h" << t.toh << " w" << t.tow << " oc" << t.groups * cfg.cols << " kh" << t.tkh << " icw"
     << t.tj << " (counts " << t.nb << "x" << t.nh << "x" << t.nw << "x" << t.no << "x" << t.nk << "x" << t.ni
-    << ", order " << t.order << (t.nk > 1 ? "k" : "") << (t.ni > 1 ? "i" : "") << "); per-bank words IBUF "
-    << t.ibuf_words << " WBUF " << t.wbuf_words << " OBUF " << t.obuf_words << "; DRAM read " << expect_read_bytes
-    << " B, write " << expect_write_bytes << " B\n";
+    << ", order " << t.order << (t.nk > 1 ? "k" : "") << (t.ni > 1 ? "i" : "") << ")"
+    << (t.ibuf_resident ? ", input resident" : "") << "; per-bank words IBUF " << t.ibuf_words << " WBUF "
+    << t.wbuf_words << " OBUF " << t.obuf_words << "; DRAM read " << expect_read_bytes << " B, write "
+    << expect_write_bytes << " B\n";
   return o.str();
 }
 

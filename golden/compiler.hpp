@@ -85,6 +85,12 @@ struct Tiling {
   // (one tile of every loop it depends on) may use the whole buffer
   // instead of half of it.
   bool ibuf_whole = false, wbuf_whole = false;
+  // Resident input (ni > 1, one tile of b, h, w, k): the IBUF holds every
+  // ic tile, loaded once per block; the compute of ic tile j reads it at
+  // j * (tile's operand words per pixel) through the tile-loop offset
+  // ENG[ibuf].tile (rd-buf ibuf tK), so the input is not re-read per oc
+  // tile. ibuf_words counts all ic tiles.
+  bool ibuf_resident = false;
 };
 
 struct CompiledLayer {
@@ -110,6 +116,7 @@ struct CompileOptions {
   int tb = 0, toh = 0, tow = 0, groups = 0, tj = 0;
   std::string order;  // permutation of the loops with more than one tile, e.g. "ohw"
   int tkh = 0;        // kernel rows per tile (a divisor of the kernel height)
+  int resident = -1;  // resident input (Tiling::ibuf_resident): -1 the search decides, 0 never, 1 only
 };
 
 // The tiling and loop order are chosen by predicted cycles (the timing

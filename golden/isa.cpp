@@ -27,8 +27,9 @@ bool is_eng(int l) { return l >= kEngLoop0 && l < kEngLoop0 + kEngLoops; }
 
 // gen-addr targets: t0..t7, d0..d3, plane, base.
 bool valid_gen_target(int l) { return l < kTileLoops || is_dim(l) || l == kIdPlane || l == kIdBase; }
-// rd-buf targets: e0..e5, grp, plane, base.
-bool valid_rd_target(int l) { return is_eng(l) || l == kIdGroup || l == kIdPlane || l == kIdBase; }
+// rd-buf targets: e0..e5, grp, plane, base; t0..t7 (the tile-loop offset
+// of a resident input) for the ibuf only.
+bool valid_rd_target(int l) { return l < kTileLoops || is_eng(l) || l == kIdGroup || l == kIdPlane || l == kIdBase; }
 // wr-buf targets: d0..d3, grp, base.
 bool valid_wr_target(int l) { return is_dim(l) || l == kIdGroup || l == kIdBase; }
 
@@ -131,7 +132,8 @@ std::string check(const Instr& i) {
       if (i.spec >> 2) return bad(m + ": reserved op_spec bits are set");
       if (s == kBias) return bad(m + ": buffer bias is not read by the array");
       if (!valid_rd_target(i.loop))
-        return bad(m + ": target " + std::to_string(i.loop) + " is not e0..e5, grp, plane or base");
+        return bad(m + ": target " + std::to_string(i.loop) + " is not t0..t7, e0..e5, grp, plane or base");
+      if (i.loop < kTileLoops && s != kIbuf) return bad(m + ": tile-loop offsets t0..t7 are for the ibuf only");
       return "";
     case Op::WrBuf:
       if (i.spec >> 2) return bad(m + ": reserved op_spec bits are set");

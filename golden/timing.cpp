@@ -185,6 +185,18 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
       for_each_tile_cmd(b, tiles, halves, first, [&](const TileCmd& c) {
         const uint64_t steps = c.steps(), outs = c.outputs();
         const int64_t h = std::max(v, arr_ready);  // accepted
+        // An accumulating command reads the OBUF once per output, and the
+        // array has priority on the OBUF ports: a store draining meanwhile
+        // loses those cycles (outs / steps of the overlap; every cycle
+        // when each step ends an output, a reduction of one chunk).
+        if (c.accumulate && st_idle > h + 1) {
+          const int64_t ov = std::min(h + 1 + int64_t(steps), st_idle) - std::max(h + 1, st_walk0);
+          if (ov > 0) {
+            const int64_t lost = int64_t((double(ov) * double(outs) / double(steps)) + 0.5);
+            st_idle += lost;
+            st_walk1 += lost;
+          }
+        }
         arr_ready = h + int64_t(steps);
         last_done = arr_ready + N + M + kDoneOffset;
         last_accept = h;

@@ -103,6 +103,8 @@ bool for_each_tile_cmd(const BlockRegs& b, const TileWalk& walk, const int halve
   const isa::SetupFields& su = b.setup;
   const int pa = su.act_bits == 16 ? 2 : 1, pw = su.wgt_bits == 16 ? 2 : 1;
   const uint32_t groups = b.grp.get(walk.last());
+  uint32_t itile = 0;  // the IBUF tile-loop offset, sum_t idx[t] * ENG[ibuf].tile[t]
+  for (int k = 0; k < isa::kTileLoops; ++k) itile += walk.idx()[k] * b.rd_tile[k];
   for (uint32_t g = 0; g < groups; ++g)
     for (int sa = 0; sa < pa; ++sa)
       for (int sw = 0; sw < pw; ++sw) {
@@ -115,7 +117,7 @@ bool for_each_tile_cmd(const BlockRegs& b, const TileWalk& walk, const int halve
         t.accumulate = !(first && sa == 0 && sw == 0);
         t.ihalf = halves[isa::kIbuf], t.whalf = halves[isa::kWbuf], t.ohalf = halves[isa::kObuf];
         t.iwhole = b.setup.ibuf_whole, t.wwhole = b.setup.wbuf_whole;
-        t.ibase = b.rd_base[0] + sa * b.rd_plane[0] + g * b.rd_grp[0];
+        t.ibase = b.rd_base[0] + itile + sa * b.rd_plane[0] + g * b.rd_grp[0];
         t.obase = b.rd_base[1] + g * b.rd_grp[1];
         t.wbase = b.rd_base[2] + sw * b.rd_plane[2] + g * b.rd_grp[2];
         t.levels = isa::kEngLoops;

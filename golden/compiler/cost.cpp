@@ -15,7 +15,7 @@ Cost cost_of(const Geometry& g, const Tiling& t, const std::string& order) {
   const uint64_t in_once = uint64_t(g.batch) * sum_h * sum_w * g.act_planes * t.tj * g.rows * t.ni * t.nk * 4;
   const uint64_t w_once = uint64_t(t.no) * t.nk * t.ni * uint64_t(t.wbuf_words) * g.rows * g.cols * 4;
   // Reloads: the input once per oc tile when o is outside the deepest of
-  // b/h/w (or reduction tiles exist); the weights once per b/h/w tile
+  // b/h/w (or reduction tiles exist and the input is not resident); the weights once per b/h/w tile
   // outside the o loop (every step when reduction tiles exist).
   const auto pos = [&](char ch) { return int(order.find(ch)); };
   uint64_t f_in = 1, f_w = 1;
@@ -23,7 +23,7 @@ Cost cost_of(const Geometry& g, const Tiling& t, const std::string& order) {
     int deepest = -1;
     for (char ch : std::string("bhw"))
       if (order.find(ch) != std::string::npos) deepest = std::max(deepest, pos(ch));
-    if (red_tiled || pos('o') < deepest) f_in = uint64_t(t.no);
+    if (!t.ibuf_resident && (red_tiled || pos('o') < deepest)) f_in = uint64_t(t.no);
   }
   const int w_level = red_tiled ? 99 : (t.no > 1 ? pos('o') : -1);
   for (char ch : std::string("bhw")) {

@@ -150,16 +150,17 @@ class Emitter {
     if (id_of('h') >= 0) gen(kIbuf, id_of('h'), uint64_t(t_.toh) * S * row_words);
     if (id_of('w') >= 0) gen(kIbuf, id_of('w'), uint64_t(t_.tow) * S * pxw);
     if (id_of('k') >= 0) gen(kIbuf, id_of('k'), uint64_t(t_.tkh) * row_words);
-    if (id_of('i') >= 0) gen(kIbuf, id_of('i'), uint64_t(t_.tj) * g_.rows);
-    const int64_t irow_px = int64_t(g_.act_planes) * t_.tj;  // buffer rows per pixel
+    if (id_of('i') >= 0 && !t_.ibuf_resident) gen(kIbuf, id_of('i'), uint64_t(t_.tj) * g_.rows);
+    const int64_t ti = ibuf_words_per_px();
+    const int64_t irow_px = int64_t(g_.act_planes) * ti;  // buffer rows per pixel
     const int lastb = g_.batch - (t_.nb - 1) * t_.tb;
     std::vector<Dim> dims = {
-        {g_.act_planes, g_.act_planes, 'x', y_.input.plane_words(), t_.tj},
+        {g_.act_planes, g_.act_planes, 'x', y_.input.plane_words(), ti},
         {tiw, tiw_last, 'w', pxw, irow_px},
         {tih, tih_last, 'h', row_words, tiw * irow_px},
         {t_.tb, lastb, 'b', uint64_t(g_.padded_h) * row_words, tih * tiw * irow_px},
     };
-    ibuf_run_ = int64_t(t_.tj) * g_.rows;
+    ibuf_run_ = ti * g_.rows;
     coalesce(ibuf_run_, g_.rows, dims);
     emit_dims(kIbuf, dims);
   }
@@ -215,7 +216,8 @@ class Emitter {
   void engine() {
     const int S = g_.stride, KW = g_.kernel_w;
     const int64_t tih = int64_t(t_.toh - 1) * S + t_.tkh, tiw = int64_t(t_.tow - 1) * S + KW;
-    const int64_t ipx = int64_t(g_.act_planes) * t_.tj * g_.act_opwords_per_word;  // IBUF operand words per pixel
+    const int64_t ti = ibuf_words_per_px();
+    const int64_t ipx = int64_t(g_.act_planes) * ti * g_.act_opwords_per_word;  // IBUF operand words per pixel
     const int64_t kwt = round_up(t_.kc, g_.wgt_opwords_per_word);  // WBUF operand words per kernel position
     count(kEngLoop0 + 0, t_.tb, g_.batch, 'b');
     count(kEngLoop0 + 1, t_.toh, g_.out_h, 'h');
@@ -230,7 +232,9 @@ class Emitter {
     rd(kIbuf, kEngLoop0 + 3, tiw * ipx);
     rd(kIbuf, kEngLoop0 + 4, ipx);
     rd(kIbuf, kEngLoop0 + 5, 1);
-    rd(kIbuf, kIdPlane, g_.act_planes == 2 ? int64_t(t_.tj) * g_.act_opwords_per_word : 0);
+    rd(kIbuf, kIdPlane, g_.act_planes == 2 ? ti * g_.act_opwords_per_word : 0);
+    // A resident input: ic tile j starts j * tj word groups into each pixel.
+    if (t_.ibuf_resident) rd(kIbuf, id_of('i'), int64_t(t_.tj) * g_.act_opwords_per_word);
     rd(kWbuf, kEngLoop0 + 3, KW * kwt);
     rd(kWbuf, kEngLoop0 + 4, kwt);
     rd(kWbuf, kEngLoop0 + 5, 1);
@@ -247,12 +251,12 @@ class Emitter {
   void body() {
     const int toc = t_.groups * g_.cols;
     const int out_level = level_of("bhwo");
-    blk_.push_back(make_ld(kIbuf, level_of("bhwki"), uint32_t(ibuf_run_)));
+    blk_.push_back(make_ld(kIbuf, level_of(t_.ibuf_resident ? "bhwk" : "bhwki"), uint32_t(ibuf_run_)));
     blk_.push_back(make_ld(kWbuf, level_of("oki"), uint32_t(wbuf_run_)));
     if (g_.param_rows) blk_.push_back(make_ld(kBias, out_level, uint32_t(toc) * g_.param_rows));
     blk_.push_back(make_compute(3));
     const int run = t_.no == 1 ? cdiv(toc, g_.out_per_word) : toc / g_.out_per_word;
-    if (run > 65536 || int64_t(t_.tj) * g_.rows > 65536 || int64_t(g_.rows) * g_.cols > 65536 ||
+    if (run > 65536 || ibuf_words_per_px() * g_.rows > 65536 || int64_t(g_.rows) * g_.cols > 65536 ||
         int64_t(toc) * g_.param_rows > 65536)
       layer_error(l_, "a memory run exceeds 65536 words");
     blk_.push_back(make_st(out_level, uint32_t(run)));
@@ -260,6 +264,9 @@ class Emitter {
   }
 
   int64_t tile_pixels() const { return int64_t(t_.tb) * t_.toh * t_.tow; }
+  // IBUF word groups per pixel and plane: the ic tile's, or every ic tile's
+  // for a resident input.
+  int64_t ibuf_words_per_px() const { return int64_t(t_.tj) * (t_.ibuf_resident ? t_.ni : 1); }
 
   const Geometry& g_;
   const Tiling& t_;

@@ -24,7 +24,9 @@ std::vector<int> tile_sizes(int d, int forced, const char* what, const LayerDesc
 // batch, rows, columns; largest first). A stream the block loads once
 // (one tile of every loop it depends on: b, h, w, k, i for the IBUF; o, k,
 // i for the WBUF) may instead fill the whole buffer (Tiling::ibuf_whole,
-// wbuf_whole).
+// wbuf_whole). With ic tiles (ni > 1) and one tile of b, h, w and k, the
+// input may also be resident (Tiling::ibuf_resident: every ic tile in the
+// IBUF, whole buffer if needed), an extra candidate after the plain one.
 template <class F>
 void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions& opt, F&& f);
 
@@ -64,8 +66,15 @@ void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions
             for (int tow : tw_c) {
               const int64_t tih = int64_t(toh - 1) * g.stride + tkh, tiw = int64_t(tow - 1) * g.stride + g.kernel_w;
               const int64_t irows = tb * tih * tiw * g.act_planes * tj;
-              const bool i_once = tb == g.batch && toh == g.out_h && tow == g.out_w && nk == 1 && ni == 1;
-              if (irows > g.ibuf_half * (i_once ? 2 : 1) || irows * P > kAddrLimit) continue;
+              const bool one_px = tb == g.batch && toh == g.out_h && tow == g.out_w && nk == 1;
+              const bool i_once = one_px && ni == 1;
+              // A resident input: every ic tile in the IBUF at once.
+              const int64_t irows_res = irows * ni;
+              const bool res_ok = opt.resident != 0 && one_px && ni > 1 && irows_res <= 2 * int64_t(g.ibuf_half) &&
+                                  irows_res * P <= kAddrLimit && int64_t(tj) * ni * g.rows <= 65536;
+              const bool plain_ok =
+                  opt.resident != 1 && irows <= g.ibuf_half * (i_once ? 2 : 1) && irows * P <= kAddrLimit;
+              if (!plain_ok && !res_ok) continue;
               const int64_t tp = int64_t(tb) * toh * tow;
               const int64_t orows = G * tp + int64_t(G) * g.param_rows;
               if (orows > g.obuf_half || orows > kAddrLimit) continue;
@@ -73,11 +82,17 @@ void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions
               t.tb = tb, t.toh = toh, t.tow = tow, t.groups = G, t.tkh = tkh, t.tj = tj, t.kc = kc;
               t.nb = cdiv(g.batch, tb), t.nh = cdiv(g.out_h, toh), t.nw = cdiv(g.out_w, tow);
               t.no = no, t.nk = nk, t.ni = ni;
-              t.ibuf_words = int(irows), t.wbuf_words = int(wrows), t.obuf_words = int(orows);
-              t.ibuf_whole = irows > g.ibuf_half;
+              t.wbuf_words = int(wrows), t.obuf_words = int(orows);
               t.wbuf_whole = wrows > g.wbuf_half;
               t.order.clear();
-              f(static_cast<const Tiling&>(t));
+              if (plain_ok) {
+                t.ibuf_words = int(irows), t.ibuf_whole = irows > g.ibuf_half, t.ibuf_resident = false;
+                f(static_cast<const Tiling&>(t));
+              }
+              if (res_ok) {
+                t.ibuf_words = int(irows_res), t.ibuf_whole = irows_res > g.ibuf_half, t.ibuf_resident = true;
+                f(static_cast<const Tiling&>(t));
+              }
             }
       }
     }

@@ -3,7 +3,7 @@
 //
 //   err_o = 1  illegal opcode (11..15)
 //   err_o = 2  bad field: a reserved bit set, a stream or target the
-//              opcode does not allow, n_red > 6, a raw setup with
+//              opcode does not allow (rd-buf t0..t7: ibuf only), n_red > 6, a raw setup with
 //              out bits / relu / shift
 //   err_o = 0  legal
 //
@@ -48,7 +48,8 @@ module bf_ctrl_decode (
                   (!imm[15] && (imm & 16'h77c0) != 16'd0);
       4'd1: bad = spec[6:2] != 5'd0 || s == 2'd1 || !(is_tile || is_base);
       4'd2: bad = spec != 7'd1 || !(is_tile || is_base);
-      4'd3: bad = spec[6:2] != 5'd0 || s == 2'd3 || !(is_eng || is_grp || is_plane || is_base);
+      4'd3: bad = spec[6:2] != 5'd0 || s == 2'd3 ||
+                  !(is_eng || is_grp || is_plane || is_base || (is_tile && s == 2'd0));
       4'd4: bad = spec[6:2] != 5'd0 || !(is_dim || is_grp || is_base);
       4'd5, 4'd6: bad = spec[6:2] != 5'd0 || !(is_tile || is_dim || is_plane || is_base);
       4'd7: begin

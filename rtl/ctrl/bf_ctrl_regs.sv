@@ -42,6 +42,7 @@ module bf_ctrl_regs `BF_IMPORT #(
   output logic [3*16-1:0]                        rd_grp_o,     // buffer b at [16b +: 16]
   output logic [3*16-1:0]                        rd_plane_o,
   output logic [3*16-1:0]                        rd_base_o,
+  output logic [bf_pkg::TileLoops*16-1:0]        rd_tile_o,    // ENG[ibuf].tile[t] at [16t +: 16]
   output logic [4*bf_pkg::Dims*16-1:0]           wr_dim_o,     // stream s, dim d at [16(4s+d) +: 16]
   output logic [4*16-1:0]                        wr_grp_o,     // stream s at [16s +: 16]
   output logic [4*16-1:0]                        wr_base_o,
@@ -256,6 +257,21 @@ module bf_ctrl_regs `BF_IMPORT #(
     assign rd_grp_o[16*i +: 16]   = grp_q;
     assign rd_plane_o[16*i +: 16] = plane_q;
     assign rd_base_o[16*i +: 16]  = base_q;
+  end
+  // rd-buf ibuf tK: the IBUF tile-loop offsets (a resident input's ic
+  // tiles; the decoder allows tK for the ibuf only).
+  for (genvar i = 0; i < NT; i++) begin : g_rd_tile
+    logic [15:0] q, d;
+    always_comb begin
+      d = q;
+      if (do_setup) d = '0;
+      else if (apply_i && op == bf_pkg::OpRdBuf && is_tile_id && id == 5'(i)) d = imm;
+    end
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) q <= '0;
+      else         q <= d;
+    end
+    assign rd_tile_o[16*i +: 16] = q;
   end
 
   // Buffer side of the memory streams (wr-buf): dim row strides, group

@@ -132,6 +132,7 @@ module bf_ctrl_seq `BF_IMPORT #(
   logic [4*bf_pkg::Dims*32-1:0]         dram_dim;
   logic [3*bf_pkg::EngLoops*16-1:0]     rd_eng;
   logic [3*16-1:0]                      rd_grp, rd_plane, rd_base;
+  logic [bf_pkg::TileLoops*16-1:0]      rd_tile;
   logic [4*bf_pkg::Dims*16-1:0]         wr_dim;
   logic [4*16-1:0]                      wr_grp, wr_base;
   logic [3:0]                           ld_present;
@@ -152,7 +153,7 @@ module bf_ctrl_seq `BF_IMPORT #(
     .clk_i, .rst_ni, .apply_i (apply), .instr_i (f_instr_i), .at_last_i (at_last), .check_o (apply_check),
     .setup_o (setup), .wb_o (wb), .tile_m1_o (tile_m1), .count_o (count),
     .dram_base_o (dram_base), .dram_plane_o (dram_plane), .dram_tile_o (dram_tile), .dram_dim_o (dram_dim),
-    .rd_eng_o (rd_eng), .rd_grp_o (rd_grp), .rd_plane_o (rd_plane), .rd_base_o (rd_base),
+    .rd_eng_o (rd_eng), .rd_grp_o (rd_grp), .rd_plane_o (rd_plane), .rd_base_o (rd_base), .rd_tile_o (rd_tile),
     .wr_dim_o (wr_dim), .wr_grp_o (wr_grp), .wr_base_o (wr_base),
     .ld_present_o (ld_present), .ld_level_o (ld_level), .ld_run_o (ld_run),
     .st_present_o (st_present), .st_level_o (st_level), .st_run_o (st_run),
@@ -160,13 +161,23 @@ module bf_ctrl_seq `BF_IMPORT #(
   );
 
   // ------------------------------------------------------------ tile-loop walk
-  logic            has_next;
-  logic [4*32-1:0] step_addr;
-  bf_ctrl_walk u_walk (
+  // Generators 0..3: the streams' DRAM addresses; 4: the IBUF tile-loop
+  // offset of the step's tile commands (sum_t idx[t] * ENG[ibuf].tile[t]).
+  logic                                has_next;
+  logic [5*32-1:0]                     walk_addr;
+  logic [4*32-1:0]                     step_addr;
+  logic [31:0]                         itile;
+  logic [bf_pkg::TileLoops*32-1:0]     itile_stride;
+  for (genvar t = 0; t < bf_pkg::TileLoops; t++) begin : g_itile
+    assign itile_stride[32*t +: 32] = 32'(rd_tile[16*t +: 16]);
+  end
+  bf_ctrl_walk #(.Streams (5)) u_walk (
     .clk_i, .rst_ni, .start_i (state_q == SBStart), .adv_i (state_q == SAdv && has_next),
-    .tile_m1_i (tile_m1), .dram_base_i (dram_base), .dram_tile_i (dram_tile),
-    .at_last_o (at_last), .at_first_o (at_first), .has_next_o (has_next), .addr_o (step_addr)
+    .tile_m1_i (tile_m1), .dram_base_i ({32'd0, dram_base}), .dram_tile_i ({itile_stride, dram_tile}),
+    .at_last_o (at_last), .at_first_o (at_first), .has_next_o (has_next), .addr_o (walk_addr)
   );
+  assign step_addr = walk_addr[0 +: 4*32];
+  assign itile     = walk_addr[4*32 +: 32];
 
   logic [4:0] out_level;
   assign out_level = st_present ? st_level : bf_pkg::IdBase;
@@ -223,7 +234,7 @@ module bf_ctrl_seq `BF_IMPORT #(
     .enq_i (issue_fire), .enq_ready_o (enq_ready),
     .setup_i (setup), .eng_count_i (count[0 +: bf_pkg::EngLoops*17]),
     .groups_i (count[17*bf_pkg::CountGroup +: 17]), .n_red_i (n_red),
-    .rd_eng_i (rd_eng), .rd_grp_i (rd_grp), .rd_plane_i (rd_plane), .rd_base_i (rd_base),
+    .rd_eng_i (rd_eng), .rd_grp_i (rd_grp), .rd_plane_i (rd_plane), .rd_base_i (rd_base), .itile_i (itile),
     .hi_i (hi_q), .hw_i (hw_q), .ho_i (ho_q), .first_i (first_q),
     .cmd_valid_o (cmd_valid_o), .cmd_ready_i, .cmd_o
   );

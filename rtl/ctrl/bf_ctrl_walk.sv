@@ -10,28 +10,37 @@
 //            on its last index counts up, the loops inside it restart.
 //   addr_o   DRAM address of each stream's first run at this step:
 //            base + sum_t idx[t] * tile[t] (modulo 2^32), kept per loop
-//            level so an advance is one add (no multiplier).
+//            level so an advance is one add (no multiplier). The
+//            sequencer adds a fifth generator, the IBUF tile-loop offset
+//            (base 0, tile[t] = ENG[ibuf].tile[t]).
 //   has_next_o and the advancing loop are registered from the flags of
 //   the cycle before (the indices move only on adv_i, which the sequencer
 //   raises at least one cycle after the step's flags settle).
 //
-// Parameters: none (8 tile loops, 4 streams).
+// Parameters:
+//   Streams  address generators (1..8; the sequencer uses 5).
 // Latency: indices and addresses move on the clock edge after start_i /
 //   adv_i; the flags are combinational from the indices.
-module bf_ctrl_walk (
+module bf_ctrl_walk #(
+  parameter int Streams = 4
+) (
   input  logic                                clk_i,
   input  logic                                rst_ni,
   input  logic                                start_i,
   input  logic                                adv_i,
   input  logic [bf_pkg::TileLoops*17-1:0]     tile_m1_i,   // count - 1 of loop t at [17t +: 17]
-  input  logic [4*32-1:0]                     dram_base_i, // stream s at [32s +: 32]
-  input  logic [4*bf_pkg::TileLoops*32-1:0]   dram_tile_i, // stream s, loop t at [32(8s+t) +: 32]
+  input  logic [Streams*32-1:0]               dram_base_i, // stream s at [32s +: 32]
+  input  logic [Streams*bf_pkg::TileLoops*32-1:0] dram_tile_i, // stream s, loop t at [32(8s+t) +: 32]
   output logic [bf_pkg::TileLoops-1:0]        at_last_o,
   output logic [bf_pkg::TileLoops-1:0]        at_first_o,
   output logic                                has_next_o,
-  output logic [4*32-1:0]                     addr_o       // stream s at [32s +: 32]
+  output logic [Streams*32-1:0]               addr_o       // stream s at [32s +: 32]
 );
   localparam int NT = bf_pkg::TileLoops;
+
+  initial begin
+    if (Streams < 1 || Streams > 8) $fatal(1, "bf_ctrl_walk: Streams must be in [1, 8]");
+  end
 
   logic [16:0] idx_q [NT];
   for (genvar t = 0; t < NT; t++) begin : g_flags
@@ -85,9 +94,9 @@ module bf_ctrl_walk (
   // Address generators: a[s][t] is stream s's address at the current
   // iteration of loop t (a[s][7] is the step's); an advance of loop k sets
   // a[s][t] = a[s][k] + tile[s][k] for every t >= k.
-  logic [31:0] a_q [4*NT];
-  logic [31:0] tile [4*NT];
-  for (genvar i = 0; i < 4 * NT; i++) begin : g_addr
+  logic [31:0] a_q [Streams*NT];
+  logic [31:0] tile [Streams*NT];
+  for (genvar i = 0; i < Streams * NT; i++) begin : g_addr
     logic [31:0] d;
     assign tile[i] = dram_tile_i[32*i +: 32];
     always_comb begin
@@ -100,7 +109,7 @@ module bf_ctrl_walk (
       else         a_q[i] <= d;
     end
   end
-  for (genvar s = 0; s < 4; s++) begin : g_out
+  for (genvar s = 0; s < Streams; s++) begin : g_out
     assign addr_o[32*s +: 32] = a_q[s*NT + NT - 1];
   end
 endmodule

@@ -116,6 +116,51 @@ TEST(Ctrl, WholeBufferStreams) {
   }
 }
 
+// Resident input (`rd-buf ibuf tK`, the IBUF tile-loop offset): random fc
+// and stride-1 conv layers compiled with every ic tile kept in the IBUF
+// (Tiling::ibuf_resident) on the RTL, against bf::Machine and the direct
+// convolution (check_outcome: outputs, traffic, steps), and the RTL's
+// cycles against the timing model's prediction (within 3 %; these small
+// layers include one-chunk reductions whose accumulating commands hold
+// the OBUF port a store drains through, golden/timing.cpp).
+TEST(Ctrl, ResidentInput) {
+  for (const char* cfgname : {"bf2x2", "bf4x8"}) {
+    const ArrayConfig cfg = load_config(cfgname);
+    std::mt19937 rng(92);
+    int found = 0, multi_oc = 0, whole = 0, tries = 0;
+    double worst = 0;
+    while ((found < 5 || multi_oc < 2 || whole < 1) && ++tries < 4000) {
+      LayerDesc l = test_util::random_layer(rng, kWidths[tries % 5], kWidths[(tries / 5) % 5], {600, 160, 4, 200});
+      const auto ch = test_util::random_requant(rng, l);
+      CompileOptions opt;
+      opt.resident = 1;
+      SCOPED_TRACE(std::string(cfgname) + " seed 92 layer " + describe_layer(l));
+      Outcome o;
+      try {
+        o = run_both(l, cfg, rng, opt, ch);
+      } catch (const std::runtime_error&) {
+        continue;  // no resident-input tiling for this layer
+      }
+      ASSERT_TRUE(o.c.tiling.ibuf_resident && o.c.tiling.ni > 1) << o.c.summary();
+      check_outcome(o);
+      if (::testing::Test::HasFailure()) return;
+      const double err = std::abs(double(o.d.cycles) - double(o.c.expect_cycles)) / double(o.d.cycles);
+      worst = std::max(worst, err);
+      EXPECT_LE(err, 0.03) << "RTL " << o.d.cycles << " cycles, timing model " << o.c.expect_cycles;
+      multi_oc += o.c.tiling.no > 1;
+      whole += o.c.tiling.ibuf_whole;
+      ++found;
+    }
+    std::printf(
+        "%s: %d resident-input layers on the RTL (%d with several oc tiles, %d whole IBUF); timing model "
+        "within %.2f%%\n",
+        cfgname, found, multi_oc, whole, 100 * worst);
+    EXPECT_GE(found, 5);
+    EXPECT_GE(multi_oc, 2);
+    EXPECT_GE(whole, 1);
+  }
+}
+
 TEST(Ctrl, SmallFcOnBf2x2) {
   const ArrayConfig cfg = load_config("bf2x2");
   std::mt19937 rng(1);
@@ -218,6 +263,9 @@ const ErrCase kErrCases[] = {
      "setup a=s8 w=s8 out=raw bias=0\nwr-buf ibuf base 60\nld-mem ibuf block 16\nblock-end last\n"},
     {"buffer address (tile command)", 3,
      "setup a=s8 w=s8 out=raw bias=0\nloop e5 200\nrd-buf wbuf e5 1\ncompute red=1\nblock-end last\n"},
+    {"buffer address (IBUF tile-loop offset)", 3,
+     "setup a=s8 w=s8 out=raw bias=0\nloop t0 3\nrd-buf ibuf t0 200\ncompute red=0\nblock-end last\n"},
+    {"bad field (rd-buf wbuf t0)", 2, "setup a=s8 w=s8 out=raw bias=0\n.word 0x30400001\nblock-end last\n"},
     {"buffer address (store rows)", 3,
      "setup a=s8 w=s8 out=raw bias=0\nwr-buf obuf base 64\nst-mem obuf block 1\nblock-end last\n"},
     {"done (empty block)", 0, "setup a=s8 w=s8 out=raw bias=0\nblock-end last\n"},

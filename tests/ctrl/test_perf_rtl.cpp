@@ -146,6 +146,23 @@ TEST(PerfRtl, CutDownBenchmarkLayers) {
   }
 }
 
+// The RNN / LSTM mapping on bf16x32 (input resident in the IBUF across the
+// ic tiles, `rd-buf ibuf tK`; weights streamed per (oc, ic) tile), cut
+// down to a batch of 4 and fewer features on bf8x8, forced so that the
+// cross-check covers it whatever the search picks for these sizes.
+TEST(PerfRtl, ResidentInputFcLayers) {
+  const ArrayConfig cfg = load_config("bf8x8");
+  CompileOptions opt;
+  opt.resident = 1;
+  unsigned seed = 300;
+  for (const LayerDesc& l : {fc("rnn.fc.resident", 4, 512, 256, 4, 4, 4), fc("lstm.fc.resident", 4, 384, 128, 4, 4, 0),
+                             fc("alexnet.fc.resident", 2, 512, 128, 8, 8, 8)}) {
+    const CompiledLayer c = compile(l, cfg, opt);
+    ASSERT_TRUE(c.tiling.ibuf_resident && c.tiling.ni > 1 && c.tiling.no > 1) << c.summary();
+    check_layer(c, l.name, seed++);
+  }
+}
+
 // Random small layers (kernels 1..5, strides 1..3, padding 0..2, odd channel
 // counts, batch 1..2, fc layers, every width of 1/2/4/8/16, raw or
 // requantized, bias or not, DRAM latencies 1..60) on the three small

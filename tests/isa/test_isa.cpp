@@ -42,6 +42,7 @@ TEST(Isa, EveryOpcodeDisassemblesToItsDocumentedText) {
       {word(3, 0, 8, 5), "rd-buf ibuf e0 5"},
       {word(3, 2, 14, 300), "rd-buf wbuf grp 300"},
       {word(3, 1, 31, 2), "rd-buf obuf base 2"},
+      {word(3, 0, 6, 40), "rd-buf ibuf t6 40"},  // ENG[ibuf].tile[6]
       {word(4, 0, 17, 9), "wr-buf ibuf d1 9"},
       {word(4, 3, 31, 64), "wr-buf bias base 64"},
       {word(5, 1, 15, 1), "gen-addr-hi obuf plane 1"},
@@ -186,7 +187,9 @@ TEST(Isa, BadAssemblerInputNamesTheLine) {
       {"gen-addr-lo ibuf e0 1", "is not t0..t7"},
       {"gen-addr-lo cbuf t0 1", "unknown stream 'cbuf'"},
       {"rd-buf bias e0 1", "not read by the array"},
-      {"rd-buf ibuf t0 1", "is not e0..e5"},
+      {"rd-buf wbuf t0 1", "for the ibuf only"},
+      {"rd-buf obuf t7 1", "for the ibuf only"},
+      {"rd-buf ibuf d0 1", "is not t0..t7, e0..e5"},
       {"wr-buf ibuf e0 1", "is not d0..d3"},
       {"rd-buf ibuf e0 -1", "not a non-negative integer"},
       {"rd-buf ibuf e0 12x", "not a non-negative integer"},
@@ -277,6 +280,11 @@ TEST(Machine, ErrorStatuses) {
             MachineStatus::Done);
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nrd-buf obuf base 64\ncompute red=0\nblock-end last").status,
             MachineStatus::BufferAddress);
+  // The IBUF tile-loop offset: the second step of t0 reads at 1 * 256.
+  EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nloop t0 2\nrd-buf ibuf t0 256\ncompute red=0\nblock-end last").status,
+            MachineStatus::BufferAddress);
+  EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nloop t0 2\nrd-buf ibuf t0 255\ncompute red=0\nblock-end last").status,
+            MachineStatus::Done);
   const auto r = run("setup a=s8 w=s8 out=raw\nRAW 0xb0000000");
   EXPECT_EQ(r.pc, 1u);
   EXPECT_NE(r.message.find("illegal opcode 11"), std::string::npos) << r.message;
