@@ -85,11 +85,12 @@ struct Tiling {
   // (one tile of every loop it depends on) may use the whole buffer
   // instead of half of it.
   bool ibuf_whole = false, wbuf_whole = false;
-  // Resident input (ni > 1, one tile of b, h, w, k): the IBUF holds every
-  // ic tile, loaded once per block; the compute of ic tile j reads it at
-  // j * (tile's operand words per pixel) through the tile-loop offset
-  // ENG[ibuf].tile (rd-buf ibuf tK), so the input is not re-read per oc
-  // tile. ibuf_words counts all ic tiles.
+  // Resident input (ni > 1, one kernel-row tile): the IBUF tile holds every
+  // ic tile of its b/h/w tile, loaded once per b/h/w tile (once per block
+  // when there is one); the compute of ic tile j reads it j * tj word
+  // groups into each pixel through the tile-loop offset ENG[ibuf].tile
+  // (rd-buf ibuf tK), so the input is not re-read per oc tile when o is
+  // inside the b/h/w loops. ibuf_words counts all ic tiles.
   bool ibuf_resident = false;
 };
 

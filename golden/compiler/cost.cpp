@@ -23,7 +23,9 @@ Cost cost_of(const Geometry& g, const Tiling& t, const std::string& order) {
     int deepest = -1;
     for (char ch : std::string("bhw"))
       if (order.find(ch) != std::string::npos) deepest = std::max(deepest, pos(ch));
-    if (!t.ibuf_resident && (red_tiled || pos('o') < deepest)) f_in = uint64_t(t.no);
+    // A resident input tile holds every ic tile: it is loaded once per b/h/w
+    // tile, again per oc tile only when o is outside the deepest of them.
+    if (t.ibuf_resident ? pos('o') < deepest : (red_tiled || pos('o') < deepest)) f_in = uint64_t(t.no);
   }
   const int w_level = red_tiled ? 99 : (t.no > 1 ? pos('o') : -1);
   for (char ch : std::string("bhw")) {

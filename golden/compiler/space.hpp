@@ -24,9 +24,10 @@ std::vector<int> tile_sizes(int d, int forced, const char* what, const LayerDesc
 // batch, rows, columns; largest first). A stream the block loads once
 // (one tile of every loop it depends on: b, h, w, k, i for the IBUF; o, k,
 // i for the WBUF) may instead fill the whole buffer (Tiling::ibuf_whole,
-// wbuf_whole). With ic tiles (ni > 1) and one tile of b, h, w and k, the
-// input may also be resident (Tiling::ibuf_resident: every ic tile in the
-// IBUF, whole buffer if needed), an extra candidate after the plain one.
+// wbuf_whole). With ic tiles (ni > 1) and one kernel-row tile, the input
+// tile may also be resident (Tiling::ibuf_resident: every ic tile of the
+// b/h/w tile in the IBUF, the whole buffer if it is the only tile), an
+// extra candidate after the plain one.
 template <class F>
 void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions& opt, F&& f);
 
@@ -70,8 +71,9 @@ void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions
               const bool i_once = one_px && ni == 1;
               // A resident input: every ic tile in the IBUF at once.
               const int64_t irows_res = irows * ni;
-              const bool res_ok = opt.resident != 0 && one_px && ni > 1 && irows_res <= 2 * int64_t(g.ibuf_half) &&
-                                  irows_res * P <= kAddrLimit && int64_t(tj) * ni * g.rows <= 65536;
+              const bool res_ok = opt.resident != 0 && nk == 1 && ni > 1 &&
+                                  irows_res <= (one_px ? 2 : 1) * int64_t(g.ibuf_half) && irows_res * P <= kAddrLimit &&
+                                  int64_t(tj) * ni * g.rows <= 65536;
               const bool plain_ok =
                   opt.resident != 1 && irows <= g.ibuf_half * (i_once ? 2 : 1) && irows * P <= kAddrLimit;
               if (!plain_ok && !res_ok) continue;
