@@ -26,8 +26,8 @@
 //   command: precisions (16-bit operands run as 8-bit planes), signs (the
 //   low plane of a 16-bit operand is unsigned), psum shift sa + sw (x 8),
 //   accumulate = !(first_i && sa == 0 && sw == 0), bases = half offset +
-//   base (+ the step's IBUF tile-loop offset itile_i, queued with the
-//   step) + plane * plane stride + g * group stride, the six levels'
+//   base (the IBUF's plus the step's tile-loop offset itile_i, queued
+//   with the step) + plane * plane stride + g * group stride, the six levels'
 //   counts and strides, n_red.
 //
 // Parameters:
@@ -130,7 +130,7 @@ module bf_ctrl_issue `BF_IMPORT #(
   assign po = 32'(cm1_q) * 32'(cso_q);
   assign pw = 32'(cm1_q) * 32'(csw_q);
 
-  assign maxi = exti_q + 36'(base_i) + 36'(itile_i) + (acode == bf_pkg::Prec16 ? 36'(plane_i) : 36'd0);
+  assign maxi = exti_q + 36'(base_i) + (acode == bf_pkg::Prec16 ? 36'(plane_i) : 36'd0);
   assign maxw = extw_q + 36'(base_w) + (wcode == bf_pkg::Prec16 ? 36'(plane_w) : 36'd0);
   assign maxo = exto_q + 36'(base_o);
   // Operand words per IBUF half (W/2 per 32-bit word), or per buffer for a
@@ -146,7 +146,9 @@ module bf_ctrl_issue `BF_IMPORT #(
   always_comb begin
     ck_d = ck_q; exti_d = exti_q; extw_d = extw_q; exto_d = exto_q;
     if (!check_i) begin
-      ck_d = '0; exti_d = '0; extw_d = '0; exto_d = '0;
+      // The IBUF extent starts from the step's tile-loop offset (stable from
+      // the step's first cycle on), so the compare below adds no operand.
+      ck_d = '0; exti_d = 36'(itile_i); extw_d = '0; exto_d = '0;
     end else if (go_i) begin
       ck_d = ck_q + 3'd1;
       if (ck_q <= 3'd6) begin
@@ -167,8 +169,8 @@ module bf_ctrl_issue `BF_IMPORT #(
 
   // ------------------------------------------------------------ step queue
   // Entry: e0..e5 counts (16 bits: the array's count field), groups, the
-  // IBUF tile-loop offset (below the half's size once checked), the three
-  // halves, first.
+  // step's IBUF base (ENG[ibuf].base + the tile-loop offset, below the
+  // half's size once checked), the three halves, first.
   localparam int QW = NE * 16 + 17 + 16 + 4;
   logic [QW-1:0] q_in, q_head;
   logic          q_full, q_empty, q_pop;
@@ -177,7 +179,7 @@ module bf_ctrl_issue `BF_IMPORT #(
   for (genvar l = 0; l < NE; l++) begin : g_qcount
     assign step_count[16*l +: 16] = eng_count[17*l +: 16];
   end
-  assign q_in        = {step_count, groups_i, itile_i[15:0], hi_i, hw_i, ho_i, first_i};
+  assign q_in        = {step_count, groups_i, base_i + itile_i[15:0], hi_i, hw_i, ho_i, first_i};
   assign enq_ready_o = !q_full;
   bf_fifo #(.Depth (StepQueue), .Width (QW)) u_steps (
     .clk_i, .rst_ni, .flush_i (1'b0),
@@ -186,9 +188,9 @@ module bf_ctrl_issue `BF_IMPORT #(
   );
   logic [NE*16-1:0] count;
   logic [16:0]      groups;
-  logic [15:0]      itile;
+  logic [15:0]      ibase;
   logic             hi, hw, ho, first;
-  assign {count, groups, itile, hi, hw, ho, first} = q_head;
+  assign {count, groups, ibase, hi, hw, ho, first} = q_head;
 
   // ------------------------------------------------------------ engine
   // Iterates the head step's commands; pops it with its last command.
@@ -252,10 +254,10 @@ module bf_ctrl_issue `BF_IMPORT #(
   // +bf_mutant=5 makes every command read IBUF half 1.
   int mutant;
   initial if (!$value$plusargs("bf_mutant=%d", mutant)) mutant = 0;
-  assign cmd_o.ibuf_base  = (hi || mutant == 5 ? 16'(IH << pw_eff) : 16'd0) + base_i + itile
-                          + (sa_q ? plane_i : 16'd0) + gofsi_q;
+  assign cmd_o.ibuf_base  = (hi || mutant == 5 ? 16'(IH << pw_eff) : 16'd0) + ibase + (sa_q ? plane_i : 16'd0)
+                          + gofsi_q;
 `else
-  assign cmd_o.ibuf_base  = (hi ? 16'(IH << pw_eff) : 16'd0) + base_i + itile + (sa_q ? plane_i : 16'd0) + gofsi_q;
+  assign cmd_o.ibuf_base  = (hi ? 16'(IH << pw_eff) : 16'd0) + ibase + (sa_q ? plane_i : 16'd0) + gofsi_q;
 `endif
   assign cmd_o.wbuf_base  = (hw ? 16'(WH << pa_eff) : 16'd0) + base_w + (sw_q ? plane_w : 16'd0) + gofsw_q;
   assign cmd_o.obuf_base  = (ho ? 16'(OH) : 16'd0) + base_o + gofso_q;
