@@ -64,7 +64,7 @@ module load_port_props (
     .DramBits (32), .Depth (Depth)
   ) u_dut (
     .clk_i, .rst_ni, .abort_i, .mem_words_i,
-    .start_i, .desc_i (desc), .ready_o (ready), .busy_o (busy), .err_o (err),
+    .start_i, .desc_i (desc), .ready_o (ready), .busy_o (busy), .landed_o (), .err_o (err),
     .mem_req_valid_o (valid), .mem_req_ready_i, .mem_req_addr_o (addr),
     .mem_rsp_valid_i, .mem_rsp_data_i,
     .ibuf_wr_valid_o (), .ibuf_wr_group_o (), .ibuf_wr_addr_o (), .ibuf_wr_mask_o (), .ibuf_wr_data_o (),

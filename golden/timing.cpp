@@ -47,7 +47,7 @@ int ilog2(int v) {
 // ------------------------------------------------------------ timing constants
 // Cycle offsets of bf_top's units (docs/controller.md, rtl/ctrl/*.sv); the
 // comments give where each comes from.
-constexpr int64_t kCheckCycles = 8;  // SCheck: ck 0..7 once every load has landed
+constexpr int64_t kCheckCycles = 8;  // SCheck: ck 0..7, right after SLoad (the loads land meanwhile)
 // Load unit: request k at s+1+k, response L later, appended to the gearbox
 // one cycle after, emitted the cycle after that; busy falls the cycle after
 // the last emit. The walker takes the next load the cycle after its last
@@ -95,8 +95,10 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
   int64_t st_walk0 = 0, st_walk1 = 0;  // the running store's walk [start, end)
   double st_beat_rate = 0;             // its memory beats per cycle while walking
   int64_t arr_ready = 0;               // first cycle the array accepts a command
-  int64_t last_done = 0;               // done count of every command issued so far visible
-  int64_t need_i[2] = {0, 0}, need_w[2] = {0, 0};  // half free from this cycle on
+  int64_t acc_until = 0;               // end of the last accumulating command's OBUF read window
+  const int64_t dg = BufferGeometry::drain_group(M);  // columns a store read waits for
+  int64_t last_done = 0;                              // done count of every command issued so far visible
+  int64_t need_i[2] = {0, 0}, need_w[2] = {0, 0};     // half free from this cycle on
   // IBUF / WBUF halves in use (both start at 1; a whole-buffer stream stays
   // on 0, and its load waits for the readers of that same buffer).
   const bool iwhole = b.setup.ibuf_whole, wwhole = b.setup.wbuf_whole;
@@ -169,30 +171,44 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
         r.obuf_wr += 32 * words;
       t = start + 1;
     }
-    // SCheck (8 cycles once the loads are in) and SIssue.
+    // SCheck (8 cycles) and SIssue; the step is queued while its loads
+    // may still land.
     if (b.compute) {
-      const int64_t z = std::max(t, ld_idle) + kCheckCycles;  // SIssue
+      const int64_t z = t + kCheckCycles;  // SIssue
       const bool first = tiles.deeper_all(out_level, false);
       const int halves[3] = {hi, 0, hw};  // the OBUF half does not change the timing
       // Queue the step once a slot is free (the step kStepQueue places ahead
       // has left); its first command follows the cycle after, or after the
-      // previous step's last command.
+      // previous step's last command, and not before the cycle the landed
+      // count reaches the step's loads (busy falls that cycle too: every
+      // load dispatched so far has landed, they land in order).
       const size_t k = pops.size();
       int64_t e = z;
       if (k >= size_t(kStepQueue)) e = std::max(e, pops[k - kStepQueue] + 1);
-      int64_t v = std::max(e + 1, last_accept + 1);
+      int64_t v = std::max({e + 1, last_accept + 1, ld_idle});
       uint64_t cmds = 0, acc_outs = 0;
       for_each_tile_cmd(b, tiles, halves, first, [&](const TileCmd& c) {
         const uint64_t steps = c.steps(), outs = c.outputs();
         const int64_t h = std::max(v, arr_ready);  // accepted
-        // An accumulating command reads the OBUF once per output, and the
-        // array has priority on the OBUF ports: a store draining meanwhile
-        // loses those cycles (outs / steps of the overlap; every cycle
-        // when each step ends an output, a reduction of one chunk).
-        if (c.accumulate && st_idle > h + 1) {
-          const int64_t ov = std::min(h + 1 + int64_t(steps), st_idle) - std::max(h + 1, st_walk0);
+        // An accumulating command reads the OBUF once per output and
+        // column, and the array has priority on the OBUF ports: a store
+        // draining meanwhile loses those cycles. The columns of a drain
+        // group (dg of them) read one cycle apart, so each output blocks
+        // the group for dg cycles: the command blocks the store's reads for
+        // outs * dg / steps of the cycles (at most all), from the first
+        // outputs (past the N rows) to dg + 2 cycles after its last step
+        // has passed them; where back-to-back commands' windows overlap it
+        // is counted once. The window's ends are calibrated against the RTL
+        // (half a reduction after the first step, +2 at the end: the
+        // layers of Ctrl.ResidentInput, Ctrl.WholeBufferStreams, PerfRtl).
+        if (c.accumulate) {
+          const int64_t red = int64_t(steps / std::max<uint64_t>(outs, 1));  // steps per output
+          const int64_t from = std::max(h + N + 1 + red / 2, acc_until), to = h + N + int64_t(steps) + dg + 2;
+          acc_until = to;
+          const int64_t ov = std::min(to, st_idle) - std::max(from, st_walk0);
           if (ov > 0) {
-            const int64_t lost = int64_t((double(ov) * double(outs) / double(steps)) + 0.5);
+            const double dens = std::min(1.0, double(outs) * double(dg) / double(steps));
+            const int64_t lost = int64_t(double(ov) * dens + 0.5);
             st_idle += lost;
             st_walk1 += lost;
           }

@@ -7,7 +7,9 @@
 // while the array still runs the commands of earlier steps.
 //
 // Check (check_i while the sequencer is in its check state, go_i when it
-// may proceed): 8 cycles. Cycle ck = 0..5 adds (count_ck - 1) * stride_ck
+// may proceed): 8 cycles; a failing check waits in its last cycle until no
+// load is landing (ld_busy_i low), so that a load's own error, which the
+// sequencer reports first, is never hidden by the check's. Cycle ck = 0..5 adds (count_ck - 1) * stride_ck
 // of each buffer to its largest address, cycle 6 the group stride, cycle
 // 7 compares base + largest address (+ the plane stride of a 16-bit
 // operand) with the half: check_ok_o or check_err_o (status 3) in that
@@ -15,8 +17,13 @@
 // cycle ahead into registers, so a check cycle is one 16x16 multiply and
 // an add. Only the outer (non-reduction) levels and the group move the
 // OBUF address.
-// Queue (enq_i while enq_ready_o): the step's counts, groups, halves and
-// first flag (StepQueue entries). The engine takes the head step and
+// Queue (enq_i while enq_ready_o): the step's counts, groups, halves, first
+// flag and load need (StepQueue entries). A step is queued while its loads
+// may still land: need_i is the sequencer's count of loads dispatched so
+// far, landed_i its count of loads landed (8-bit, wrapping; at most a few
+// loads are ever outstanding), and the head step's commands wait until
+// landed_i has reached its need (or abort_i: queued steps drain after an
+// error). The engine takes the head step and
 // keeps cmd_valid_o with the command for (g, sa, sw); on cmd_ready_i the
 // next one (sw fastest, then sa, then g); after the step's last command
 // the next queued step follows in the next cycle. The block registers the
@@ -35,8 +42,8 @@
 //                                    are half of it)
 //   StepQueue  queued steps (power of two >= 2)
 // Latency: check 8 cycles after go_i rises (held); a step queued in cycle
-//   t has its first command valid in t+1 (engine idle); one command per
-//   cycle the array accepts.
+//   t has its first command valid in t+1 (engine idle), or in the cycle
+//   landed_i reaches its need; one command per cycle the array accepts.
 module bf_ctrl_issue `BF_IMPORT #(
   parameter int IbufDepth = 128,
   parameter int WbufDepth = 64,
@@ -48,6 +55,7 @@ module bf_ctrl_issue `BF_IMPORT #(
   // Sequencer.
   input  logic                                  check_i,    // in the check state
   input  logic                                  go_i,       // check may advance this cycle
+  input  logic                                  ld_busy_i,  // a load is landing (a failing check waits)
   output logic                                  check_ok_o,
   output logic                                  check_err_o,
   input  logic                                  enq_i,      // queue the checked step
@@ -66,6 +74,9 @@ module bf_ctrl_issue `BF_IMPORT #(
   input  logic                                  hw_i,
   input  logic                                  ho_i,
   input  logic                                  first_i,      // first step of the output tile
+  input  logic [7:0]                            need_i,       // loads dispatched up to this step
+  input  logic [7:0]                            landed_i,     // loads landed so far
+  input  logic                                  abort_i,      // drain: commands no longer wait for loads
   // Tile command.
   output logic                                  cmd_valid_o,
   input  logic                                  cmd_ready_i,
@@ -110,7 +121,7 @@ module bf_ctrl_issue `BF_IMPORT #(
   logic [15:0] cm1, cm1_q, si, so, sw, csi_q, cso_q, csw_q;
   logic [31:0] pi, pw, po;
   logic [35:0] maxi, maxw, maxo, ilim, wlim, olim;
-  logic        at_end, out_of_range;
+  logic        at_end, out_of_range, hold_end;
 
   // Operands of the next check cycle (ck_nx), selected one cycle ahead.
   assign ck_nx = (check_i && go_i) ? ck_q + 3'd1 : check_i ? ck_q : 3'd0;
@@ -138,8 +149,9 @@ module bf_ctrl_issue `BF_IMPORT #(
   assign ilim = (36'(IH) << pw_eff) << (setup_i.ibuf_whole ? 1 : 0);
   assign wlim = (36'(WH) << pa_eff) << (setup_i.wbuf_whole ? 1 : 0);
   assign olim = 36'(OH);
-  assign at_end       = check_i && go_i && ck_q == 3'd7;
   assign out_of_range = maxi >= ilim || maxw >= wlim || maxo >= olim;
+  assign hold_end     = ck_q == 3'd7 && out_of_range && ld_busy_i;
+  assign at_end       = check_i && go_i && ck_q == 3'd7 && !hold_end;
   assign check_ok_o   = at_end && !out_of_range;
   assign check_err_o  = at_end && out_of_range;
 
@@ -149,7 +161,7 @@ module bf_ctrl_issue `BF_IMPORT #(
       // The IBUF extent starts from the step's tile-loop offset (stable from
       // the step's first cycle on), so the compare below adds no operand.
       ck_d = '0; exti_d = 36'(itile_i); extw_d = '0; exto_d = '0;
-    end else if (go_i) begin
+    end else if (go_i && !hold_end) begin
       ck_d = ck_q + 3'd1;
       if (ck_q <= 3'd6) begin
         exti_d = exti_q + 36'(pi);
@@ -170,8 +182,8 @@ module bf_ctrl_issue `BF_IMPORT #(
   // ------------------------------------------------------------ step queue
   // Entry: e0..e5 counts (16 bits: the array's count field), groups, the
   // step's IBUF base (ENG[ibuf].base + the tile-loop offset, below the
-  // half's size once checked), the three halves, first.
-  localparam int QW = NE * 16 + 17 + 16 + 4;
+  // half's size once checked), the three halves, first, the load need.
+  localparam int QW = NE * 16 + 17 + 16 + 4 + 8;
   logic [QW-1:0] q_in, q_head;
   logic          q_full, q_empty, q_pop;
   logic [$clog2(StepQueue):0] q_used;
@@ -179,7 +191,7 @@ module bf_ctrl_issue `BF_IMPORT #(
   for (genvar l = 0; l < NE; l++) begin : g_qcount
     assign step_count[16*l +: 16] = eng_count[17*l +: 16];
   end
-  assign q_in        = {step_count, groups_i, base_i + itile_i[15:0], hi_i, hw_i, ho_i, first_i};
+  assign q_in        = {step_count, groups_i, base_i + itile_i[15:0], hi_i, hw_i, ho_i, first_i, need_i};
   assign enq_ready_o = !q_full;
   bf_fifo #(.Depth (StepQueue), .Width (QW)) u_steps (
     .clk_i, .rst_ni, .flush_i (1'b0),
@@ -190,9 +202,22 @@ module bf_ctrl_issue `BF_IMPORT #(
   logic [16:0]      groups;
   logic [15:0]      ibase;
   logic             hi, hw, ho, first;
-  assign {count, groups, ibase, hi, hw, ho, first} = q_head;
+  logic [7:0]       need, short;
+  logic             landed;
+  assign {count, groups, ibase, hi, hw, ho, first, need} = q_head;
+  // The head step's loads have landed: need - landed is 0, or negative
+  // (later loads landed too).
+  assign short  = need - landed_i;
+  assign landed = short == 8'd0 || short[7];
 
   // ------------------------------------------------------------ engine
+`ifdef BF_MUTANT_CTRL
+  // Test hook (tests/ctrl/test_ctrl_mutant.cpp; never in a real build):
+  // +bf_mutant=5 makes every command read IBUF half 1, 8 lets commands
+  // run before their step's loads have landed.
+  int mutant;
+  initial if (!$value$plusargs("bf_mutant=%d", mutant)) mutant = 0;
+`endif
   // Iterates the head step's commands; pops it with its last command.
   logic [16:0] g_q, g_d;
   logic        sa_q, sa_d, sw_q, sw_d;
@@ -241,7 +266,13 @@ module bf_ctrl_issue `BF_IMPORT #(
     assign ostr[16*l +: 16] = rd_eng[16*(1*NE + l) +: 16];
     assign wstr[16*l +: 16] = rd_eng[16*(2*NE + l) +: 16];
   end
-  assign cmd_valid_o      = !q_empty;  // queued steps were checked: they run even after an error
+`ifdef BF_MUTANT_CTRL
+  // +bf_mutant=8: commands do not wait for their step's loads.
+  assign cmd_valid_o      = !q_empty && (landed || abort_i || mutant == 8);
+`else
+  // Queued steps were checked: they run even after an error.
+  assign cmd_valid_o      = !q_empty && (landed || abort_i);
+`endif
   assign cmd_o.prec_a     = pa_eff;
   assign cmd_o.prec_w     = pw_eff;
   assign cmd_o.a_signed   = asg && (acode != bf_pkg::Prec16 || sa_q);
@@ -250,10 +281,6 @@ module bf_ctrl_issue `BF_IMPORT #(
   assign cmd_o.obuf_acc   = !(first && !sa_q && !sw_q);
   assign cmd_o.n_red      = n_red_i;
 `ifdef BF_MUTANT_CTRL
-  // Test hook (tests/ctrl/test_ctrl_mutant.cpp; never in a real build):
-  // +bf_mutant=5 makes every command read IBUF half 1.
-  int mutant;
-  initial if (!$value$plusargs("bf_mutant=%d", mutant)) mutant = 0;
   assign cmd_o.ibuf_base  = (hi || mutant == 5 ? 16'(IH << pw_eff) : 16'd0) + ibase + (sa_q ? plane_i : 16'd0)
                           + gofsi_q;
 `else

@@ -35,7 +35,8 @@
 // (bf_sram_fifo: an SRAM bank, an SRAM macro in synthesis), and per run
 // its first buffer row (bf_fifo).
 // Latency: first buffer write 2 cycles after the first response; then up
-//   to one group per cycle (one beat per cycle when G >= Words).
+//   to one group per cycle (one beat per cycle when G >= Words); landed_o
+//   with a load's last write.
 module bf_ctrl_load `BF_IMPORT #(
   parameter int Rows      = 2,
   parameter int Cols      = 2,
@@ -63,10 +64,13 @@ module bf_ctrl_load `BF_IMPORT #(
   // Load descriptor (start_i while ready_o is high; run a multiple of nb).
   // A load may start while the one before it still lands (ready_o: the
   // run walker is free); busy_o is high until every load has landed.
+  // landed_o pulses in the cycle the last group of a load is written
+  // (loads land in the order they started).
   input  logic                    start_i,
   input  `BF_T(ld_desc_t)         desc_i,
   output logic                    ready_o,
   output logic                    busy_o,
+  output logic                    landed_o,
   output logic [2:0]              err_o,         // 0, 3 (buffer row) or 4 (DRAM address); held until start_i
   // Memory port (reads).
   output logic                    mem_req_valid_o,
@@ -195,6 +199,7 @@ module bf_ctrl_load `BF_IMPORT #(
   logic [15:0]   run_row;    // the head run's first physical row, stream and length
   logic [1:0]    run_stream;
   logic [16:0]   run_len;
+  logic          run_last;   // the head run is its load's last
   logic          credit, beat_full, run_empty;
   logic [Pw:0]   run_used;
 `ifdef BF_MUTANT_CTRL
@@ -301,10 +306,13 @@ module bf_ctrl_load `BF_IMPORT #(
     .push_i (rsp_take), .data_i (mem_rsp_data_i), .full_o (beat_full),
     .pop_i (beat_take), .data_o (hbeat), .empty_o (beat_empty), .usage_o (beat_used)
   );
-  bf_fifo #(.Depth (Depth), .Width (16 + 2 + 17)) u_runs (
+  // (The index vector moves only with a run's last request, so in its
+  // first request !found marks the load's last run.)
+  bf_fifo #(.Depth (Depth), .Width (16 + 2 + 17 + 1)) u_runs (
     .clk_i, .rst_ni, .flush_i (abort_i),
-    .push_i (grant && first_q), .data_i ({row_phys, stream_q, run_q}), .full_o (run_full),
-    .pop_i (run_pop), .data_o ({run_row, run_stream, run_len}), .empty_o (run_empty), .usage_o (run_used)
+    .push_i (grant && first_q), .data_i ({row_phys, stream_q, run_q, !found}), .full_o (run_full),
+    .pop_i (run_pop), .data_o ({run_row, run_stream, run_len, run_last}), .empty_o (run_empty),
+    .usage_o (run_used)
   );
 
   // ------------------------------------------------------------ gearbox
@@ -434,6 +442,7 @@ module bf_ctrl_load `BF_IMPORT #(
 `endif
 
   assign ready_o = !walk_q;
-  assign busy_o  = walk_q || !meta_empty || fill_q != '0;
-  assign err_o  = err_q;
+  assign busy_o   = walk_q || !meta_empty || fill_q != '0;
+  assign landed_o = run_pop && run_last;
+  assign err_o    = err_q;
 endmodule

@@ -17,19 +17,22 @@
 //           cycle; each is dispatched as soon as the load unit's walker is
 //           free (the load before it may still be landing) and (IBUF/WBUF)
 //           no tile command in flight still reads the half it overwrites;
-//   SCheck  once the step's loads are in the buffers: the address check
-//           (8 cycles);
-//   SIssue  the step goes into bf_ctrl_issue's step queue, whose engine
-//           sends one tile command per (group, act plane, weight plane) to
-//           the array while the sequencer goes on;
+//   SCheck  the address check (8 cycles), while the step's loads land;
+//   SIssue  the step goes into bf_ctrl_issue's step queue with its load
+//           need (the count of loads dispatched so far); the queue's
+//           engine sends one tile command per (group, act plane, weight
+//           plane) to the array once the load unit's count of landed loads
+//           has reached the step's need, while the sequencer goes on;
 //   SStore  the store, handed to the store unit (which waits for the
 //           step's tile commands by itself) once the previous store is
 //           finished;
 //   SAdv    next step, or SBEnd: wait until every unit is idle.
-// The sequencer never waits for the array between steps: step n+1's loads
-// overlap step n's tile commands, and a store overlaps the next output
-// tile. Hazards are tracked by tile-command sequence numbers: the commands
-// queued ("issued") and done (the array's in-order done_o) are counted;
+// The sequencer never waits for the array or for a landing load between
+// steps: step n+1's loads are dispatched right after step n is queued, so
+// they follow step n's on the memory port without a gap, overlap step n's
+// tile commands, and a store overlaps the next output tile. Hazards are
+// tracked by tile-command sequence numbers: the commands queued ("issued")
+// and done (the array's in-order done_o) are counted;
 // each IBUF / WBUF half has a free flag, cleared when a step reading the
 // half is queued and set in the cycle the done count reaches the issue
 // count of its last reader (need). The OBUF half an output tile computes into was last read
@@ -41,7 +44,8 @@
 //   Rows, Cols  array size
 //   IbufDepth, WbufDepth, ObufDepth  bank depths in 32-bit words
 // Latency: 1 cycle per configuration instruction (plus fetch misses);
-//   per step 1 cycle + 1 per load slot + 8 for the check (with a compute)
+//   per step 1 cycle + 1 per load slot + 8 for the check (with a compute;
+//   a failing check also waits for the landing loads, whose errors win)
 //   + 1 to queue the step (when the step queue has room) + 1 for the store
 //   slot + 1 to advance.
 module bf_ctrl_seq `BF_IMPORT #(
@@ -73,6 +77,7 @@ module bf_ctrl_seq `BF_IMPORT #(
   output `BF_T(ld_desc_t)      ld_desc_o,
   input  logic                 ld_ready_i,  // the load unit takes a new load
   input  logic                 ld_busy_i,   // a load is still landing
+  input  logic                 ld_landed_i, // a load has landed (in dispatch order)
   input  logic [2:0]           ld_err_i,
   // Store unit.
   output logic                 st_start_o,
@@ -192,6 +197,7 @@ module bf_ctrl_seq `BF_IMPORT #(
   logic [1:0]  lsel_q, lsel_d;
   logic [31:0] needi_q [2];
   logic [31:0] needw_q [2];
+  logic [7:0]  ldisp_q, lland_q;  // loads dispatched / landed (wrapping; few are ever outstanding)
 
   // Unit errors (load first).
   logic [2:0] unit_err;
@@ -229,13 +235,14 @@ module bf_ctrl_seq `BF_IMPORT #(
                                                            (setup.wgt_prec == bf_pkg::Prec16 ? 1 : 0));
   bf_ctrl_issue #(.IbufDepth (IbufDepth), .WbufDepth (WbufDepth), .ObufDepth (ObufDepth)) u_issue (
     .clk_i, .rst_ni,
-    .check_i (state_q == SCheck), .go_i (unit_err == bf_pkg::StatusDone && !ld_busy_i),
+    .check_i (state_q == SCheck), .go_i (unit_err == bf_pkg::StatusDone), .ld_busy_i,
     .check_ok_o (chk_ok), .check_err_o (chk_err),
     .enq_i (issue_fire), .enq_ready_o (enq_ready),
     .setup_i (setup), .eng_count_i (count[0 +: bf_pkg::EngLoops*17]),
     .groups_i (count[17*bf_pkg::CountGroup +: 17]), .n_red_i (n_red),
     .rd_eng_i (rd_eng), .rd_grp_i (rd_grp), .rd_plane_i (rd_plane), .rd_base_i (rd_base), .itile_i (itile),
     .hi_i (hi_q), .hw_i (hw_q), .ho_i (ho_q), .first_i (first_q),
+    .need_i (ldisp_q), .landed_i (lland_q), .abort_i (state_q == SAbort),
     .cmd_valid_o (cmd_valid_o), .cmd_ready_i, .cmd_o
   );
 
@@ -374,6 +381,16 @@ module bf_ctrl_seq `BF_IMPORT #(
     end
   end
 
+  // ------------------------------------------------------------ load counts
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ldisp_q <= '0; lland_q <= '0;
+    end else begin
+      if (ld_start_o)  ldisp_q <= ldisp_q + 8'd1;
+      if (ld_landed_i) lland_q <= lland_q + 8'd1;
+    end
+  end
+
   // ------------------------------------------------------------ hazards
   // need[h]: issue count of the last tile command that reads half h; the
   // free flag is cleared when a command reads the half and set in the
@@ -485,25 +502,15 @@ module bf_ctrl_seq `BF_IMPORT #(
   //  - a fetched instruction with an illegal opcode (11..15) is reported:
   //    the sequencer halts with status 1 (never applied, never skipped);
   //  - an IBUF / WBUF load is dispatched only into a half whose free flag
-  //    is set (no queued or running tile command reads it), and while a
-  //    load lands in a half no tile command reading that half is in flight
-  //    (the done count has not reached the issue count of its last reader,
-  //    need: issued - need < issued - done, wrap-safe) nor queued.
+  //    is set (no queued or running tile command reads it);
+  //  - the load unit never reports more loads landed than were dispatched.
+  // (That no load writes a half while a tile command reading it runs, the
+  // step queue's wait for its loads included, is checked in bf_top from
+  // the buffers' side.)
   // a_on_q: out of reset (the checks' enable; rst_ni itself is only an
   // asynchronous reset here).
-  logic       a_on_q;
-  logic [1:0] a_wri_q, a_wrw_q;  // IBUF / WBUF halves a landing load writes
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      a_on_q <= 1'b0; a_wri_q <= '0; a_wrw_q <= '0;
-    end else begin
-      a_on_q  <= 1'b1;
-      a_wri_q <= ld_busy_i ? a_wri_q : 2'b00;
-      a_wrw_q <= ld_busy_i ? a_wrw_q : 2'b00;
-      if (ld_start_o && ls == bf_pkg::StreamIbuf) a_wri_q[ld_desc_o.half] <= 1'b1;
-      if (ld_start_o && ls == bf_pkg::StreamWbuf) a_wrw_q[ld_desc_o.half] <= 1'b1;
-    end
-  end
+  logic a_on_q;
+  always @(posedge clk_i or negedge rst_ni) a_on_q <= !rst_ni ? 1'b0 : 1'b1;
   always @(posedge clk_i) begin
     if (a_on_q) begin
       if (state_q > SHalt) $error("bf_ctrl_seq: illegal state code %0d", state_q);
@@ -514,12 +521,8 @@ module bf_ctrl_seq `BF_IMPORT #(
         $error("bf_ctrl_seq: IBUF load into half %0d while a tile command reads it", ld_desc_o.half);
       if (ld_start_o && ls == bf_pkg::StreamWbuf && !freew_q[ld_desc_o.half])
         $error("bf_ctrl_seq: WBUF load into half %0d while a tile command reads it", ld_desc_o.half);
-      for (int h = 0; h < 2; h++) begin
-        if (a_wri_q[h] && ((issue_fire && hi_q == 1'(h)) || issued_q - needi_q[h] < issued_q - tdone_q))
-          $error("bf_ctrl_seq: IBUF half %0d is written while a tile command reading it is queued", h);
-        if (a_wrw_q[h] && ((issue_fire && hw_q == 1'(h)) || issued_q - needw_q[h] < issued_q - tdone_q))
-          $error("bf_ctrl_seq: WBUF half %0d is written while a tile command reading it is queued", h);
-      end
+      if (ld_landed_i && lland_q == ldisp_q)
+        $error("bf_ctrl_seq: a load landed that was never dispatched (%0d dispatched)", ldisp_q);
     end
   end
 `endif

@@ -127,7 +127,7 @@ module bf_top `BF_IMPORT #(
   );
 
   // ------------------------------------------------------------ sequencer
-  logic                ld_start, ld_ready, ld_busy, st_start, st_busy, abort, arr_busy;
+  logic                ld_start, ld_ready, ld_busy, ld_landed, st_start, st_busy, abort, arr_busy;
   `BF_T(ld_desc_t)     ld_desc;
   `BF_T(st_desc_t)     st_desc;
   `BF_T(tile_cmd_t)    cmd;
@@ -144,7 +144,7 @@ module bf_top `BF_IMPORT #(
     .f_req_o (f_req), .f_take_o (f_take), .f_valid_i (f_valid), .f_instr_i (f_instr), .f_pc_i (f_pc),
     .f_end_i (f_end),
     .ld_start_o (ld_start), .ld_desc_o (ld_desc), .ld_ready_i (ld_ready), .ld_busy_i (ld_busy),
-    .ld_err_i (ld_err),
+    .ld_landed_i (ld_landed), .ld_err_i (ld_err),
     .st_start_o (st_start), .st_desc_o (st_desc), .st_busy_i (st_busy), .st_err_i (st_err),
     .abort_o (abort), .issued_o (issued), .tdone_o (tdone),
     .cmd_valid_o (cmd_valid), .cmd_ready_i (cmd_ready), .cmd_o (cmd), .tile_done_i (tile_done)
@@ -172,7 +172,8 @@ module bf_top `BF_IMPORT #(
     .DramBits (DramBits), .Depth (RspDepth)
   ) u_load (
     .clk_i, .rst_ni, .abort_i (abort), .mem_words_i,
-    .start_i (ld_start), .desc_i (ld_desc), .ready_o (ld_ready), .busy_o (ld_busy), .err_o (ld_err),
+    .start_i (ld_start), .desc_i (ld_desc), .ready_o (ld_ready), .busy_o (ld_busy), .landed_o (ld_landed),
+    .err_o (ld_err),
     .mem_req_valid_o (l_mvalid), .mem_req_ready_i (l_mready), .mem_req_addr_o (l_maddr),
     .mem_rsp_valid_i, .mem_rsp_data_i (mem_rsp_rdata_i),
     .ibuf_wr_valid_o (ibuf_wv), .ibuf_wr_group_o (ibuf_wg), .ibuf_wr_addr_o (ibuf_wa),
@@ -311,6 +312,61 @@ module bf_top `BF_IMPORT #(
       else if (a_we_q && (mem_req_wdata_o != a_data_q || mem_req_wstrb_o != a_strb_q))
         $error("bf_top: memory write data or strobes changed before the write was accepted (beat %0d)",
                mem_req_addr_o);
+    end
+  end
+
+  // A load never writes an IBUF / WBUF half that a tile command in flight
+  // (taken by the array, not yet done) reads. Each command taken is
+  // numbered (a_taken_q); per half, a_rd*_q holds the number of its last
+  // reader, in flight while the done count is below it. The halves a
+  // command reads follow from its base and extent (the sum over the levels
+  // of (count - 1) * stride), so a whole-buffer read marks both. This
+  // checks the sequencer's half flags and the step queue's wait for its
+  // loads from the buffers' side, independently of either.
+  localparam int AIH = IbufDepth / 2, AWH = WbufDepth / 2;
+  logic [31:0] a_taken_q;
+  logic [31:0] a_rdi_q [2];
+  logic [31:0] a_rdw_q [2];
+  logic [35:0] a_exti, a_extw, a_ilim, a_wlim;
+  always @* begin
+    a_exti = '0;
+    a_extw = '0;
+    for (int l = 0; l < 6; l++) begin
+      a_exti = a_exti + (36'(cmd_cnt[16*l +: 16]) - 36'd1) * 36'(cmd_is[16*l +: 16]);
+      a_extw = a_extw + (36'(cmd_cnt[16*l +: 16]) - 36'd1) * 36'(cmd_ws_str[16*l +: 16]);
+    end
+    a_ilim = 36'(AIH) << cmd_pw;
+    a_wlim = 36'(AWH) << cmd_pa;
+  end
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_taken_q <= '0;
+      for (int h = 0; h < 2; h++) begin
+        a_rdi_q[h] <= '0; a_rdw_q[h] <= '0;
+      end
+    end else if (cmd_valid && cmd_ready) begin
+      a_taken_q <= a_taken_q + 32'd1;
+      for (int h = 0; h < 2; h++) begin
+        if ((h == 0 && 36'(cmd_ib) < a_ilim) || (h == 1 && 36'(cmd_ib) + a_exti >= a_ilim))
+          a_rdi_q[h] <= a_taken_q + 32'd1;
+        if ((h == 0 && 36'(cmd_wb) < a_wlim) || (h == 1 && 36'(cmd_wb) + a_extw >= a_wlim))
+          a_rdw_q[h] <= a_taken_q + 32'd1;
+      end
+    end
+  end
+  logic a_wri_h, a_wrw_h;
+  assign a_wri_h = 32'(ibuf_wa) >= AIH;
+  assign a_wrw_h = 32'(wbuf_wa) >= AWH;
+  always @(posedge clk_i) begin
+    if (a_on_q && !abort) begin
+      // (wrap-safe: the reader is in flight when a_rd - tdone, as a signed
+      // count, is positive)
+      if (ibuf_wv && $signed(a_rdi_q[a_wri_h] - tdone) > 0)
+        $error("bf_top: IBUF half %0d written while tile command %0d, which reads it, is in flight",
+               a_wri_h, a_rdi_q[a_wri_h]);
+      if (wbuf_wv && $signed(a_rdw_q[a_wrw_h] - tdone) > 0)
+        $error("bf_top: WBUF half %0d written while tile command %0d, which reads it, is in flight",
+               a_wrw_h, a_rdw_q[a_wrw_h]);
     end
   end
 `endif

@@ -158,4 +158,20 @@ TEST(CtrlMutant, ResponseFifoNeverOverflows) {
   expect_fires(run, "bf_ctrl_load: read request without a credit");
 }
 
+// 8: tile commands do not wait for their step's loads to land (the step
+// queue's load need is ignored). The sequencer queues a step while its
+// loads land, so its first command then reads a half the load unit is still
+// writing; bf_top sees the write while the reader is in flight. Memory
+// latency 1, so the loads' writes start while the first command runs.
+// Without the defect the same run is clean and bit-exact.
+TEST(CtrlMutant, CommandsWaitForTheirLoads) {
+  const auto fast = [](tb::DeviceOptions& o) { o.dram_latency = 1; };
+  const MutRun clean = run_mutant(0, small_layer(), fast);
+  EXPECT_TRUE(clean.bit_exact) << clean.r.message << "\n" << clean.out;
+  EXPECT_FALSE(clean.r.assertion) << clean.out;
+  const MutRun run = run_mutant(8, small_layer(), fast);
+  expect_fires(run, "which reads it, is in flight");
+  EXPECT_FALSE(run.bit_exact);
+}
+
 }  // namespace

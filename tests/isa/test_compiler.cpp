@@ -226,9 +226,10 @@ TEST(Compiler, TrafficOfASingleTileIsEachTensorOnce) {
   std::mt19937 rng(16);
   LayerDesc l = make_fc(4, 64, 16);
   l.bias = true;
-  // One tile forced: the compiler's own choice by predicted cycles may
-  // split the batch to overlap loads with compute.
-  const auto o = run_layer(l, cfg, rng, CompileOptions{4, 1, 1, 2, 0, "", 0});
+  // One tile forced (the whole batch, both groups and both 32-channel word
+  // groups): the compiler's own choice by predicted cycles may split the
+  // batch or the input channels to overlap loads with compute.
+  const auto o = run_layer(l, cfg, rng, CompileOptions{4, 1, 1, 2, 2, "", 0});
   ASSERT_TRUE(o.r.ok());
   EXPECT_EQ(o.got, o.want);
   EXPECT_EQ(o.c.tiling.nb * o.c.tiling.nh * o.c.tiling.nw * o.c.tiling.no * o.c.tiling.ni, 1);
@@ -250,7 +251,11 @@ TEST(Compiler, TrafficWithOutputChannelTiles) {
   std::mt19937 rng(17);
   LayerDesc l = make_fc(1, 512, 8);
   l.act = {2, false}, l.wgt = {2, true}, l.out_bits = 8, l.relu = true, l.shift = 3;
-  const auto o = run_layer(l, cfg, rng);
+  // Whole input channels forced (16 word groups of 32 channels): the
+  // compiler's own choice by predicted cycles may tile them instead.
+  CompileOptions opt;
+  opt.tj = 16;
+  const auto o = run_layer(l, cfg, rng, opt);
   ASSERT_TRUE(o.r.ok());
   EXPECT_EQ(o.got, o.want);
   EXPECT_EQ(o.c.tiling.no, 2);
