@@ -232,6 +232,18 @@ package bf_pkg;
     for (t = 0; t < TileLoops; t++)
       if ((level == IdBase || t > 32'(level)) && !m[t]) loops_below = 1'b0;
   endfunction
+
+  // The largest operand-address offset a tile command reaches in one
+  // buffer: sum over its first `levels` engine levels of (count - 1) *
+  // stride (count and stride 16 bits each, level l at [16l +: 16]). Used
+  // by the simulation-only address assertions (bf_ctrl_issue, bf_top).
+  function automatic logic [35:0] cmd_extent(input logic [EngLoops*16-1:0] count,
+                                             input logic [EngLoops*16-1:0] stride, input int levels);
+    int l;
+    cmd_extent = '0;
+    for (l = 0; l < EngLoops; l++)
+      if (l < levels) cmd_extent = cmd_extent + (36'(count[16*l +: 16]) - 36'd1) * 36'(stride[16*l +: 16]);
+  endfunction
 endpackage
 /* verilator lint_on UNUSEDPARAM */
 `endif

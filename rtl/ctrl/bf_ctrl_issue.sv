@@ -305,12 +305,9 @@ module bf_ctrl_issue `BF_IMPORT #(
   logic [35:0] a_hi [3];
   logic [35:0] a_base [3];
   always @* begin  // (not always_comb: Icarus 11 cannot sensitise its constant selects)
-    for (int b = 0; b < 3; b++) a_ext[b] = '0;
-    for (int l = 0; l < NE; l++) begin
-      a_ext[0] = a_ext[0] + (36'(count[16*l +: 16]) - 36'd1) * 36'(istr[16*l +: 16]);
-      a_ext[2] = a_ext[2] + (36'(count[16*l +: 16]) - 36'd1) * 36'(wstr[16*l +: 16]);
-      if (l < NE - 32'(n_red_i)) a_ext[1] = a_ext[1] + (36'(count[16*l +: 16]) - 36'd1) * 36'(ostr[16*l +: 16]);
-    end
+    a_ext[0] = bf_pkg::cmd_extent(count, istr, NE);
+    a_ext[1] = bf_pkg::cmd_extent(count, ostr, NE - 32'(n_red_i));
+    a_ext[2] = bf_pkg::cmd_extent(count, wstr, NE);
     a_lo[0]   = hi ? 36'(IH) << pw_eff : 36'd0;
     a_lo[1]   = ho ? 36'(OH) : 36'd0;
     a_lo[2]   = hw ? 36'(WH) << pa_eff : 36'd0;

@@ -328,16 +328,10 @@ module bf_top `BF_IMPORT #(
   logic [31:0] a_rdi_q [2];
   logic [31:0] a_rdw_q [2];
   logic [35:0] a_exti, a_extw, a_ilim, a_wlim;
-  always @* begin
-    a_exti = '0;
-    a_extw = '0;
-    for (int l = 0; l < 6; l++) begin
-      a_exti = a_exti + (36'(cmd_cnt[16*l +: 16]) - 36'd1) * 36'(cmd_is[16*l +: 16]);
-      a_extw = a_extw + (36'(cmd_cnt[16*l +: 16]) - 36'd1) * 36'(cmd_ws_str[16*l +: 16]);
-    end
-    a_ilim = 36'(AIH) << cmd_pw;
-    a_wlim = 36'(AWH) << cmd_pa;
-  end
+  assign a_exti = bf_pkg::cmd_extent(cmd_cnt, cmd_is, 6);
+  assign a_extw = bf_pkg::cmd_extent(cmd_cnt, cmd_ws_str, 6);
+  assign a_ilim = 36'(AIH) << cmd_pw;
+  assign a_wlim = 36'(AWH) << cmd_pa;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       a_taken_q <= '0;
