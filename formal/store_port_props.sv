@@ -42,6 +42,7 @@ module store_port_props #(
   input logic [31:0]         mem_words_i,
   input logic                start_i,
   input logic                half_i,
+  input logic                whole_i,
   input logic [31:0]         dram_i,
   input logic [4*32-1:0]     ddim_i,
   input logic [31:0]         plane_i,
@@ -68,6 +69,7 @@ module store_port_props #(
 
   bf_pkg::st_desc_t desc;
   assign desc.half   = half_i;
+  assign desc.whole  = whole_i;
   assign desc.dram   = dram_i;
   assign desc.ddim   = ddim_i;
   assign desc.plane  = plane_i;

@@ -38,7 +38,7 @@ LayerDesc make_fc(int batch, int in_f, int out_f) { return make_conv(batch, in_f
 namespace {
 
 bool forced_tiling(const CompileOptions& o) {
-  return o.tb || o.toh || o.tow || o.groups || o.tj || !o.order.empty() || o.resident >= 0;
+  return o.tb || o.toh || o.tow || o.groups || o.tj || !o.order.empty() || o.resident >= 0 || o.owhole >= 0;
 }
 
 // One line saying what the smallest tile needs (no tiling fits).
@@ -52,7 +52,8 @@ bool forced_tiling(const CompileOptions& o) {
       int64_t(g.wgt_planes) * g.kernel_w * compiler::round_up(kc, g.wgt_opwords_per_word) / g.wgt_opwords_per_word;
   const int64_t irows = int64_t(g.kernel_w) * g.act_planes;
   const int64_t orows = 1 + (l.bias ? 1 : 0);
-  if (irows <= g.ibuf_half && wrows <= g.wbuf_half && orows <= g.obuf_half && g.out_per_word > 1)
+  const int olim = g.obuf_half * (opt.owhole != 0 ? 2 : 1);  // the whole OBUF unless it is forced off
+  if (irows <= g.ibuf_half && wrows <= g.wbuf_half && orows <= olim && g.out_per_word > 1)
     compiler::layer_error(l, "no tiling fits: output-channel tiles must be multiples of " +
                                  std::to_string(g.out_per_word) +
                                  " channels (one packed output word) and those do not fit" +
@@ -60,7 +61,7 @@ bool forced_tiling(const CompileOptions& o) {
   std::ostringstream m;
   m << "the smallest tile does not fit half of the buffers of '" << cfg.name << "': needs IBUF " << irows
     << " words/bank (half " << g.ibuf_half << "), WBUF " << wrows << " (half " << g.wbuf_half << "), OBUF " << orows
-    << " (half " << g.obuf_half << ")";
+    << " (" << (opt.owhole != 0 ? "buffer " : "half ") << olim << ")";
   if (forced_tiling(opt)) m << " with the forced tiling";
   compiler::layer_error(l, m.str());
 }
@@ -94,15 +95,20 @@ CompiledLayer build(const Geometry& g, const LayerDesc& l, const ArrayConfig& cf
 // the timing model sees the best few: the array steps and the DRAM port
 // cycles overlap (double-buffered halves), each step costs the
 // sequencer's fixed overhead, and the first load and the last store do not
-// overlap anything.
+// overlap anything. With a whole OBUF the array also waits for each
+// output tile's store before the next tile starts.
 double estimate_cycles(const Geometry& g, const ArrayConfig& cfg, const Tiling& t, const compiler::Cost& c) {
   const double array = double(g.batch) * g.out_h * g.out_w * g.kernel_h * g.kernel_w * double(t.kc) * t.ni * t.no *
                        t.groups * g.act_planes * g.wgt_planes;
   const double port = double(c.total_bytes()) * 8.0 / cfg.dram_bits;
   const double steps = double(c.steps);
   const double first = double(cfg.dram_latency) + (double(c.read_bytes()) / steps) * 8.0 / cfg.dram_bits;
-  const double last = double(c.output_bytes) / double(t.nb * t.nh * t.nw * t.no) * 8.0 / cfg.dram_bits;
-  return std::max(array, port) + 12.0 * steps + first + last;
+  const double out_tiles = double(t.nb) * t.nh * t.nw * t.no;
+  const double last = double(c.output_bytes) / out_tiles * 8.0 / cfg.dram_bits;
+  // (the store unit sends about one word per cycle).
+  const double st_words = double(c.output_bytes) / out_tiles / 4.0;
+  const double wait = t.obuf_whole ? (out_tiles - 1) * (st_words + cfg.rows + cfg.cols + cfg.dram_latency) : 0.0;
+  return std::max(array + wait, port) + 12.0 * steps + first + last;
 }
 
 // How many candidates (best by estimate) the timing model compares.
@@ -193,9 +199,9 @@ std::string CompiledLayer::summary() const {
   o << "tiles b" << t.tb << " h" << t.toh << " w" << t.tow << " oc" << t.groups * cfg.cols << " kh" << t.tkh << " icw"
     << t.tj << " (counts " << t.nb << "x" << t.nh << "x" << t.nw << "x" << t.no << "x" << t.nk << "x" << t.ni
     << ", order " << t.order << (t.nk > 1 ? "k" : "") << (t.ni > 1 ? "i" : "") << ")"
-    << (t.ibuf_resident ? ", input resident" : "") << "; per-bank words IBUF " << t.ibuf_words << " WBUF "
-    << t.wbuf_words << " OBUF " << t.obuf_words << "; DRAM read " << expect_read_bytes << " B, write "
-    << expect_write_bytes << " B\n";
+    << (t.ibuf_resident ? ", input resident" : "") << (t.obuf_whole ? ", whole OBUF" : "") << "; per-bank words IBUF "
+    << t.ibuf_words << " WBUF " << t.wbuf_words << " OBUF " << t.obuf_words << "; DRAM read " << expect_read_bytes
+    << " B, write " << expect_write_bytes << " B\n";
   return o.str();
 }
 

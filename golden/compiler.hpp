@@ -85,6 +85,11 @@ struct Tiling {
   // (one tile of every loop it depends on) may use the whole buffer
   // instead of half of it.
   bool ibuf_whole = false, wbuf_whole = false;
+  // Whole OBUF (setup whole=o): an output tile of up to the whole OBUF
+  // (bigger oc or pixel tiles: fewer input or weight re-reads); its bias
+  // load and commands wait for the previous output tile's store instead of
+  // overlapping it. obuf_words then counts the whole buffer.
+  bool obuf_whole = false;
   // Resident input (ni > 1, one kernel-row tile): the IBUF tile holds every
   // ic tile of its b/h/w tile, loaded once per b/h/w tile (once per block
   // when there is one); the compute of ic tile j reads it j * tj word
@@ -118,6 +123,7 @@ struct CompileOptions {
   std::string order;  // permutation of the loops with more than one tile, e.g. "ohw"
   int tkh = 0;        // kernel rows per tile (a divisor of the kernel height)
   int resident = -1;  // resident input (Tiling::ibuf_resident): -1 the search decides, 0 never, 1 only
+  int owhole = -1;    // whole OBUF (Tiling::obuf_whole): -1 when the output tile needs it, 0 never, 1 always
 };
 
 // The tiling and loop order are chosen by predicted cycles (the timing

@@ -62,7 +62,7 @@ Instr make_setup(const SetupFields& s) {
                      (unsigned(s.bias) << 11) | ((s.shift & 31) << 6));
   else
     i.imm = uint16_t(unsigned(s.bias) << 11);
-  i.imm = uint16_t(i.imm | (unsigned(s.ibuf_whole) << 1) | unsigned(s.wbuf_whole));
+  i.imm = uint16_t(i.imm | (unsigned(s.obuf_whole) << 2) | (unsigned(s.ibuf_whole) << 1) | unsigned(s.wbuf_whole));
   return i;
 }
 
@@ -77,6 +77,7 @@ SetupFields setup_fields(const Instr& i) {
   s.relu = (i.imm >> 12) & 1;
   s.bias = (i.imm >> 11) & 1;
   s.shift = (i.imm >> 6) & 31;
+  s.obuf_whole = (i.imm >> 2) & 1;
   s.ibuf_whole = (i.imm >> 1) & 1;
   s.wbuf_whole = i.imm & 1;
   return s;
@@ -116,7 +117,7 @@ std::string check(const Instr& i) {
     case Op::Setup:
       if (i.spec & 1) return bad(m + ": reserved op_spec bit 0 is set");
       if (i.loop) return bad(m + ": loop field must be 0");
-      if (i.imm & 0x3c) return bad(m + ": reserved imm bits 5:2 are set");
+      if (i.imm & 0x38) return bad(m + ": reserved imm bits 5:3 are set");
       if (!(i.imm >> 15) && (i.imm & 0x77c0)) return bad(m + ": out-bits, relu and shift must be 0 for raw output");
       return "";
     case Op::LdMem:
@@ -217,8 +218,8 @@ std::string disassemble(const Instr& i) {
         o << " out=" << f.out_bits << " relu=" << f.relu << " shift=" << f.shift << " bias=" << f.bias;
       else
         o << " out=raw bias=" << f.bias;
-      if (f.ibuf_whole || f.wbuf_whole)
-        o << " whole=" << (f.ibuf_whole && f.wbuf_whole ? "iw" : f.ibuf_whole ? "i" : "w");
+      if (f.ibuf_whole || f.wbuf_whole || f.obuf_whole)
+        o << " whole=" << (f.ibuf_whole ? "i" : "") << (f.obuf_whole ? "o" : "") << (f.wbuf_whole ? "w" : "");
       break;
     }
     case Op::LdMem:
@@ -339,7 +340,7 @@ Instr assemble_line(const std::string& text) {
   const std::string& m = t[0];
   Instr i;
   if (m == "setup") {
-    const std::string usage = "setup a=s8 w=s8 out=8|raw [relu=0|1] [shift=N] [bias=0|1] [whole=i|w|iw]";
+    const std::string usage = "setup a=s8 w=s8 out=8|raw [relu=0|1] [shift=N] [bias=0|1] [whole=i|o|w|io|iw|ow|iow]";
     want_args(t, 3, 7, usage);
     SetupFields f;
     bool have_a = false, have_w = false, have_out = false, have_relu = false, have_shift = false;
@@ -373,8 +374,16 @@ Instr assemble_line(const std::string& text) {
       } else if (key == "bias") {
         f.bias = parse_num(v, "bias", 0, 1);
       } else if (key == "whole") {
-        if (v != "i" && v != "w" && v != "iw") fail("setup: whole=" + v + ": use i, w or iw (whole IBUF / WBUF)");
+        // Letters i, o, w, each at most once, in that order.
+        const bool ok =
+            !v.empty() && v.size() <= 3 && v.find_first_not_of("iow") == std::string::npos &&
+            std::is_sorted(v.begin(), v.end(),
+                           [](char a, char b) { return std::string("iow").find(a) < std::string("iow").find(b); }) &&
+            std::adjacent_find(v.begin(), v.end()) == v.end();
+        if (!ok)
+          fail("setup: whole=" + printable(v) + ": use i, o, w or a combination in that order (io, iw, ow, iow)");
         f.ibuf_whole = v.find('i') != std::string::npos;
+        f.obuf_whole = v.find('o') != std::string::npos;
         f.wbuf_whole = v.find('w') != std::string::npos;
       } else {
         fail("setup: unknown key " + in_quotes(key));

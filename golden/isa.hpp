@@ -90,6 +90,10 @@ struct SetupFields {
   // of the stream uses the whole buffer (a load waits for every command
   // that reads it). For a stream the block loads once (docs/isa.md).
   bool ibuf_whole = false, wbuf_whole = false;
+  // Whole OBUF: every output tile (and its bias rows) uses the whole OBUF;
+  // an output tile's bias load and tile commands wait until the previous
+  // output tile's store has finished reading it (docs/isa.md).
+  bool obuf_whole = false;
 };
 Instr make_setup(const SetupFields& s);
 SetupFields setup_fields(const Instr& i);

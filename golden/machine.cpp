@@ -73,7 +73,8 @@ bool Machine::run_tile(const TileCmd& t, std::string* err, uint64_t* cycles) {
   // Operand words: activation 64/W bits (W/2 per buffer word), weight 64/A bits.
   const int ia_bits = 64 / W, wa_bits = 64 / A, ip = W / 2, wp = A / 2;
   const uint64_t ilim = uint64_t(geo_.ibuf_half()) * (t.iwhole ? 2 : 1) * ip,
-                 wlim = uint64_t(geo_.wbuf_half()) * (t.wwhole ? 2 : 1) * wp, olim = uint64_t(geo_.obuf_half());
+                 wlim = uint64_t(geo_.wbuf_half()) * (t.wwhole ? 2 : 1) * wp,
+                 olim = uint64_t(geo_.obuf_half()) * (t.owhole ? 2 : 1);
   const int lv = t.levels;
   for (int l = 0; l < lv; ++l)
     if (t.count[l] == 0) {
@@ -223,13 +224,14 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
         // Halves of ibuf, obuf, wbuf: toggled before each use; a whole-buffer
         // stream (setup whole=) stays on "half" 0 with twice the depth.
         int half[3] = {1, 1, 1};
-        const bool whole[3] = {su.ibuf_whole, false, su.wbuf_whole};
-        if (whole[kIbuf]) half[kIbuf] = 0;
-        if (whole[kWbuf]) half[kWbuf] = 0;
+        const bool whole[3] = {su.ibuf_whole, su.obuf_whole, su.wbuf_whole};
+        for (int s : {int(kIbuf), int(kObuf), int(kWbuf)})
+          if (whole[s]) half[s] = 0;
+        const uint64_t ohdepth = uint64_t(geo_.obuf_half()) * (whole[kObuf] ? 2 : 1);
         const int out_level = b.st.present ? b.st.level : kIdBase;
         for (;;) {
           ++st.steps;
-          if (walk.deeper_all(out_level, false)) half[kObuf] ^= 1;
+          if (walk.deeper_all(out_level, false) && !whole[kObuf]) half[kObuf] ^= 1;
           // Loads, in the order ibuf, wbuf, bias.
           for (int ls : {int(kIbuf), int(kWbuf), int(kBias)}) {
             const auto& slot = b.ld[ls];
@@ -238,7 +240,7 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
             const int hdepth = (ls == kIbuf   ? geo_.ibuf_half()
                                 : ls == kWbuf ? geo_.wbuf_half()
                                               : geo_.obuf_half()) *
-                               (ls != kBias && whole[ls] ? 2 : 1);
+                               (whole[ls == kBias ? int(kObuf) : ls] ? 2 : 1);
             int h;
             if (ls == kBias) {
               h = half[kObuf];
@@ -257,7 +259,7 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
               if (uint64_t(row) + slot.run / nb > uint64_t(hdepth)) {
                 fail(MachineStatus::BufferAddress, "ld-mem writes buffer rows [" + std::to_string(row) + ", +" +
                                                        std::to_string(slot.run / nb) + ") beyond the " +
-                                                       (ls != kBias && whole[ls] ? "buffer (" : "half (") +
+                                                       (whole[ls == kBias ? int(kObuf) : ls] ? "buffer (" : "half (") +
                                                        std::to_string(hdepth) + ")");
                 return ok = false;
               }
@@ -314,12 +316,13 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
                     // Bias rows, then per-channel parameter rows, after the tile.
                     const uint64_t ba = uint64_t(b.wr_base[kBias]) + g;
                     const uint64_t pa_row = ba + (su.bias ? groups : 0u);
-                    const uint64_t half = uint64_t(geo_.obuf_half());
+                    const uint64_t half = ohdepth;
                     const bool use_p = su.requant && b.rq_channel;
                     if (oa >= half || (su.bias && ba >= half) || (use_p && pa_row >= half)) {
                       const uint64_t bad_row = oa >= half ? oa : (su.bias && ba >= half) ? ba : pa_row;
                       fail(MachineStatus::BufferAddress, "st-mem reads OBUF word " + std::to_string(bad_row) +
-                                                             " beyond the half (" + std::to_string(half) + ")");
+                                                             " beyond the " + (whole[kObuf] ? "buffer (" : "half (") +
+                                                             std::to_string(half) + ")");
                       return ok = false;
                     }
                     const uint32_t acc = obuf(int(c), int(oh + oa));

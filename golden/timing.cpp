@@ -103,6 +103,10 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
   // on 0, and its load waits for the readers of that same buffer).
   const bool iwhole = b.setup.ibuf_whole, wwhole = b.setup.wbuf_whole;
   int hi = iwhole ? 0 : 1, hw = wwhole ? 0 : 1;
+  // A whole OBUF: an output tile's bias load and every step's commands wait
+  // for the store handed over before them (the one of the previous output
+  // tile) to finish; the commands see its done count one cycle later.
+  const bool owhole = b.setup.obuf_whole;
 
   const SetupFields& su = b.setup;
   const int out_level = b.st.present ? b.st.level : kIdBase;
@@ -136,6 +140,7 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
         if (!wwhole) hw ^= 1;
         start = std::max(start, need_w[hw]);
       }
+      if (s == kBias && owhole) start = std::max(start, st_idle);
       // Beats of every run (a beat shared by two runs is read twice).
       uint64_t beats = 0, runs = 0;
       for_each_run(b, s, tiles, [&](uint32_t da, uint32_t) {
@@ -186,6 +191,7 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
       int64_t e = z;
       if (k >= size_t(kStepQueue)) e = std::max(e, pops[k - kStepQueue] + 1);
       int64_t v = std::max({e + 1, last_accept + 1, ld_idle});
+      if (owhole && r.stores > 0) v = std::max(v, st_idle + 1);
       uint64_t cmds = 0, acc_outs = 0;
       for_each_tile_cmd(b, tiles, halves, first, [&](const TileCmd& c) {
         const uint64_t steps = c.steps(), outs = c.outputs();

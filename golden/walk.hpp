@@ -27,6 +27,7 @@ struct TileCmd {
   bool accumulate = false;                   // false: OBUF = acc << shift; true: OBUF += acc << shift
   int ihalf = 0, whalf = 0, ohalf = 0;       // buffer halves
   bool iwhole = false, wwhole = false;       // the whole IBUF / WBUF (setup whole=): half 0, twice the range
+  bool owhole = false;                       // the whole OBUF likewise
   uint32_t ibase = 0, wbase = 0, obase = 0;  // operand-word addresses within the half
   int levels = 6;                            // loop nest, level 0 outermost
   uint32_t count[6] = {1, 1, 1, 1, 1, 1};
@@ -116,7 +117,7 @@ bool for_each_tile_cmd(const BlockRegs& b, const TileWalk& walk, const int halve
         t.psum_shift = 8 * (sa + sw);
         t.accumulate = !(first && sa == 0 && sw == 0);
         t.ihalf = halves[isa::kIbuf], t.whalf = halves[isa::kWbuf], t.ohalf = halves[isa::kObuf];
-        t.iwhole = b.setup.ibuf_whole, t.wwhole = b.setup.wbuf_whole;
+        t.iwhole = b.setup.ibuf_whole, t.wwhole = b.setup.wbuf_whole, t.owhole = b.setup.obuf_whole;
         t.ibase = b.rd_base[0] + itile + sa * b.rd_plane[0] + g * b.rd_grp[0];
         t.obase = b.rd_base[1] + g * b.rd_grp[1];
         t.wbase = b.rd_base[2] + sw * b.rd_plane[2] + g * b.rd_grp[2];

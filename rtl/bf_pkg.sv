@@ -147,6 +147,7 @@ package bf_pkg;
     logic       relu;
     logic       bias;
     logic [4:0] shift;
+    logic       obuf_whole;  // the OBUF likewise (an output tile waits for the previous one's store)
     logic       ibuf_whole;  // the IBUF is one buffer, not two halves (docs/isa.md, "setup")
     logic       wbuf_whole;  // the WBUF likewise
   } setup_t;
@@ -206,6 +207,7 @@ package bf_pkg;
   // ddim[d] (+ plane for the high bytes of a 16-bit output), `run` words.
   typedef struct packed {
     logic                      half;
+    logic                      whole;   // the rows span the whole OBUF (half is 0)
     logic [DramAddrBits-1:0]   dram;
     logic [4*DramAddrBits-1:0] ddim;    // dim d at [32d +: 32]
     logic [DramAddrBits-1:0]   plane;

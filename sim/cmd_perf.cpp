@@ -133,7 +133,7 @@ Result from_rtl(const RtlNetworkResult& r, const Design& d) {
                     std::string("b") + std::to_string(t.tb) + " h" + std::to_string(t.toh) + " w" +
                     std::to_string(t.tow) + " oc" + std::to_string(t.groups * M) + " kh" + std::to_string(t.tkh) +
                     " icw" + std::to_string(t.tj) + " order " + t.order + (t.nk > 1 ? "k" : "") +
-                    (t.ni > 1 ? "i" : "") + (t.ibuf_resident ? " ires" : "");
+                    (t.ni > 1 ? "i" : "") + (t.ibuf_resident ? " ires" : "") + (t.obuf_whole ? " owh" : "");
     o.rows.push_back({lr.layer, lr.stats, lr.macs, lr.ideal_cycles, rtl_roofline(d, lr.plan.desc), s});
   }
   o.total = {nullptr, r.total, r.macs, r.ideal_cycles, {}, ""};

@@ -75,7 +75,7 @@ class Emitter {
     su.wgt_bits = g_.wgt_hw_bits, su.wgt_signed = l_.wgt.is_signed;
     su.requant = g_.requant, su.out_bits = g_.requant ? g_.out_bits : 8, su.relu = l_.relu, su.bias = l_.bias;
     su.shift = l_.shift <= 31 ? l_.shift : 0;
-    su.ibuf_whole = t_.ibuf_whole, su.wbuf_whole = t_.wbuf_whole;
+    su.ibuf_whole = t_.ibuf_whole, su.wbuf_whole = t_.wbuf_whole, su.obuf_whole = t_.obuf_whole;
     blk_.push_back(make_setup(su));
     if (!g_.requant) return;
     // The output stage beyond the plain floor shift.

@@ -24,7 +24,8 @@ std::vector<int> tile_sizes(int d, int forced, const char* what, const LayerDesc
 // batch, rows, columns; largest first). A stream the block loads once
 // (one tile of every loop it depends on: b, h, w, k, i for the IBUF; o, k,
 // i for the WBUF) may instead fill the whole buffer (Tiling::ibuf_whole,
-// wbuf_whole). With ic tiles (ni > 1) and one kernel-row tile, the input
+// wbuf_whole). The output tile may fill the whole OBUF (Tiling::obuf_whole;
+// CompileOptions::owhole forces it on or off). With ic tiles (ni > 1) and one kernel-row tile, the input
 // tile may also be resident (Tiling::ibuf_resident: every ic tile of the
 // b/h/w tile in the IBUF, the whole buffer if it is the only tile), an
 // extra candidate after the plain one.
@@ -79,13 +80,15 @@ void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions
               if (!plain_ok && !res_ok) continue;
               const int64_t tp = int64_t(tb) * toh * tow;
               const int64_t orows = G * tp + int64_t(G) * g.param_rows;
-              if (orows > g.obuf_half || orows > kAddrLimit) continue;
+              // The whole OBUF (obuf_whole) holds twice a half's rows.
+              if (orows > g.obuf_half * (opt.owhole != 0 ? 2 : 1) || orows > kAddrLimit) continue;
               Tiling t;
               t.tb = tb, t.toh = toh, t.tow = tow, t.groups = G, t.tkh = tkh, t.tj = tj, t.kc = kc;
               t.nb = cdiv(g.batch, tb), t.nh = cdiv(g.out_h, toh), t.nw = cdiv(g.out_w, tow);
               t.no = no, t.nk = nk, t.ni = ni;
               t.wbuf_words = int(wrows), t.obuf_words = int(orows);
               t.wbuf_whole = wrows > g.wbuf_half;
+              t.obuf_whole = opt.owhole == 1 || orows > g.obuf_half;
               t.order.clear();
               if (plain_ok) {
                 t.ibuf_words = int(irows), t.ibuf_whole = irows > g.ibuf_half, t.ibuf_resident = false;

@@ -44,7 +44,7 @@ module bf_ctrl_decode (
   always_comb begin
     bad = 1'b0;
     unique case (op)
-      4'd0: bad = spec[0] || id != 5'd0 || imm[5:2] != 4'd0 ||
+      4'd0: bad = spec[0] || id != 5'd0 || imm[5:3] != 3'd0 ||
                   (!imm[15] && (imm & 16'h77c0) != 16'd0);
       4'd1: bad = spec[6:2] != 5'd0 || s == 2'd1 || !(is_tile || is_base);
       4'd2: bad = spec != 7'd1 || !(is_tile || is_base);

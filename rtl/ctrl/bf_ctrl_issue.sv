@@ -23,7 +23,11 @@
 // far, landed_i its count of loads landed (8-bit, wrapping; at most a few
 // loads are ever outstanding), and the head step's commands wait until
 // landed_i has reached its need (or abort_i: queued steps drain after an
-// error). The engine takes the head step and
+// error). With a whole OBUF (setup whole=o) the head step's commands also
+// wait until the store unit has finished sneed_i stores (the count the
+// sequencer had handed over when it queued the step: sdone_i, wrapping
+// like the load counts), so an output tile never writes the OBUF before
+// the previous tile's store has read it. The engine takes the head step and
 // keeps cmd_valid_o with the command for (g, sa, sw); on cmd_ready_i the
 // next one (sw fastest, then sa, then g); after the step's last command
 // the next queued step follows in the next cycle. The block registers the
@@ -43,7 +47,8 @@
 //   StepQueue  queued steps (power of two >= 2)
 // Latency: check 8 cycles after go_i rises (held); a step queued in cycle
 //   t has its first command valid in t+1 (engine idle), or in the cycle
-//   landed_i reaches its need; one command per cycle the array accepts.
+//   landed_i reaches its need (and, whole OBUF, sdone_i its store need);
+//   one command per cycle the array accepts.
 module bf_ctrl_issue `BF_IMPORT #(
   parameter int IbufDepth = 128,
   parameter int WbufDepth = 64,
@@ -76,6 +81,8 @@ module bf_ctrl_issue `BF_IMPORT #(
   input  logic                                  first_i,      // first step of the output tile
   input  logic [7:0]                            need_i,       // loads dispatched up to this step
   input  logic [7:0]                            landed_i,     // loads landed so far
+  input  logic [7:0]                            sneed_i,      // stores handed over up to this step
+  input  logic [7:0]                            sdone_i,      // stores finished so far
   input  logic                                  abort_i,      // drain: commands no longer wait for loads
   // Tile command.
   output logic                                  cmd_valid_o,
@@ -148,7 +155,7 @@ module bf_ctrl_issue `BF_IMPORT #(
   // whole-buffer stream; likewise the WBUF.
   assign ilim = (36'(IH) << pw_eff) << (setup_i.ibuf_whole ? 1 : 0);
   assign wlim = (36'(WH) << pa_eff) << (setup_i.wbuf_whole ? 1 : 0);
-  assign olim = 36'(OH);
+  assign olim = 36'(OH) << (setup_i.obuf_whole ? 1 : 0);
   assign out_of_range = maxi >= ilim || maxw >= wlim || maxo >= olim;
   assign hold_end     = ck_q == 3'd7 && out_of_range && ld_busy_i;
   assign at_end       = check_i && go_i && ck_q == 3'd7 && !hold_end;
@@ -182,8 +189,9 @@ module bf_ctrl_issue `BF_IMPORT #(
   // ------------------------------------------------------------ step queue
   // Entry: e0..e5 counts (16 bits: the array's count field), groups, the
   // step's IBUF base (ENG[ibuf].base + the tile-loop offset, below the
-  // half's size once checked), the three halves, first, the load need.
-  localparam int QW = NE * 16 + 17 + 16 + 4 + 8;
+  // half's size once checked), the three halves, first, the load and
+  // store needs.
+  localparam int QW = NE * 16 + 17 + 16 + 4 + 8 + 8;
   logic [QW-1:0] q_in, q_head;
   logic          q_full, q_empty, q_pop;
   logic [$clog2(StepQueue):0] q_used;
@@ -191,7 +199,7 @@ module bf_ctrl_issue `BF_IMPORT #(
   for (genvar l = 0; l < NE; l++) begin : g_qcount
     assign step_count[16*l +: 16] = eng_count[17*l +: 16];
   end
-  assign q_in        = {step_count, groups_i, base_i + itile_i[15:0], hi_i, hw_i, ho_i, first_i, need_i};
+  assign q_in        = {step_count, groups_i, base_i + itile_i[15:0], hi_i, hw_i, ho_i, first_i, need_i, sneed_i};
   assign enq_ready_o = !q_full;
   bf_fifo #(.Depth (StepQueue), .Width (QW)) u_steps (
     .clk_i, .rst_ni, .flush_i (1'b0),
@@ -202,19 +210,22 @@ module bf_ctrl_issue `BF_IMPORT #(
   logic [16:0]      groups;
   logic [15:0]      ibase;
   logic             hi, hw, ho, first;
-  logic [7:0]       need, short;
-  logic             landed;
-  assign {count, groups, ibase, hi, hw, ho, first, need} = q_head;
+  logic [7:0]       need, short, sneed, sshort;
+  logic             landed, stored;
+  assign {count, groups, ibase, hi, hw, ho, first, need, sneed} = q_head;
   // The head step's loads have landed: need - landed is 0, or negative
-  // (later loads landed too).
+  // (later loads landed too); likewise its stores (whole OBUF only).
   assign short  = need - landed_i;
   assign landed = short == 8'd0 || short[7];
+  assign sshort = sneed - sdone_i;
+  assign stored = !setup_i.obuf_whole || sshort == 8'd0 || sshort[7];
 
   // ------------------------------------------------------------ engine
 `ifdef BF_MUTANT_CTRL
   // Test hook (tests/ctrl/test_ctrl_mutant.cpp; never in a real build):
   // +bf_mutant=5 makes every command read IBUF half 1, 8 lets commands
-  // run before their step's loads have landed.
+  // run before their step's loads have landed, 9 (with bf_ctrl_seq's) lets
+  // a whole-OBUF output tile start before the previous tile's store.
   int mutant;
   initial if (!$value$plusargs("bf_mutant=%d", mutant)) mutant = 0;
 `endif
@@ -268,10 +279,10 @@ module bf_ctrl_issue `BF_IMPORT #(
   end
 `ifdef BF_MUTANT_CTRL
   // +bf_mutant=8: commands do not wait for their step's loads.
-  assign cmd_valid_o      = !q_empty && (landed || abort_i || mutant == 8);
+  assign cmd_valid_o      = !q_empty && (((landed || mutant == 8) && (stored || mutant == 9)) || abort_i);
 `else
   // Queued steps were checked: they run even after an error.
-  assign cmd_valid_o      = !q_empty && (landed || abort_i);
+  assign cmd_valid_o      = !q_empty && ((landed && stored) || abort_i);
 `endif
   assign cmd_o.prec_a     = pa_eff;
   assign cmd_o.prec_w     = pw_eff;
@@ -299,7 +310,9 @@ module bf_ctrl_issue `BF_IMPORT #(
   // buffer for a whole-buffer stream): base >= the half's offset and base +
   // sum over the levels of (count - 1) * stride (the OBUF: the outer,
   // non-reduction levels only) below the half's end. Recomputed here in
-  // one cycle, independently of the 8-cycle check above.
+  // one cycle, independently of the 8-cycle check above. With a whole OBUF
+  // no command is taken before the stores handed over ahead of its step
+  // have finished (the store reads the rows the command overwrites).
   logic [35:0] a_ext [3];
   logic [35:0] a_lo [3];
   logic [35:0] a_hi [3];
@@ -321,6 +334,8 @@ module bf_ctrl_issue `BF_IMPORT #(
   logic a_on_q;  // out of reset (the checks' enable; rst_ni is only an asynchronous reset)
   always @(posedge clk_i or negedge rst_ni) a_on_q <= !rst_ni ? 1'b0 : 1'b1;
   always @(posedge clk_i) begin
+    if (a_on_q && fire && !abort_i && setup_i.obuf_whole && !(sshort == 8'd0 || sshort[7]))
+      $error("bf_ctrl_issue: whole-OBUF tile command before the previous output tile's store finished");
     if (a_on_q && fire) begin
       for (int b = 0; b < 3; b++)
         if (a_base[b] < a_lo[b] || a_base[b] + a_ext[b] >= a_hi[b])

@@ -119,12 +119,13 @@ module bf_ctrl_regs `BF_IMPORT #(
       setup_d.relu       = imm[12];
       setup_d.bias       = imm[11];
       setup_d.shift      = imm[10:6];
+      setup_d.obuf_whole = imm[2];
       setup_d.ibuf_whole = imm[1];
       setup_d.wbuf_whole = imm[0];
     end
   end
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) setup_q <= {bf_pkg::Prec8, 1'b0, bf_pkg::Prec8, 1'b0, 1'b0, bf_pkg::Prec8, 1'b0, 1'b0, 5'd0, 2'b00};
+    if (!rst_ni) setup_q <= {bf_pkg::Prec8, 1'b0, bf_pkg::Prec8, 1'b0, 1'b0, bf_pkg::Prec8, 1'b0, 1'b0, 5'd0, 3'b000};
     else         setup_q <= setup_d;
   end
   assign setup_o = setup_q;

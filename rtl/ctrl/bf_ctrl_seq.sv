@@ -12,11 +12,14 @@
 // configuration instructions are applied to the block registers (setup
 // resets them); `block-end` runs the block.
 // Block phase, per step (every index combination of tile loops t0..t7):
-//   SStep   output tile start: the OBUF half flips;
+//   SStep   output tile start: the OBUF half flips (not with a whole OBUF,
+//           setup whole=o);
 //   SLoad   the loads ibuf, wbuf, bias that fire at this step, one slot per
 //           cycle; each is dispatched as soon as the load unit's walker is
 //           free (the load before it may still be landing) and (IBUF/WBUF)
 //           no tile command in flight still reads the half it overwrites;
+//           a bias load into a whole OBUF also waits until the store unit
+//           is idle (the previous output tile's store has read the OBUF);
 //   SCheck  the address check (8 cycles), while the step's loads land;
 //   SIssue  the step goes into bf_ctrl_issue's step queue with its load
 //           need (the count of loads dispatched so far); the queue's
@@ -37,7 +40,11 @@
 // half is queued and set in the cycle the done count reaches the issue
 // count of its last reader (need). The OBUF half an output tile computes into was last read
 // by the store two tiles back, which finished before the previous store
-// could start. Errors abort the units, wait for them to drain (SAbort) and
+// could start. With a whole OBUF, stores are counted too (handed over /
+// finished): a queued step carries the count handed over so far, and its
+// commands wait until that many stores have finished, so an output tile
+// never writes the OBUF before the previous tile's store has read it.
+// Errors abort the units, wait for them to drain (SAbort) and
 // halt with the status.
 //
 // Parameters:
@@ -198,6 +205,8 @@ module bf_ctrl_seq `BF_IMPORT #(
   logic [31:0] needi_q [2];
   logic [31:0] needw_q [2];
   logic [7:0]  ldisp_q, lland_q;  // loads dispatched / landed (wrapping; few are ever outstanding)
+  logic [7:0]  sdisp_q, sdone_q;  // stores handed over / finished (wrapping; at most one runs)
+  logic        stbusy_q;          // st_busy_i a cycle ago (a store finishes when it falls)
 
   // Unit errors (load first).
   logic [2:0] unit_err;
@@ -216,13 +225,16 @@ module bf_ctrl_seq `BF_IMPORT #(
   assign ld_fire = ld_present[ls] && bf_pkg::loops_below(at_first, ld_level[5*ls +: 5]);
   // A load overwrites the other half, or the whole buffer (the half its
   // readers use) for a whole-buffer stream.
+  // A bias load into a whole OBUF waits for the running store.
 `ifdef BF_MUTANT_CTRL
   assign ld_ok   = ld_ready_i && (mutant == 6 ||  // loads ignore the half-free flags
                                   (ls == bf_pkg::StreamIbuf ? freei_q[setup.ibuf_whole ? hi_q : !hi_q]
-                                 : ls == bf_pkg::StreamWbuf ? freew_q[setup.wbuf_whole ? hw_q : !hw_q] : 1'b1));
+                                 : ls == bf_pkg::StreamWbuf ? freew_q[setup.wbuf_whole ? hw_q : !hw_q]
+                                 : !(setup.obuf_whole && st_busy_i) || mutant == 9));
 `else
   assign ld_ok   = ld_ready_i && (ls == bf_pkg::StreamIbuf ? freei_q[setup.ibuf_whole ? hi_q : !hi_q]
-                                : ls == bf_pkg::StreamWbuf ? freew_q[setup.wbuf_whole ? hw_q : !hw_q] : 1'b1);
+                                : ls == bf_pkg::StreamWbuf ? freew_q[setup.wbuf_whole ? hw_q : !hw_q]
+                                : !(setup.obuf_whole && st_busy_i));
 `endif
   assign st_fire = st_present && bf_pkg::loops_below(at_last, st_level);
 
@@ -242,7 +254,8 @@ module bf_ctrl_seq `BF_IMPORT #(
     .groups_i (count[17*bf_pkg::CountGroup +: 17]), .n_red_i (n_red),
     .rd_eng_i (rd_eng), .rd_grp_i (rd_grp), .rd_plane_i (rd_plane), .rd_base_i (rd_base), .itile_i (itile),
     .hi_i (hi_q), .hw_i (hw_q), .ho_i (ho_q), .first_i (first_q),
-    .need_i (ldisp_q), .landed_i (lland_q), .abort_i (state_q == SAbort),
+    .need_i (ldisp_q), .landed_i (lland_q), .sneed_i (sdisp_q), .sdone_i (sdone_q),
+    .abort_i (state_q == SAbort),
     .cmd_valid_o (cmd_valid_o), .cmd_ready_i, .cmd_o
   );
 
@@ -295,7 +308,7 @@ module bf_ctrl_seq `BF_IMPORT #(
       end
       SBStart: begin
         // Whole-buffer streams stay on half 0 (base 0, twice the range).
-        hi_d = !setup.ibuf_whole; hw_d = !setup.wbuf_whole; ho_d = 1'b1;
+        hi_d = !setup.ibuf_whole; hw_d = !setup.wbuf_whole; ho_d = !setup.obuf_whole;
         state_d = SStep;
 `ifdef BF_MUTANT_CTRL
         if (mutant == 2) state_d = 4'd13;  // an unused state code (default: to SIdle)
@@ -303,7 +316,7 @@ module bf_ctrl_seq `BF_IMPORT #(
       end
       SStep: begin
         first_d = bf_pkg::loops_below(at_first, out_level);
-        if (bf_pkg::loops_below(at_first, out_level)) ho_d = !ho_q;
+        if (bf_pkg::loops_below(at_first, out_level) && !setup.obuf_whole) ho_d = !ho_q;
         lsel_d  = 2'd0;
         state_d = SLoad;
       end
@@ -381,13 +394,16 @@ module bf_ctrl_seq `BF_IMPORT #(
     end
   end
 
-  // ------------------------------------------------------------ load counts
+  // ------------------------------------------------------------ load and store counts
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      ldisp_q <= '0; lland_q <= '0;
+      ldisp_q <= '0; lland_q <= '0; sdisp_q <= '0; sdone_q <= '0; stbusy_q <= 1'b0;
     end else begin
       if (ld_start_o)  ldisp_q <= ldisp_q + 8'd1;
       if (ld_landed_i) lland_q <= lland_q + 8'd1;
+      if (st_start_o)  sdisp_q <= sdisp_q + 8'd1;
+      if (stbusy_q && !st_busy_i) sdone_q <= sdone_q + 8'd1;
+      stbusy_q <= st_busy_i;
     end
   end
 
@@ -456,7 +472,7 @@ module bf_ctrl_seq `BF_IMPORT #(
   assign ld_desc_o.half = ls == bf_pkg::StreamIbuf ? (!hi_q && !setup.ibuf_whole)
                         : ls == bf_pkg::StreamWbuf ? (!hw_q && !setup.wbuf_whole) : ho_q;
   assign ld_desc_o.whole = ls == bf_pkg::StreamIbuf ? setup.ibuf_whole
-                         : ls == bf_pkg::StreamWbuf ? setup.wbuf_whole : 1'b0;
+                         : ls == bf_pkg::StreamWbuf ? setup.wbuf_whole : setup.obuf_whole;
   assign ld_desc_o.dram = ldram_q;
   assign ld_desc_o.ddim = lddim_q;
   assign ld_desc_o.cnt  = ld_cnt;
@@ -467,6 +483,7 @@ module bf_ctrl_seq `BF_IMPORT #(
   // ------------------------------------------------------------ store descriptor
   assign st_start_o        = state_q == SStore && unit_err == bf_pkg::StatusDone && st_fire && !st_busy_i;
   assign st_desc_o.half    = ho_q;
+  assign st_desc_o.whole   = setup.obuf_whole;
   assign st_desc_o.dram    = step_addr[32*bf_pkg::StreamObuf +: 32];
   assign st_desc_o.ddim    = dram_dim[128*bf_pkg::StreamObuf +: 128];
   assign st_desc_o.plane   = dram_plane[32*bf_pkg::StreamObuf +: 32];
@@ -503,7 +520,9 @@ module bf_ctrl_seq `BF_IMPORT #(
   //    the sequencer halts with status 1 (never applied, never skipped);
   //  - an IBUF / WBUF load is dispatched only into a half whose free flag
   //    is set (no queued or running tile command reads it);
-  //  - the load unit never reports more loads landed than were dispatched.
+  //  - the load unit never reports more loads landed than were dispatched;
+  //  - a bias load into a whole OBUF is dispatched only while no store runs,
+  //    and stores finish one at a time, never more than were handed over.
   // (That no load writes a half while a tile command reading it runs, the
   // step queue's wait for its loads included, is checked in bf_top from
   // the buffers' side.)
@@ -523,6 +542,10 @@ module bf_ctrl_seq `BF_IMPORT #(
         $error("bf_ctrl_seq: WBUF load into half %0d while a tile command reads it", ld_desc_o.half);
       if (ld_landed_i && lland_q == ldisp_q)
         $error("bf_ctrl_seq: a load landed that was never dispatched (%0d dispatched)", ldisp_q);
+      if (ld_start_o && ls == bf_pkg::StreamBias && setup.obuf_whole && st_busy_i)
+        $error("bf_ctrl_seq: bias load into the whole OBUF while a store reads it");
+      if (stbusy_q && !st_busy_i && sdone_q == sdisp_q)
+        $error("bf_ctrl_seq: a store finished that was never handed over (%0d handed over)", sdisp_q);
     end
   end
 `endif

@@ -10,7 +10,7 @@
 //   groups*bias + g]) (bf_ctrl_wb), its byte p for a 16-bit output, and 0
 //   when ch >= groups*Cols.
 // Checks: a run beyond mem_words -> error 4 (before its first word), an
-// OBUF row at or beyond the half -> error 3.
+// OBUF row at or beyond the half (the whole OBUF with setup whole=o) -> error 3.
 //
 // Pipeline: the walker reads DrainG OBUF banks (bf_pkg::drain_group: the
 // channels of one word at the narrowest output, so every word needs one
@@ -106,7 +106,9 @@ module bf_ctrl_store `BF_IMPORT #(
   assign need_i   = desc_i.need;
   assign wb_i     = desc_i.wb;
 
-  logic        wait_q, walk_q, rfirst_q, half_q, p_q;
+  logic        wait_q, walk_q, rfirst_q, half_q, whole_q, p_q;
+  logic [32:0] olim;  // OBUF rows the store may read: a half, or the whole buffer
+  assign olim = whole_q ? 33'(2 * OH) : 33'(OH);
   logic [1:0]  phase_q;        // reads of the current chunk: 0 bias, 1 parameters, 2 accumulators
   logic [31:0] ddim_q [4];
   logic [31:0] da_q [4];
@@ -175,7 +177,7 @@ module bf_ctrl_store `BF_IMPORT #(
   assign acc_phase   = !in_range || phase_q == 2'd2;
   assign ra          = (phase_q == 2'd0) ? ba : (phase_q == 2'd1) ? pra : oa;
   assign e_dram      = walk_q && rfirst_q && ({1'b0, dp_q} + 33'(run_q) > {1'b0, mem_words_i});
-  assign e_buf       = walk_q && !rfirst_q && in_range && ra >= 33'(OH);
+  assign e_buf       = walk_q && !rfirst_q && in_range && ra >= olim;
   assign room        = 32'(fifo_used) + InFlight <= FD;
   assign rd_valid_o  = walk_q && !rfirst_q && !abort_i && in_range && room && !e_buf;
   assign rd_group_o  = DGw'(c0_q >> LgD);
@@ -202,7 +204,8 @@ module bf_ctrl_store `BF_IMPORT #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      wait_q <= 1'b0; walk_q <= 1'b0; rfirst_q <= 1'b0; half_q <= 1'b0; p_q <= 1'b0; phase_q <= 2'd0;
+      wait_q <= 1'b0; walk_q <= 1'b0; rfirst_q <= 1'b0; half_q <= 1'b0; whole_q <= 1'b0; p_q <= 1'b0;
+      phase_q <= 2'd0;
       plane_q <= '0; grp_q <= '0; bbase_q <= '0; groups_q <= '0; run_q <= '0; w_q <= '0;
       need_q <= '0; ch_q <= '0; g_q <= '0; gofs_q <= '0; beat_q <= '0; c0_q <= '0; k_q <= '0; pos_q <= '0;
       dp_q <= '0; err_q <= 3'd0;
@@ -214,7 +217,8 @@ module bf_ctrl_store `BF_IMPORT #(
     end else begin
       t_valid_q <= 1'b0;
       if (start_i) begin
-        wait_q <= 1'b1; walk_q <= 1'b0; rfirst_q <= 1'b1; half_q <= desc_i.half; p_q <= 1'b0;
+        wait_q <= 1'b1; walk_q <= 1'b0; rfirst_q <= 1'b1; half_q <= desc_i.half; whole_q <= desc_i.whole;
+        p_q <= 1'b0;
         plane_q <= plane_i; grp_q <= grp_i; bbase_q <= bbase_i; groups_q <= groups_i; run_q <= run_i;
         need_q <= need_i; err_q <= 3'd0; dp_q <= dram_i;
         for (int d = 0; d < 4; d++) begin
@@ -435,12 +439,12 @@ module bf_ctrl_store `BF_IMPORT #(
 `ifndef SYNTHESIS
 `ifndef BF_NO_ASSERT
   // Assertions (docs/verification-rtl.md): an OBUF read lies inside the
-  // half of the tile (the port is truncated to the bank's address width).
+  // half of the tile (or the whole OBUF) (the port is truncated to the bank's address width).
   logic a_on_q;  // out of reset (the checks' enable; rst_ni is only an asynchronous reset)
   always @(posedge clk_i or negedge rst_ni) a_on_q <= !rst_ni ? 1'b0 : 1'b1;
   always @(posedge clk_i) begin
-    if (a_on_q && rd_valid_o && ra >= 33'(OH))
-      $error("bf_ctrl_store: OBUF read row %0d beyond the half (%0d rows)", ra, OH);
+    if (a_on_q && rd_valid_o && ra >= olim)
+      $error("bf_ctrl_store: OBUF read row %0d beyond the half or whole buffer (%0d rows)", ra, olim);
   end
 `endif
 `endif

@@ -161,6 +161,55 @@ TEST(Ctrl, ResidentInput) {
   }
 }
 
+// Whole OBUF (setup whole=o, CompileOptions::owhole): random layers
+// compiled with every output tile in the whole OBUF, several output tiles
+// (each tile's bias load and commands wait for the previous tile's store),
+// some bigger than half of the OBUF, on the RTL against bf::Machine and the
+// direct convolution (check_outcome), and the RTL's cycles against the
+// timing model's prediction (within 3 %).
+TEST(Ctrl, WholeObuf) {
+  for (const char* cfgname : {"bf2x2", "bf4x8"}) {
+    const ArrayConfig cfg = load_config(cfgname);
+    const int ohalf = BufferGeometry::of(cfg).obuf_half();
+    std::mt19937 rng(61);
+    int found = 0, big = 0, tries = 0;
+    double worst = 0;
+    while ((found < 6 || big < 2) && ++tries < 4000) {
+      LayerDesc l = test_util::random_layer(rng, kWidths[tries % 5], kWidths[(tries / 5) % 5], {200, 64, 12, 64});
+      const auto ch = test_util::random_requant(rng, l);
+      CompileOptions opt;
+      opt.owhole = 1;
+      // Half the layers: the largest output tile the search allows.
+      if (found >= 3 && big < 2) opt.tb = l.batch;
+      CompiledLayer c;
+      try {
+        c = compile(l, cfg, opt);
+      } catch (const std::runtime_error&) {
+        continue;
+      }
+      const Tiling& t = c.tiling;
+      if (int64_t(t.nb) * t.nh * t.nw * t.no < 2) continue;  // one output tile: nothing waits
+      SCOPED_TRACE(std::string(cfgname) + " seed 61 layer " + describe_layer(l) + " " + c.summary());
+      const Outcome o = run_both(l, cfg, rng, opt, ch);
+      ASSERT_TRUE(o.c.tiling.obuf_whole) << o.c.summary();
+      ASSERT_NE(o.c.listing().find("whole="), std::string::npos);
+      check_outcome(o);
+      if (::testing::Test::HasFailure()) return;
+      const double err = std::abs(double(o.d.cycles) - double(o.c.expect_cycles)) / double(o.d.cycles);
+      worst = std::max(worst, err);
+      EXPECT_LE(err, 0.03) << "RTL " << o.d.cycles << " cycles, timing model " << o.c.expect_cycles;
+      big += o.c.tiling.obuf_words > ohalf;
+      ++found;
+    }
+    std::printf(
+        "%s: %d whole-OBUF layers on the RTL (%d with an output tile over half the OBUF); timing model "
+        "within %.2f%%\n",
+        cfgname, found, big, 100 * worst);
+    EXPECT_GE(found, 6);
+    EXPECT_GE(big, 2);
+  }
+}
+
 TEST(Ctrl, SmallFcOnBf2x2) {
   const ArrayConfig cfg = load_config("bf2x2");
   std::mt19937 rng(1);

@@ -174,4 +174,27 @@ TEST(CtrlMutant, CommandsWaitForTheirLoads) {
   EXPECT_FALSE(run.bit_exact);
 }
 
+// 9: with a whole OBUF (setup whole=o), an output tile's commands (and
+// its bias load) do not wait for the previous output tile's store: the
+// first command overwrites OBUF rows the store has yet to read. Several
+// output tiles (two output rows each) of a small conv, every one in the
+// whole OBUF; memory latency 1. Without the defect the same run is clean
+// and bit-exact.
+TEST(CtrlMutant, WholeObufWaitsForTheStore) {
+  LayerDesc l = make_conv(1, 4, 4, 8, 8, 3, 1, 1);
+  l.act = {8, true};
+  l.wgt = {8, true};
+  CompileOptions copt;
+  copt.toh = 2;
+  copt.owhole = 1;
+  const auto fast = [](tb::DeviceOptions& o) { o.dram_latency = 1; };
+  const MutRun clean = run_mutant(0, l, fast, copt);
+  ASSERT_NE(compile(l, load_config("bf2x2"), copt).listing().find("whole=o"), std::string::npos);
+  EXPECT_TRUE(clean.bit_exact) << clean.r.message << "\n" << clean.out;
+  EXPECT_FALSE(clean.r.assertion) << clean.out;
+  const MutRun run = run_mutant(9, l, fast, copt);
+  expect_fires(run, "whole-OBUF tile command before the previous output tile's store finished");
+  EXPECT_FALSE(run.bit_exact);
+}
+
 }  // namespace

@@ -19,6 +19,7 @@
 
 #include "golden/compiler.hpp"
 #include "golden/config.hpp"
+#include "golden/machine.hpp"
 #include "model/network.hpp"
 #include "model/rtl_model.hpp"
 #include "tb/ctrl/device.hpp"
@@ -159,6 +160,28 @@ TEST(PerfRtl, ResidentInputFcLayers) {
                              fc("alexnet.fc.resident", 2, 512, 128, 8, 8, 8)}) {
     const CompiledLayer c = compile(l, cfg, opt);
     ASSERT_TRUE(c.tiling.ibuf_resident && c.tiling.ni > 1 && c.tiling.no > 1) << c.summary();
+    check_layer(c, l.name, seed++);
+  }
+}
+
+// Whole OBUF (setup whole=o: output tiles of up to the whole OBUF, each
+// waiting for the previous tile's store): cut-down AlexNet fc layers (batch
+// 16 as in the benchmark: an output tile of 16 pixels per channel) and a
+// 13x13 conv3 on bf8x8, forced so that the cross-check covers the mode
+// whatever the search picks for these sizes; every layer has several
+// output tiles, each bigger than half of the OBUF.
+TEST(PerfRtl, WholeObufLayers) {
+  const ArrayConfig cfg = load_config("bf8x8");
+  const int ohalf = BufferGeometry::of(cfg).obuf_half();
+  CompileOptions opt;
+  opt.owhole = 1;
+  unsigned seed = 400;
+  for (const LayerDesc& l :
+       {fc("alexnet.fc.whole_obuf", 16, 512, 192, 4, 4, 4), fc("alexnet.fc3.whole_obuf", 16, 256, 200, 8, 8, 0),
+        conv("alexnet.conv3.whole_obuf", 16, 24, 13, 3, 1, 1, 4, 4, 4)}) {
+    const CompiledLayer c = compile(l, cfg, opt);
+    const Tiling& t = c.tiling;
+    ASSERT_TRUE(t.obuf_whole && t.obuf_words > ohalf && int64_t(t.nb) * t.nh * t.nw * t.no > 1) << c.summary();
     check_layer(c, l.name, seed++);
   }
 }

@@ -150,6 +150,58 @@ TEST(Compiler, WholeBufferStreamsAreCorrect) {
   }
 }
 
+// Whole OBUF (setup whole=o): random layers whose output tile is bigger
+// than half of the OBUF (the largest tiles the search allows with owhole
+// forced on, several output tiles or one) run bit-exact against the direct
+// convolution, with the traffic and array steps the compiler predicts; the
+// same layers compiled with the OBUF split in halves (owhole 0) keep their
+// output tiles within a half, or fail to compile when none fits.
+TEST(Compiler, WholeObufIsCorrect) {
+  for (const char* cfgname : {"bf2x2", "bf4x8"}) {
+    const ArrayConfig cfg = load_config(cfgname);
+    const int ohalf = BufferGeometry::of(cfg).obuf_half();
+    std::mt19937 rng(79);
+    int found = 0, multi = 0, tries = 0;
+    while ((found < 12 || multi < 6) && ++tries < 20000) {
+      LayerDesc l = test_util::random_layer(rng, kWidths[tries % 5], kWidths[(tries / 5) % 5], {160, 64, 14, 40});
+      const auto ch = test_util::random_requant(rng, l);
+      CompileOptions opt;
+      opt.owhole = 1;
+      CompiledLayer c;
+      try {
+        c = compile(l, cfg, opt);
+      } catch (const std::runtime_error&) {
+        continue;
+      }
+      if (c.tiling.obuf_words <= ohalf) continue;
+      SCOPED_TRACE(std::string(cfgname) + " seed 79 layer " + describe_layer(l) + " " + c.summary());
+      const RunOut o = run_layer(l, cfg, rng, opt, ch);
+      ASSERT_TRUE(o.c.tiling.obuf_whole);
+      ASSERT_NE(o.c.listing().find("whole="), std::string::npos) << o.c.listing();
+      ASSERT_TRUE(o.r.ok()) << o.r.message << "\n" << o.c.listing();
+      ASSERT_EQ(o.got, o.want) << o.c.listing();
+      EXPECT_EQ(o.r.stats.dram_read_bytes, o.c.expect_read_bytes) << o.c.summary();
+      EXPECT_EQ(o.r.stats.array_cycles, o.c.expect_array_cycles) << o.c.summary();
+      const Tiling& t = o.c.tiling;
+      const int64_t tiles = int64_t(t.nb) * t.nh * t.nw * t.no;
+      multi += tiles > 1;
+      CompileOptions halves = opt;
+      halves.owhole = 0;
+      try {
+        const Tiling h = compile(l, cfg, halves).tiling;
+        EXPECT_LE(h.obuf_words, ohalf);
+        EXPECT_FALSE(h.obuf_whole);
+      } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("does not fit"), std::string::npos) << e.what();
+      }
+      ++found;
+    }
+    std::printf("%s: %d whole-OBUF layers (%d with several output tiles) in %d tries\n", cfgname, found, multi, tries);
+    EXPECT_GE(found, 12);
+    EXPECT_GE(multi, 6);
+  }
+}
+
 // Resident input (Tiling::ibuf_resident, `rd-buf ibuf tK`): random layers
 // compiled with every ic tile kept in the IBUF run bit-exact against the
 // direct convolution and read each tensor from DRAM exactly once (the

@@ -31,7 +31,10 @@ TEST(Isa, EveryOpcodeDisassemblesToItsDocumentedText) {
       {word(0, (2 << 5) | (1 << 4) | (1 << 2) | 0, 0, 0), "setup a=s8 w=u4 out=raw bias=0"},
       {word(0, (3 << 5) | (0 << 4) | (0 << 2) | 2, 0, (1u << 15) | (1u << 13) | (1u << 12) | (1u << 11) | (7u << 6)),
        "setup a=u16 w=s2 out=4 relu=1 shift=7 bias=1"},
-      // imm[1] / imm[0]: whole IBUF / WBUF
+      // imm[2] / imm[1] / imm[0]: whole OBUF / IBUF / WBUF
+      {word(0, (2 << 5) | (1 << 4) | (1 << 2) | 0, 0, 7), "setup a=s8 w=u4 out=raw bias=0 whole=iow"},
+      {word(0, (2 << 5) | (1 << 4) | (1 << 2) | 0, 0, 4), "setup a=s8 w=u4 out=raw bias=0 whole=o"},
+      {word(0, (2 << 5) | (1 << 4) | (1 << 2) | 0, 0, 5), "setup a=s8 w=u4 out=raw bias=0 whole=ow"},
       {word(0, (2 << 5) | (1 << 4) | (1 << 2) | 0, 0, 3), "setup a=s8 w=u4 out=raw bias=0 whole=iw"},
       {word(0, (2 << 5) | (1 << 4) | (1 << 2) | 0, 0, 2), "setup a=s8 w=u4 out=raw bias=0 whole=i"},
       {word(0, (2 << 5) | (1 << 4) | (1 << 2) | 0, 0, 1), "setup a=s8 w=u4 out=raw bias=0 whole=w"},
@@ -201,7 +204,10 @@ TEST(Isa, BadAssemblerInputNamesTheLine) {
       {"setup a=s8 w=s8 out=raw relu=1", "need a requantized output"},
       {"setup a=s8 w=s8 out=8 colour=1", "unknown key"},
       {"setup a=s8 w=s8 out=8 relu", "not key=value"},
-      {"setup a=s8 w=s8 out=8 whole=o", "use i, w or iw"},
+      {"setup a=s8 w=s8 out=8 whole=x", "use i, o, w or a combination"},
+      {"setup a=s8 w=s8 out=8 whole=wi", "use i, o, w or a combination"},
+      {"setup a=s8 w=s8 out=8 whole=oo", "use i, o, w or a combination"},
+      {"setup a=s8 w=s8 out=8 whole=", "use i, o, w or a combination"},
       {"compute", "missing operand"},
       {"compute red=7", "outside [0, 6]"},
       {"compute 3", "expected red="},
@@ -252,10 +258,11 @@ TEST(Machine, ErrorStatuses) {
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nblock-end last").status, MachineStatus::Done);
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nRAW 0xb0000000").status, MachineStatus::IllegalOpcode);
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nRAW 0x90e00000").status, MachineStatus::BadField);
-  // setup's reserved imm bits 5:2 (bits 1:0 are whole=i|w)
+  // setup's reserved imm bits 5:3 (bits 2:0 are whole=o|i|w)
   EXPECT_EQ(assemble("setup a=s8 w=s8 out=raw\n")[0], 0x0b400000u);
-  EXPECT_EQ(run("RAW 0x0b400004\nblock-end last").status, MachineStatus::BadField);
-  EXPECT_EQ(run("RAW 0x0b400003\nblock-end last").status, MachineStatus::Done);
+  EXPECT_EQ(run("RAW 0x0b400008\nblock-end last").status, MachineStatus::BadField);
+  EXPECT_EQ(run("RAW 0x0b400020\nblock-end last").status, MachineStatus::BadField);
+  EXPECT_EQ(run("RAW 0x0b400007\nblock-end last").status, MachineStatus::Done);
   EXPECT_EQ(run("loop t0 2\nblock-end last").status, MachineStatus::BadBlock);
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\nsetup a=s8 w=s8 out=raw").status, MachineStatus::BadBlock);
   EXPECT_EQ(run("setup a=s8 w=s8 out=raw\ncompute red=0\ncompute red=0").status, MachineStatus::BadBlock);
