@@ -91,7 +91,7 @@ module store_port_props #(
 
   bf_ctrl_store #(.Cols (Cols), .ObufDepth (16), .DramBits (DramBits)) u_dut (
     .clk_i, .rst_ni, .abort_i, .mem_words_i,
-    .start_i, .desc_i (desc), .issued_i, .done_i, .busy_o (busy), .err_o (err),
+    .start_i, .desc_i (desc), .issued_i, .done_i, .busy_o (busy), .reading_o (), .err_o (err),
     .rd_valid_o (), .rd_ready_i, .rd_group_o (), .rd_addr_o (), .rd_rvalid_i, .rd_data_i,
     .mem_req_valid_o (valid), .mem_req_ready_i, .mem_req_addr_o (addr), .mem_req_data_o (data),
     .mem_req_strb_o (strb)

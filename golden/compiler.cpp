@@ -234,6 +234,7 @@ LayerDesc lowered_layer(const LayerDesc& l, Lowering form) {
     d.kernel_h = d.kernel_w = 1;
     d.stride = 1;
     d.pad = 0;
+    d.in_interleave = true;
   } else if (form == Lowering::Im2colW) {
     d.in_c = l.in_c * l.kernel_w;
     d.in_h = l.in_h + 2 * l.pad;
@@ -241,6 +242,7 @@ LayerDesc lowered_layer(const LayerDesc& l, Lowering form) {
     d.kernel_w = 1;
     d.stride = 1;
     d.pad = 0;
+    d.in_interleave = true;
   }
   return d;
 }

@@ -46,6 +46,12 @@ struct LayerDesc {
   // Chaining: halo and channel padding of the output image (the next
   // layer's input layout), and a minimum input channel padding.
   int out_pad = 0, out_cpad = 0, in_cpad = 0;
+  // The host writes the input (host im2col: lowered_layer sets it): the
+  // channels of a partial last word group are spread over the array's rows
+  // first (ActLayout::slot), so they need fewer reduction chunks (a 147-
+  // channel 8-bit im2col input: 10 chunks instead of 12). Not for an input
+  // another layer's store writes (that packs channels in order).
+  bool in_interleave = false;
 
   // 64-bit arithmetic: no overflow for any int fields (stride >= 1).
   int out_h() const { return int((int64_t(in_h) + 2 * int64_t(pad) - kernel_h) / stride + 1); }
@@ -66,6 +72,16 @@ struct ActLayout {
   int channels = 1, cpad = 1;            // real and padded channel counts
   int bits = 8;                          // 2, 4, 8, 16 or 32 (raw int32)
   bool is_signed = true;
+  // Interleaved last word group (LayerDesc::in_interleave): channel
+  // ilv_start + i is stored at ilv_start + r * per_word() + q * ilv_lanes +
+  // ln, where ln = i mod lanes, r = (i div lanes) mod rows, q = i div
+  // (rows * lanes): row first, then the word's next chunk. -1: in order.
+  int ilv_start = -1, ilv_rows = 1, ilv_lanes = 1;
+  int slot(int c) const {  // stored channel position of channel c
+    if (ilv_start < 0 || c < ilv_start) return c;
+    const int i = c - ilv_start, ln = i % ilv_lanes, r = (i / ilv_lanes) % ilv_rows, q = i / (ilv_lanes * ilv_rows);
+    return ilv_start + r * per_word() + q * ilv_lanes + ln;
+  }
   int planes() const { return bits == 16 ? 2 : 1; }
   int per_word() const { return 32 / (bits == 16 ? 8 : bits); }
   uint64_t plane_words() const { return uint64_t(cpad) / per_word(); }

@@ -132,8 +132,8 @@ bool Machine::run_tile(const TileCmd& t, std::string* err, uint64_t* cycles) {
     oa &= 0xffffffffu;
     if (oa >= olim) {
       if (err)
-        *err =
-            "tile engine: OBUF word " + std::to_string(oa) + " outside the half (" + std::to_string(olim) + " words)";
+        *err = "tile engine: OBUF word " + std::to_string(oa) + " outside the " + (t.owhole ? "buffer (" : "half (") +
+               std::to_string(olim) + " words)";
       return false;
     }
     const int oaddr = int(t.ohalf * geo_.obuf_half() + oa);

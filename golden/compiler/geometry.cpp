@@ -70,8 +70,13 @@ Geometry make_geometry(const LayerDesc& l, const ArrayConfig& cfg) {
     // With one input-channel tile the last word group may need fewer
     // chunks: only as many as its channels fill lanes.
     const int jl = (g.in_c - 1) / g.channel_group;
+    const int64_t rest = g.in_c - int64_t(jl) * g.channel_group;  // channels of the last word group
+    // Interleaved (host-written input): spread over the rows first, they
+    // need cdiv(rest, rows * lanes) chunks instead of cdiv(rest, lanes).
+    const bool ilv = l.in_interleave && !l.in_cpad && rest < g.channel_group;
+    g.ilv_start = ilv ? jl * g.channel_group : -1;
     g.chunks_one_tile = jl * g.act_opwords_per_word +
-                        std::min(g.act_opwords_per_word, cdiv(g.in_c - int64_t(jl) * g.channel_group, g.lanes));
+                        std::min(g.act_opwords_per_word, cdiv(rest, int64_t(g.lanes) * (ilv ? g.rows : 1)));
   }
   g.oc_groups = cdiv(g.out_c, g.cols);
   g.requant = l.out_bits != 0;

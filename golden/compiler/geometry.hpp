@@ -37,6 +37,7 @@ struct Geometry {
   int channel_group = 0;                 // input channels per group of N IBUF words (N * 32 / A)
   int word_groups = 0;                   // such groups covering the input channels
   int chunks_one_tile = 0;               // reduction chunks per kernel position with one ic tile
+  int ilv_start = -1;                    // first interleaved input channel (ActLayout::ilv_start), or -1
   int oc_groups = 0;                     // groups of M output channels
   // Output.
   bool requant = false;

@@ -27,7 +27,8 @@ void put_image(const ActLayout& l, const std::vector<int64_t>& v, std::vector<ui
   if (l.bits != 32 && !fits(pad_value, op))
     throw std::runtime_error("put_image: pad value " + std::to_string(pad_value) + " outside " + describe(op));
   const int E = l.per_word(), pb = 32 / E;
-  auto put = [&](uint64_t stored_pixel, int c, int64_t e) {
+  auto put = [&](uint64_t stored_pixel, int ch, int64_t e) {
+    const int c = l.slot(ch);
     const uint64_t px = l.base + stored_pixel * l.pixel_words();
     for (int p = 0; p < l.planes(); ++p)
       set_field(dram, px + p * l.plane_words() + c / E, (c % E) * pb, pb, uint64_t(e) >> (8 * p));
@@ -56,17 +57,17 @@ std::vector<int64_t> get_image(const ActLayout& l, const std::vector<uint32_t>& 
   const int H = l.height - 2 * l.halo, W = l.width - 2 * l.halo, C = l.channels;
   std::vector<int64_t> v(size_t(l.batch) * C * H * W);
   for (int b = 0; b < l.batch; ++b)
-    for (int c = 0; c < C; ++c)
+    for (int cc = 0; cc < C; ++cc)
       for (int y = 0; y < H; ++y)
         for (int x = 0; x < W; ++x) {
           const uint64_t px = l.base + pixel_of(l, b, y, x) * l.pixel_words();
-          const int E = l.per_word(), pb = 32 / E;
+          const int E = l.per_word(), pb = 32 / E, c = l.slot(cc);
           uint64_t raw = 0;
           for (int p = 0; p < l.planes(); ++p)
             raw |= uint64_t((dram.at(px + p * l.plane_words() + c / E) >> ((c % E) * pb)) &
                             (pb == 32 ? 0xffffffffu : (1u << pb) - 1))
                    << (8 * p);
-          v[((size_t(b) * C + c) * H + y) * W + x] = extend(raw, l.bits, l.is_signed);
+          v[((size_t(b) * C + cc) * H + y) * W + x] = extend(raw, l.bits, l.is_signed);
         }
   return v;
 }
@@ -100,9 +101,11 @@ void put_weights(const CompiledLayer& cl, const std::vector<int64_t>& w, std::ve
           if (!fits(v, l.wgt))
             throw std::runtime_error("put_weights: value " + std::to_string(v) + " outside " + describe(l.wgt));
           const int ot = oc / toc, g = (oc % toc) / M, col = oc % M, kt = kh / t.tkh, khl = kh % t.tkh;
-          const int j = ic / (N * Ein), r = (ic / Ein) % N, e = ic % Ein, q = e / L, ln = e % L;
+          const int s = cl.input.slot(ic);  // where the input stores channel ic
+          const int j = s / (N * Ein), r = (s / Ein) % N, e = s % Ein, q = e / L, ln = e % L;
           const int u = j / t.tj;
           const int64_t kcl = int64_t(j - u * t.tj) * P + q;
+          if (kcl >= t.kc) throw std::logic_error("put_weights: channel " + std::to_string(ic) + " beyond the chunks");
           for (int sw = 0; sw < pw; ++sw) {
             const int64_t a = ((int64_t(sw) * t.groups + g) * t.tkh * KW + khl * KW + kw) * kwt + kcl;
             const uint64_t word = cl.weight_base + ((uint64_t(ot) * t.nk + kt) * t.ni + u) * tile_words +

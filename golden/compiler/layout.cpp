@@ -13,6 +13,7 @@ Layout plan_layout(const Geometry& g, const Tiling& t, const LayerDesc& l) {
   in.batch = g.batch, in.height = g.padded_h, in.width = g.padded_w, in.halo = l.pad;
   in.channels = g.in_c, in.cpad = t.ni * t.tj * g.channel_group;
   in.bits = g.act_hw_bits, in.is_signed = l.act.is_signed;
+  in.ilv_start = g.ilv_start, in.ilv_rows = g.rows, in.ilv_lanes = g.lanes;
 
   // Weights: one tile after the other (oc tile, kernel-row tile, ic tile).
   y.weight_tile_words = uint64_t(t.wbuf_words) * g.rows * g.cols;

@@ -55,6 +55,7 @@ module bf_ctrl_store `BF_IMPORT #(
   input  logic [31:0]           issued_i,
   input  logic [31:0]           done_i,
   output logic                  busy_o,
+  output logic                  reading_o,  // walking the store's runs (reading the OBUF); for assertions
   output logic [2:0]            err_o,
   // OBUF drain port of bf_array_top.
   output logic                  rd_valid_o,
@@ -461,5 +462,6 @@ module bf_ctrl_store `BF_IMPORT #(
   assign unused = fifo_full ^ (^c_k) ^ (^c_lane);
 
   assign busy_o = wait_q || walk_q || in_pipe || !fifo_empty || send_q || astrb_q != '0;
+  assign reading_o = walk_q;
   assign err_o  = err_q;
 endmodule

@@ -193,10 +193,12 @@ module bf_top `BF_IMPORT #(
   logic [DGw-1:0]       obuf_rg;
   logic [ODw-1:0]       obuf_ra;
   logic [DrainG*32-1:0] obuf_rd;
+  logic                 st_reading;  // the store unit walks its runs (assertions only)
 
   bf_ctrl_store #(.Cols (Cols), .ObufDepth (ObufDepth), .DramBits (DramBits)) u_store (
     .clk_i, .rst_ni, .abort_i (abort), .mem_words_i,
-    .start_i (st_start), .desc_i (st_desc), .issued_i (issued), .done_i (tdone), .busy_o (st_busy), .err_o (st_err),
+    .start_i (st_start), .desc_i (st_desc), .issued_i (issued), .done_i (tdone), .busy_o (st_busy),
+    .reading_o (st_reading), .err_o (st_err),
     .rd_valid_o (obuf_rv), .rd_ready_i (obuf_rready), .rd_group_o (obuf_rg), .rd_addr_o (obuf_ra),
     .rd_rvalid_i (obuf_rvalid), .rd_data_i (obuf_rd),
     .mem_req_valid_o (s_mvalid), .mem_req_ready_i (s_mready), .mem_req_addr_o (s_maddr),
@@ -363,9 +365,24 @@ module bf_top `BF_IMPORT #(
                a_wrw_h, a_rdw_q[a_wrw_h]);
     end
   end
+
+  // With a whole OBUF (setup whole=o, st_desc.whole) the next output tile
+  // writes the rows a store reads: while the store unit walks its runs
+  // (reads the OBUF), no tile command is in flight in the array (taken,
+  // a_taken_q, and not yet done) and no bias row is written. This checks
+  // the sequencer's store counts and the step queue's store wait from the
+  // store unit's side, independently of both.
+  always @(posedge clk_i) begin
+    if (a_on_q && !abort && st_desc.whole && st_reading) begin
+      if (a_taken_q != tdone || (cmd_valid && cmd_ready))
+        $error("bf_top: tile command in flight while a store reads the whole OBUF (%0d taken, %0d done)",
+               a_taken_q, tdone);
+      if (obuf_wv && obuf_wr_ready) $error("bf_top: bias row written while a store reads the whole OBUF");
+    end
+  end
 `endif
 `endif
 
   logic unused;
-  assign unused = ^{state, arr_busy};
+  assign unused = ^{state, arr_busy, st_reading};
 endmodule

@@ -197,4 +197,22 @@ TEST(CtrlMutant, WholeObufWaitsForTheStore) {
   EXPECT_FALSE(run.bit_exact);
 }
 
+// 10: a store counts as finished when it is handed over (the sequencer's
+// store count is wrong, so bf_ctrl_issue's own check, which reads the same
+// counts, stays quiet): bf_top sees, from the store unit's side, a tile
+// command of the next output tile in flight while the store reads the
+// whole OBUF. Same layer as 9.
+TEST(CtrlMutant, WholeObufStoreCountChecked) {
+  LayerDesc l = make_conv(1, 4, 4, 8, 8, 3, 1, 1);
+  l.act = {8, true};
+  l.wgt = {8, true};
+  CompileOptions copt;
+  copt.toh = 2;
+  copt.owhole = 1;
+  const MutRun run = run_mutant(
+      10, l, [](tb::DeviceOptions& o) { o.dram_latency = 1; }, copt);
+  expect_fires(run, "bf_top: tile command in flight while a store reads the whole OBUF");
+  EXPECT_EQ(run.out.find("bf_ctrl_issue"), std::string::npos) << run.out;
+}
+
 }  // namespace

@@ -429,6 +429,52 @@ TEST(Compiler, EveryLoweringIsCorrect) {
 
 // Auto picks the form with the fewest predicted cycles among those that
 // compile, and reports that form.
+// Host im2col interleaves a partial last word group (LayerDesc::
+// in_interleave): the channels of the last group are spread over the rows
+// first, so with one ic tile they take cdiv(rest, rows * lanes) reduction
+// chunks instead of cdiv(rest, lanes) (at most a word's chunks). A 7x7
+// stride-2 conv of 3 channels (147 im2col channels; on bf4x8 at 8x8 bits a
+// word group holds 16, so 9 full groups and 3 channels) at every width
+// pair: the tiling's chunks equal that closed form, the array steps drop
+// against the same layer without interleaving, and the device output
+// (golden machine, lower_input / lower_weights) equals the direct conv.
+TEST(Compiler, Im2colInterleavesThePartialWordGroup) {
+  const ArrayConfig cfg = load_config("bf4x8");
+  std::mt19937 rng(83);
+  int fewer = 0;
+  for (int a : {2, 4, 8})
+    for (int wb : {2, 4, 8}) {
+      LayerDesc l = make_conv(2, 3, 5, 12, 12, 7, 2, 3);
+      l.act = {a, false}, l.wgt = {wb, true};
+      const LayerDesc d = lowered_layer(l, Lowering::Im2col);
+      ASSERT_TRUE(d.in_interleave);
+      const int N = cfg.rows, L = 64 / (a * wb), Ein = 32 / a, P = wb / 2, cg = N * Ein;
+      const int jl = (d.in_c - 1) / cg, rest = d.in_c - jl * cg;
+      CompileOptions opt;
+      opt.tj = (d.in_c + cg - 1) / cg;  // one ic tile
+      SCOPED_TRACE("seed 83, " + std::to_string(a) + "x" + std::to_string(wb) + " " + describe_layer(d));
+      const CompiledLayer c = compile(d, cfg, opt);
+      const int want = jl * P + std::min(P, (rest + N * L - 1) / (N * L));
+      EXPECT_EQ(c.tiling.kc, want);
+      LayerDesc plain = d;
+      plain.in_interleave = false;
+      const CompiledLayer p = compile(plain, cfg, opt);
+      EXPECT_EQ(p.tiling.kc, jl * P + std::min(P, (rest + L - 1) / L));
+      EXPECT_LE(c.expect_array_cycles, p.expect_array_cycles);
+      fewer += c.expect_array_cycles < p.expect_array_cycles;
+      const auto x = random_values(rng, size_t(l.batch) * l.in_c * l.in_h * l.in_w, l.act);
+      const auto w = random_values(rng, size_t(l.out_c) * l.in_c * l.kernel_h * l.kernel_w, l.wgt);
+      Machine m(cfg, c.dram_words);
+      put_input(c, lower_input(l, Lowering::Im2col, x), m.dram());
+      put_weights(c, lower_weights(l, Lowering::Im2col, w), m.dram());
+      const MachineResult r = m.run(c.program());
+      ASSERT_TRUE(r.ok()) << r.message;
+      EXPECT_EQ(r.stats.array_cycles, c.expect_array_cycles);
+      EXPECT_EQ(get_output(c, m.dram()), direct_conv(l, x, w, {}));
+    }
+  EXPECT_GE(fewer, 3);  // the pairs whose rest needs fewer chunks when interleaved
+}
+
 TEST(Compiler, AutoLoweringTakesTheFewestPredictedCycles) {
   const ArrayConfig cfg = load_config("bf16x32");
   for (const LayerDesc& l0 : {make_conv(16, 48, 128, 27, 27, 5, 1, 2), make_conv(1, 3, 32, 32, 32, 5, 1, 2),
