@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <sstream>
 
 #include "golden/file_io.hpp"
@@ -375,12 +376,8 @@ Instr assemble_line(const std::string& text) {
         f.bias = parse_num(v, "bias", 0, 1);
       } else if (key == "whole") {
         // Letters i, o, w, each at most once, in that order.
-        const bool ok =
-            !v.empty() && v.size() <= 3 && v.find_first_not_of("iow") == std::string::npos &&
-            std::is_sorted(v.begin(), v.end(),
-                           [](char a, char b) { return std::string("iow").find(a) < std::string("iow").find(b); }) &&
-            std::adjacent_find(v.begin(), v.end()) == v.end();
-        if (!ok)
+        static const char* const kWhole[] = {"i", "o", "w", "io", "iw", "ow", "iow"};
+        if (std::find(std::begin(kWhole), std::end(kWhole), v) == std::end(kWhole))
           fail("setup: whole=" + printable(v) + ": use i, o, w or a combination in that order (io, iw, ow, iow)");
         f.ibuf_whole = v.find('i') != std::string::npos;
         f.obuf_whole = v.find('o') != std::string::npos;

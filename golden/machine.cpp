@@ -237,10 +237,11 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
             const auto& slot = b.ld[ls];
             if (!slot.present || !walk.deeper_all(slot.level, false)) continue;
             const int nb = ls == kIbuf ? N : ls == kWbuf ? N * M : M;
+            const bool lwhole = whole[ls == kBias ? int(kObuf) : ls];  // the bias rows live in the OBUF
             const int hdepth = (ls == kIbuf   ? geo_.ibuf_half()
                                 : ls == kWbuf ? geo_.wbuf_half()
                                               : geo_.obuf_half()) *
-                               (whole[ls == kBias ? int(kObuf) : ls] ? 2 : 1);
+                               (lwhole ? 2 : 1);
             int h;
             if (ls == kBias) {
               h = half[kObuf];
@@ -259,8 +260,7 @@ MachineResult Machine::run(const std::vector<uint32_t>& prog) {
               if (uint64_t(row) + slot.run / nb > uint64_t(hdepth)) {
                 fail(MachineStatus::BufferAddress, "ld-mem writes buffer rows [" + std::to_string(row) + ", +" +
                                                        std::to_string(slot.run / nb) + ") beyond the " +
-                                                       (whole[ls == kBias ? int(kObuf) : ls] ? "buffer (" : "half (") +
-                                                       std::to_string(hdepth) + ")");
+                                                       (lwhole ? "buffer (" : "half (") + std::to_string(hdepth) + ")");
                 return ok = false;
               }
               for (uint32_t k = 0; k < slot.run; ++k) {

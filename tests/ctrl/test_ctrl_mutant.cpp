@@ -174,25 +174,37 @@ TEST(CtrlMutant, CommandsWaitForTheirLoads) {
   EXPECT_FALSE(run.bit_exact);
 }
 
-// 9: with a whole OBUF (setup whole=o), an output tile's commands (and
-// its bias load) do not wait for the previous output tile's store: the
-// first command overwrites OBUF rows the store has yet to read. Several
-// output tiles (two output rows each) of a small conv, every one in the
-// whole OBUF; memory latency 1. Without the defect the same run is clean
-// and bit-exact.
-TEST(CtrlMutant, WholeObufWaitsForTheStore) {
+// The layer of mutants 9 and 10: a small conv forced into the whole OBUF
+// (setup whole=o) with several output tiles of two output rows each,
+// memory latency 1.
+LayerDesc whole_obuf_layer() {
   LayerDesc l = make_conv(1, 4, 4, 8, 8, 3, 1, 1);
   l.act = {8, true};
   l.wgt = {8, true};
+  return l;
+}
+CompileOptions whole_obuf_options() {
   CompileOptions copt;
   copt.toh = 2;
   copt.owhole = 1;
-  const auto fast = [](tb::DeviceOptions& o) { o.dram_latency = 1; };
-  const MutRun clean = run_mutant(0, l, fast, copt);
-  ASSERT_NE(compile(l, load_config("bf2x2"), copt).listing().find("whole=o"), std::string::npos);
+  return copt;
+}
+MutRun run_whole_obuf(int mutant) {
+  return run_mutant(
+      mutant, whole_obuf_layer(), [](tb::DeviceOptions& o) { o.dram_latency = 1; }, whole_obuf_options());
+}
+
+// 9: an output tile's commands (and its bias load) do not wait for the
+// previous output tile's store: the first command overwrites OBUF rows the
+// store has yet to read. Without the defect the same run is clean and
+// bit-exact.
+TEST(CtrlMutant, WholeObufWaitsForTheStore) {
+  ASSERT_NE(compile(whole_obuf_layer(), load_config("bf2x2"), whole_obuf_options()).listing().find("whole=o"),
+            std::string::npos);
+  const MutRun clean = run_whole_obuf(0);
   EXPECT_TRUE(clean.bit_exact) << clean.r.message << "\n" << clean.out;
   EXPECT_FALSE(clean.r.assertion) << clean.out;
-  const MutRun run = run_mutant(9, l, fast, copt);
+  const MutRun run = run_whole_obuf(9);
   expect_fires(run, "whole-OBUF tile command before the previous output tile's store finished");
   EXPECT_FALSE(run.bit_exact);
 }
@@ -201,16 +213,9 @@ TEST(CtrlMutant, WholeObufWaitsForTheStore) {
 // store count is wrong, so bf_ctrl_issue's own check, which reads the same
 // counts, stays quiet): bf_top sees, from the store unit's side, a tile
 // command of the next output tile in flight while the store reads the
-// whole OBUF. Same layer as 9.
+// whole OBUF.
 TEST(CtrlMutant, WholeObufStoreCountChecked) {
-  LayerDesc l = make_conv(1, 4, 4, 8, 8, 3, 1, 1);
-  l.act = {8, true};
-  l.wgt = {8, true};
-  CompileOptions copt;
-  copt.toh = 2;
-  copt.owhole = 1;
-  const MutRun run = run_mutant(
-      10, l, [](tb::DeviceOptions& o) { o.dram_latency = 1; }, copt);
+  const MutRun run = run_whole_obuf(10);
   expect_fires(run, "bf_top: tile command in flight while a store reads the whole OBUF");
   EXPECT_EQ(run.out.find("bf_ctrl_issue"), std::string::npos) << run.out;
 }
