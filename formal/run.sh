@@ -598,7 +598,7 @@ addr_moves|s/assign mem_req_addr_o  = cur_beat;/assign mem_req_addr_o  = cur_bea
 EOF
 fi
 
-# Store unit memory port (write request held until accepted) and word FIFO
+# Store unit memory port (write request held until accepted) and read FIFO
 # (no overflow / underflow, beat assembly): BMC from reset. The write-back
 # lanes (bf_ctrl_wb, multipliers) are cut: their outputs are free values
 # every cycle. Depth 20 takes about 26 min of CPU (step 19 alone about
@@ -607,15 +607,18 @@ STORE_PEEKS="connect -set peek_push u_dut.push
 connect -set peek_pop u_dut.pop
 connect -set peek_full u_dut.fifo_full
 connect -set peek_used u_dut.fifo_used
-connect -set peek_f_beat u_dut.f_beat
-connect -set peek_f_pos u_dut.f_pos
+connect -set peek_f_beat u_dut.h_beat
+connect -set peek_f_bbeat u_dut.bbeat_q
+connect -set peek_f_pos u_dut.h_pos
+connect -set peek_f_nw u_dut.h_nw
+connect -set peek_f_bstrb u_dut.bstrb_q
 connect -set peek_tv u_dut.t_valid_q
-connect -set peek_tp0 u_dut.tag_pipe_q[0][43]
-connect -set peek_tp1 u_dut.tag_pipe_q[1][43]
-connect -set peek_tp2 u_dut.tag_pipe_q[2][43]
-connect -set peek_tp3 u_dut.tag_pipe_q[3][43]
-connect -set peek_tp4 u_dut.tag_pipe_q[4][43]
-connect -set peek_tp5 u_dut.tag_pipe_q[5][43]"
+connect -set peek_tp0 u_dut.tag_pipe_q[0][45]
+connect -set peek_tp1 u_dut.tag_pipe_q[1][45]
+connect -set peek_tp2 u_dut.tag_pipe_q[2][45]
+connect -set peek_tp3 u_dut.tag_pipe_q[3][45]
+connect -set peek_tp4 u_dut.tag_pipe_q[4][45]
+connect -set peek_tp5 u_dut.tag_pipe_q[5][45]"
 STORE_RTL="$RTL/bf_pkg.sv $RTL/common/bf_fifo.sv $RTL/ctrl/bf_ctrl_divw.sv $RTL/ctrl/bf_ctrl_dims.sv $RTL/ctrl/bf_ctrl_wb.sv"
 STORE_DEPTH=${FORMAL_STORE_DEPTH:-20}
 store_checks() {  # name store_rtlfile expect depth timeout
@@ -630,21 +633,21 @@ if [ $QUICK -eq 0 ] && [ "${FORMAL_STORE:-1}" = 1 ]; then
     mutate "$RTL/ctrl/bf_ctrl_store.sv" "$MUT/bf_ctrl_store_$i.sv" "$expr" || { FAILS=$((FAILS + 1)); continue; }
     store_checks "store.mut.$tag" "$MUT/bf_ctrl_store_$i.sv" FAIL "$depth" 3600
   done <<'EOF'
-pop_when_empty|6|s/assign pop = !abort_i \&\& !send_q \&\& !fifo_empty;/assign pop = !abort_i \&\& !send_q;/
-pop_while_stalled|18|s/assign pop = !abort_i \&\& !send_q \&\& !fifo_empty;/assign pop = !abort_i \&\& !fifo_empty;/
+pop_when_empty|6|s/assign pop   = !abort_i \&\& !fifo_empty \&\& /assign pop   = !abort_i \&\& /
+pop_while_stalled|18|s/assign ofree = !send_q || mem_req_ready_i;/assign ofree = 1'b1;/
 fifo_too_small|18|s/bf_fifo #(.Depth (FD), .Width (FW)) u_words/bf_fifo #(.Depth (2), .Width (FW)) u_words/
 EOF
 fi
 
-# Store unit word FIFO, unbounded (docs/verification.md, "Store unit"):
-# the wrapper with FifoOnly = 1 keeps the word-FIFO properties and the
-# helper invariant fifo_room_inv (FIFO words + words in the read /
+# Store unit read FIFO, unbounded (docs/verification.md, "Store unit"):
+# the wrapper with FifoOnly = 1 keeps the read-FIFO properties and the
+# helper invariant fifo_room_inv (FIFO entries + reads in the read /
 # write-back pipeline <= 16); BMC from reset (base case) + k-induction.
-# Mutant: a room check that ignores the words in flight; its induction
+# Mutant: a room check that ignores the reads in flight; its induction
 # step must fail.
 STORE_FIFO_K=${FORMAL_STORE_FIFO_K:-2}
 store_fifo_checks() {  # name store_rtlfile expect depth timeout
-  # Without the beat-assembly properties, peek_f_beat / peek_f_pos are
+  # Without the beat-assembly properties, the peek_f_* signals are
   # unused and removed before the peeks are connected: not peeked.
   port_checks "$1" store_port_props "$STORE_RTL $2" "$(grep -v 'peek_f_' <<<"$STORE_PEEKS")" "cutpoint bf_ctrl_wb" \
     "$3" "$4" "$5" "chparam -set FifoOnly 1 store_port_props"

@@ -1,11 +1,12 @@
 // Memory-port and word-FIFO properties of the store unit (formal only).
 //
-// bf_ctrl_store sends finished output words through a 16-entry word FIFO
-// (u_words, a bf_fifo) to the beat assembler, which fills one memory beat
-// and holds it on the write port (mem_req_valid_o is the register send_q)
-// until it is accepted. Its header and comments promise: the walker reads
-// only while the FIFO has room for every word in flight, so a push never
-// meets a full FIFO; a beat is sent when its run ends or it is full; a run
+// bf_ctrl_store sends the output words of each OBUF read (one or more
+// words) through a 16-entry read FIFO (u_words, a bf_fifo) to the beat
+// assembler, which fills the beat being built (b) and moves it to the
+// write port (o; mem_req_valid_o is the register send_q), where it is held
+// until accepted. Its header and comments promise: the walker reads only
+// while the FIFO has room for every read in flight, so a push never meets
+// a full FIFO; a beat is sent when its run ends or it is full; a run
 // beyond mem_words is refused (error 4) before its first word. This
 // wrapper checks, from reset:
 //   * no write request while the reset is asserted;
@@ -14,11 +15,11 @@
 //     not withdraw a pending beat: no exception for abort_i);
 //   * a request carries at least one word (strobe not zero);
 //   * every strobed word lies below mem_words_i (beat * Words + offset);
-//   * word FIFO: never a push into a full FIFO without a pop in the same
+//   * read FIFO: never a push into a full FIFO without a pop in the same
 //     cycle (overflow), never a pop from an empty one (underflow), usage
 //     at most its 16 entries;
-//   * beat assembly: a word popped into a beat being filled (strobes not
-//     zero, not yet sent) has that beat's address and a free offset.
+//   * beat assembly: an entry popped into a beat being built (b's strobes
+//     not zero) has that beat's address and only free slots of it.
 // Assumed (the documented environment): reset in the first cycle; start_i
 // only while busy_o is low, with every count >= 1 and run >= 1 (the ISA
 // encodes run - 1); mem_words_i constant after reset. Everything else is
@@ -30,7 +31,8 @@
 // outputs are free values every cycle, the multipliers are not in the
 // model); every behaviour of the real lanes is one of these, so a PASS
 // holds for the RTL as written. Parameters: Cols 2, ObufDepth 16, DramBits
-// 64 (two words per beat, so beats are filled and sent part-full).
+// 64 (two words per beat, so beats are filled and sent part-full; a raw
+// 32-bit output reads two words at a time, which may span two beats).
 module store_port_props #(
   // 1: only the word-FIFO properties and their helper invariant (the
   // k-induction check store.fifo.ind); 0: every property (store.port).
@@ -97,15 +99,23 @@ module store_port_props #(
     .mem_req_strb_o (strb)
   );
 
-  // Internal signals of the word FIFO's user (connected by formal/run.sh to
-  // u_dut.push, u_dut.pop, u_dut.fifo_full, u_dut.fifo_used, u_dut.f_beat,
-  // u_dut.f_pos; free if left unconnected, which can only make the check
-  // fail).
-  logic        peek_push, peek_pop, peek_full;
-  logic [4:0]  peek_used;
-  logic [31:0] peek_f_beat;
-  logic        peek_f_pos;
-  // Valid bits of the words between an accepted OBUF read and the FIFO:
+  // Internal signals of the read FIFO's user (connected by formal/run.sh to
+  // u_dut.push, u_dut.pop, u_dut.fifo_full, u_dut.fifo_used, and the beat
+  // assembler's u_dut.h_beat, u_dut.h_pos, u_dut.h_nw (the head entry's
+  // beat, first offset and word count), u_dut.bbeat_q, u_dut.bstrb_q (the
+  // beat being built);
+  // free if left unconnected, which can only make the check fail).
+  logic             peek_push, peek_pop, peek_full;
+  logic [4:0]       peek_used;
+  logic [31:0]      peek_f_beat, peek_f_bbeat;
+  logic             peek_f_pos;
+  logic [1:0]       peek_f_nw;
+  logic [Words-1:0] peek_f_bstrb, h_slots;
+  // The head entry's slots in its first beat: offsets pos .. pos + nw - 1.
+  always_comb begin
+    for (int i = 0; i < Words; i++) h_slots[i] = i >= 32'(peek_f_pos) && i < 32'(peek_f_pos) + 32'(peek_f_nw);
+  end
+  // Valid bits of the reads between an accepted OBUF read and the FIFO:
   // stage B (u_dut.t_valid_q) and the six write-back tag stages
   // (bit TagW-1 of u_dut.tag_pipe_q[0..5]).
   logic        peek_tv, peek_tp0, peek_tp1, peek_tp2, peek_tp3, peek_tp4, peek_tp5;
@@ -164,19 +174,19 @@ module store_port_props #(
       if (valid && !FifoOnly) req_below_mem_words: assert (!beyond);
       fifo_used_le_depth: assert (peek_used <= 5'(FD));
       fifo_full_is_used:  assert (peek_full == (peek_used == 5'(FD)));
-      // Helper invariant behind the walker's room check: the FIFO's words
-      // plus every word that may still reach it fit its FD entries (a read
+      // Helper invariant behind the walker's room check: the FIFO's entries
+      // plus every read that may still reach it fit its FD entries (a read
       // is accepted only while fifo_used + InFlight <= FD). It makes
-      // fifo_no_overflow inductive: a push needs a word in stage C, i.e.
+      // fifo_no_overflow inductive: a push needs a read in stage C, i.e.
       // in_flight >= 1, so fifo_used <= FD - 1 and the FIFO is not full.
       if (rst_ni) fifo_room_inv: assert (6'(peek_used) + 6'(in_flight) <= 6'(FD));
       if (rst_ni && !abort_i) begin
         fifo_no_overflow:  assert (!(peek_push && peek_full && !peek_pop));
         fifo_no_underflow: assert (!(peek_pop && peek_used == 5'd0));
       end
-      if (rst_ni && peek_pop && !valid && strb != '0 && !FifoOnly) begin
-        beat_same_addr: assert (peek_f_beat == addr);
-        beat_free_slot: assert (!strb[peek_f_pos]);
+      if (rst_ni && peek_pop && peek_f_bstrb != '0 && !FifoOnly) begin
+        beat_same_addr: assert (peek_f_beat == peek_f_bbeat);
+        beat_free_slot: assert ((h_slots & peek_f_bstrb) == '0);
       end
     end
   end

@@ -105,8 +105,14 @@ double estimate_cycles(const Geometry& g, const ArrayConfig& cfg, const Tiling& 
   const double first = double(cfg.dram_latency) + (double(c.read_bytes()) / steps) * 8.0 / cfg.dram_bits;
   const double out_tiles = double(t.nb) * t.nh * t.nw * t.no;
   const double last = double(c.output_bytes) / out_tiles * 8.0 / cfg.dram_bits;
-  // (the store unit sends about one word per cycle).
-  const double st_words = double(c.output_bytes) / out_tiles / 4.0;
+  // (the store unit sends about one OBUF read's words per cycle: the words
+  // of up to min(drain group, words per beat) channels, rounded down to a
+  // power of two; golden/timing.cpp has the exact walk).
+  const int dg = std::min(cfg.cols, 16), wpb = cfg.dram_bits / 32;
+  int mm = 1;
+  while (2 * mm <= std::min(dg, wpb)) mm *= 2;
+  const double wpr = std::max(1, std::min(mm, dg / g.out_per_word));
+  const double st_words = double(c.output_bytes) / out_tiles / 4.0 / wpr;
   const double wait = t.obuf_whole ? (out_tiles - 1) * (st_words + cfg.rows + cfg.cols + cfg.dram_latency) : 0.0;
   return std::max(array + wait, port) + 12.0 * steps + first + last;
 }

@@ -96,6 +96,10 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
   double st_beat_rate = 0;             // its memory beats per cycle while walking
   int64_t arr_ready = 0;               // first cycle the array accepts a command
   int64_t acc_until = 0;               // end of the last accumulating command's OBUF read window
+  // A whole-OBUF step whose commands wait for the running store (gate_k,
+  // from gate_idle + 1): a load that slows that store later moves them.
+  int64_t gate_idle = -1;
+  size_t gate_k = 0;
   const int64_t dg = BufferGeometry::drain_group(M);  // columns a store read waits for
   int64_t last_done = 0;                              // done count of every command issued so far visible
   int64_t need_i[2] = {0, 0}, need_w[2] = {0, 0};     // half free from this cycle on
@@ -110,12 +114,16 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
 
   const SetupFields& su = b.setup;
   const int out_level = b.st.present ? b.st.level : kIdBase;
-  // Store packing (bf_ctrl_store): field bits, channels per word, channels per OBUF read.
+  // Store packing (bf_ctrl_store): field bits, channels per word, channels
+  // per OBUF read, words per read (at most the largest power of two <=
+  // min(drain group, words per beat)).
   const bool two_planes = su.requant && su.out_bits == 16;
   const int lpb = !su.requant ? 5 : two_planes ? 3 : ilog2(su.out_bits);
-  const int le = 5 - lpb, ls = std::min(le, ilog2(BufferGeometry::drain_group(M))), subs = 1 << (le - ls);
+  const int lg_dg = ilog2(BufferGeometry::drain_group(M));
+  const int lg_mm = ilog2(int(std::min<uint64_t>(uint64_t(BufferGeometry::drain_group(M)), wpb)) + 1) - 1;  // floor
+  const int le = 5 - lpb, ls = std::min(le + lg_mm, lg_dg), subs = 1 << (le - std::min(le, ls));
   const int reads_per_chunk = 1 + (su.bias ? 1 : 0) + (su.requant && b.rq_channel ? 1 : 0);
-  const int E = 1 << le, S = 1 << ls;
+  const int E = 1 << le, S = 1 << ls, WPR = ls > le ? 1 << (ls - le) : 1;
 
   TileWalk tiles(b);
 
@@ -149,13 +157,35 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
         return true;
       });
       const uint64_t words = runs * slot.run;
-      // Requests: one per cycle, minus the cycles the store's beats take
-      // on the port while both run; at most RspDepth in flight.
+      // Requests: one per cycle, at most RspDepth in flight, sharing the
+      // port with a store that walks meanwhile. The arbiter alternates when
+      // both request: while both run, the store sends min(rate, 1/2) beats
+      // per cycle (rate: its beats per cycle alone) and the load the rest;
+      // the load's requests take the longer, and the store's walk ends
+      // later by the cycles it was held below its rate.
       int64_t req = int64_t(beats);
       if (st_beat_rate > 0) {
-        const int64_t a = start + 1, e = a + req;
-        const int64_t ov = std::min(e, st_walk1) - std::max(a, st_walk0);
-        if (ov > 0) req += int64_t(double(ov) * st_beat_rate + 0.5);
+        const int64_t a = start + 1;
+        const double b0 = double(std::clamp<int64_t>(st_walk0 - a, 0, req));  // before the store walks
+        const double rest = double(req) - b0, left = double(st_walk1 - std::max(a, st_walk0));
+        if (rest > 0 && left > 0) {
+          const double share = std::min(st_beat_rate, 0.5), ql = 1.0 - share, ps = share / st_beat_rate;
+          const double both = std::min(rest / ql, left / ps);  // cycles both run
+          req = int64_t(b0 + both + (rest - both * ql) + 0.5);
+          const int64_t lost = int64_t(both * (1.0 - ps) + 0.5);
+          st_walk1 += lost;
+          if (lost > 0 && gate_idle == st_idle) {
+            arr_ready += lost;
+            last_accept += lost;
+            last_done += lost;
+            acc_until += lost;
+            for (size_t j = gate_k; j < pops.size(); ++j) pops[j] += lost;
+            for (int64_t* n : {&need_i[0], &need_i[1], &need_w[0], &need_w[1]})
+              if (*n > gate_idle) *n += lost;
+            gate_idle += lost;
+          }
+          st_idle += lost;
+        }
       }
       if (Lr + 2 > rsp_depth) req = std::max<int64_t>(req, int64_t(beats) * (Lr + 2) / rsp_depth);
       // Gearbox: one group of G words per cycle.
@@ -191,7 +221,13 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
       int64_t e = z;
       if (k >= size_t(kStepQueue)) e = std::max(e, pops[k - kStepQueue] + 1);
       int64_t v = std::max({e + 1, last_accept + 1, ld_idle});
-      if (owhole && r.stores > 0) v = std::max(v, st_idle + 1);
+      if (owhole && r.stores > 0) {
+        if (st_idle + 1 >= std::max(v, arr_ready)) {
+          gate_idle = st_idle;
+          gate_k = k;
+        }
+        v = std::max(v, st_idle + 1);
+      }
       uint64_t cmds = 0, acc_outs = 0;
       for_each_tile_cmd(b, tiles, halves, first, [&](const TileCmd& c) {
         const uint64_t steps = c.steps(), outs = c.outputs();
@@ -245,13 +281,14 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
       const int64_t walk = std::max(x + 1, last_done) + 1;
       const uint32_t nch = b.grp.get(tiles.last()) * uint32_t(M);
       const uint32_t run = b.st.run;
-      // Walker cycles of one run: a first cycle, then per word `subs` OBUF
-      // reads (each preceded by a bias read when bias is on and the
-      // channels exist).
+      // Walker cycles of one run: a first cycle, then per read of WPR
+      // words `subs` OBUF reads (each preceded by a bias and a parameter
+      // read when those are on and the channels exist).
+      const uint64_t nent = (run + WPR - 1) / WPR;  // reads of WPR words (entries of the read FIFO)
       uint64_t wcyc = 1, reads = 0;
-      for (uint32_t w = 0; w < run; ++w)
+      for (uint64_t w = 0; w < nent; ++w)
         for (int k = 0; k < subs; ++k) {
-          const bool in = uint64_t(w) * E + uint64_t(k) * S < nch;
+          const bool in = w * WPR * E + uint64_t(k) * S < nch;
           wcyc += in ? reads_per_chunk : 1;
           reads += in ? reads_per_chunk : 0;
         }
@@ -260,9 +297,13 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
       uint64_t sbeats = 0, sruns = 0;
       for_each_run(b, kObuf, tiles, [&](uint32_t da, uint32_t) {
         for (int p = 0; p < planes; ++p) {
-          const uint64_t nb = beats_of(da + uint32_t(p) * b.dram_plane[kObuf], run, wpb);
-          // The beat assembler: one cycle per word plus one per beat sent.
-          cyc += std::max<int64_t>(int64_t(wcyc), int64_t(run + nb));
+          const uint64_t a0 = da + uint32_t(p) * b.dram_plane[kObuf];
+          const uint64_t nb = beats_of(a0, run, wpb);
+          // The beat assembler: one read's words per cycle, plus one cycle
+          // when the run's last read spills into a beat of its own.
+          const uint64_t wl = (nent - 1) * WPR;
+          const bool flush = (a0 + wl) % wpb + (run - wl) > wpb;
+          cyc += std::max<int64_t>(int64_t(wcyc), int64_t(nent + (flush ? 1 : 0)));
           sbeats += nb;
           ++sruns;
         }

@@ -12,29 +12,34 @@
 // Checks: a run beyond mem_words -> error 4 (before its first word), an
 // OBUF row at or beyond the half (the whole OBUF with setup whole=o) -> error 3.
 //
-// Pipeline: the walker reads DrainG OBUF banks (bf_pkg::drain_group: the
-// channels of one word at the narrowest output, so every word needs one
-// accumulator read) per cycle through the drain port (the array has
-// priority): for each chunk of S = min(E, DrainG) channels the bias row
-// (with bias), the parameter row (per-channel requantization), then the
-// accumulator row. One cycle later (stage B) the bias / parameter values
-// are kept per lane and the accumulator row enters the write-back lanes
-// (bf_ctrl_wb, Latency 5 cycles); their outputs are packed into the word
-// being built (stage C). Finished words go through a 16-entry FIFO
-// (bf_fifo) to the beat assembler, which fills one memory beat (words at
-// their offsets, per-word write strobe) and sends it when the run ends or
-// the beat is full. The address of a run (da + p*plane) is computed when
-// the previous run ends, so its first cycle only divides it into (beat,
-// offset).
+// Pipeline: the walker reads DrainG OBUF banks (bf_pkg::drain_group) per
+// cycle through the drain port (the array has priority). One read covers
+// S = min(DrainG, E * MM) channels, MM = the largest power of two <=
+// min(DrainG, Words): the S / E >= 1 whole words of a narrow output, or
+// one of the E / S reads of a word of a wide one (E > DrainG, small
+// arrays). Before each read of accumulators come the bias row (with bias)
+// and the parameter row (per-channel requantization). One cycle later
+// (stage B) the bias / parameter values are kept per lane and the
+// accumulator row enters the write-back lanes (bf_ctrl_wb, Latency 6);
+// their outputs are packed into the read's words (stage C). Each read's
+// words go as one entry through a 16-entry read FIFO (bf_fifo) to the beat
+// assembler, which fills the beat being built (the words at their
+// offsets, per-word write strobe), moves it to the write port when it is
+// full or the run ends, and starts the next beat with the entry's words
+// beyond it: up to MM words per cycle, one beat per cycle. The address of a
+// run (da + p*plane) is computed when the previous run ends, so its first
+// cycle only divides it into (beat, offset).
 //
 // Parameters:
 //   Cols       array columns (OBUF banks)
 //   ObufDepth  OBUF bank depth in 32-bit words
 //   DramBits   memory port width
-// Latency: E/S accumulator reads per output word (each preceded by a bias
-//   and a parameter read when those are on) plus one cycle per run; a word
-//   enters the FIFO 7 cycles after its last read (B, 5 write-back stages,
-//   C); a beat leaves the cycle after its last word.
+// Latency: per run one cycle, then per read of S channels one OBUF read
+//   (each preceded by a bias and a parameter read when those are on); a
+//   read's words are pushed into the FIFO 7 cycles after it (B, then the
+//   6 write-back stages); a beat reaches the port the cycle after its last
+//   entry is popped
+//   (one more when a run's last read spills into a beat of its own).
 module bf_ctrl_store `BF_IMPORT #(
   parameter int Cols      = 2,
   parameter int ObufDepth = 128,
@@ -79,7 +84,13 @@ module bf_ctrl_store `BF_IMPORT #(
   localparam int Lw  = (DrainG > 1) ? $clog2(DrainG) : 1;
   localparam int WbLatency = 6;              // bf_ctrl_wb
   localparam int FD = 16;                    // word FIFO entries
-  localparam int InFlight = WbLatency + 3;   // words between a read and the FIFO (read, B, wb, C)
+  localparam int InFlight = WbLatency + 3;   // reads between a read and the FIFO (read, B, wb, C)
+  // Words per read at most: the largest power of two <= min(DrainG, Words),
+  // so that the words of one read span at most two beats.
+  localparam int LgMM = $clog2(((DrainG < Words) ? DrainG : Words) + 1) - 1;
+  localparam int MM   = 1 << LgMM;
+  localparam int NwW  = LgMM + 1;                 // a count 1..MM
+  localparam int Mw   = (LgMM > 0) ? LgMM : 1;    // a word index 0..MM-1
 
   initial begin
     if (Cols < 1 || (Cols & (Cols - 1)) != 0) $fatal(1, "bf_ctrl_store: Cols must be a power of two");
@@ -127,7 +138,7 @@ module bf_ctrl_store `BF_IMPORT #(
 
   // Packing geometry: log2 of the field bits, channels per word, channels
   // per read, the field mask; from the descriptor, registered at start.
-  logic [2:0]  lpb_q, ls_q, n_lpb, n_le, n_ls;
+  logic [2:0]  lpb_q, ls_q, lm_q, n_lpb, n_le, n_ls, n_lm;
   logic [4:0]  subs_q, n_subs;
   logic        two_planes_q;
   logic [31:0] pmask_q, n_pmask;
@@ -136,15 +147,16 @@ module bf_ctrl_store `BF_IMPORT #(
     else if (wb_i.out_prec == bf_pkg::Prec16)  n_lpb = 3'd3;
     else                                       n_lpb = 3'(wb_i.out_prec) + 3'd1;
     n_le    = 3'd5 - n_lpb;
-    n_ls    = (n_le < 3'(LgD)) ? n_le : 3'(LgD);
-    n_subs  = 5'd1 << (n_le - n_ls);
+    n_ls    = (n_le + 3'(LgMM) < 3'(LgD)) ? n_le + 3'(LgMM) : 3'(LgD);
+    n_lm    = (n_ls > n_le) ? n_ls - n_le : 3'd0;
+    n_subs  = 5'd1 << (n_le - ((n_le < n_ls) ? n_le : n_ls));
     n_pmask = (n_lpb == 3'd5) ? 32'hffff_ffff : ((32'd1 << (32'd1 << n_lpb)) - 32'd1);
   end
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      lpb_q <= 3'd5; ls_q <= '0; subs_q <= 5'd1; two_planes_q <= 1'b0; pmask_q <= '1; wb_q <= '0;
+      lpb_q <= 3'd5; ls_q <= '0; lm_q <= '0; subs_q <= 5'd1; two_planes_q <= 1'b0; pmask_q <= '1; wb_q <= '0;
     end else if (start_i) begin
-      lpb_q <= n_lpb; ls_q <= n_ls; subs_q <= n_subs; pmask_q <= n_pmask; wb_q <= wb_i;
+      lpb_q <= n_lpb; ls_q <= n_ls; lm_q <= n_lm; subs_q <= n_subs; pmask_q <= n_pmask; wb_q <= wb_i;
       two_planes_q <= wb_i.requant && wb_i.out_prec == bf_pkg::Prec16;
     end
   end
@@ -185,7 +197,18 @@ module bf_ctrl_store `BF_IMPORT #(
   assign rd_addr_o   = ODw'((half_q ? 33'(OH) : 33'd0) + ra);
   assign accept      = walk_q && !rfirst_q && !abort_i && room && !e_buf && (!in_range || rd_ready_i);
   assign last_sub    = k_q + 5'd1 == subs_q;
-  assign last_word   = w_q + 17'd1 == run_q;
+  // Words of the current read (1 << lm_q of them; the run's last read may
+  // hold fewer): the run's words w_q .. w_q + nw - 1.
+  logic [17:0]    wpr, wleft;
+  logic [NwW-1:0] nw;
+  assign wpr         = 18'd1 << lm_q;
+  assign wleft       = {1'b0, run_q} - {1'b0, w_q};
+  assign last_word   = wleft <= wpr;
+  assign nw          = last_word ? NwW'(wleft) : NwW'(wpr);
+  // Offset of the next read's first word in its beat (one carry at most:
+  // 1 << lm_q <= Words).
+  logic [31:0] npos;
+  assign npos        = 32'(pos_q) + 32'(wpr);
 
   // Index vector of the run (d0 innermost); it moves when a run's last
   // word is read (of its last plane).
@@ -200,6 +223,7 @@ module bf_ctrl_store `BF_IMPORT #(
   logic          t_valid_q, t_bias_q, t_param_q, t_acc_q, t_last_sub_q, t_last_run_q, t_p_q;
   logic [4:0]    t_k_q;
   logic [Lw-1:0] t_lane_q;
+  logic [NwW-1:0] t_nw_q;
   logic [31:0]   t_beat_q;
   logic [Ow-1:0] t_pos_q;
 
@@ -214,7 +238,8 @@ module bf_ctrl_store `BF_IMPORT #(
         ddim_q[d] <= '0; da_q[d] <= '0; padim_q[d] <= '0; pa_q[d] <= '0;
       end
       t_valid_q <= 1'b0; t_bias_q <= 1'b0; t_param_q <= 1'b0; t_acc_q <= 1'b0; t_last_sub_q <= 1'b0;
-      t_last_run_q <= 1'b0; t_p_q <= 1'b0; t_k_q <= '0; t_lane_q <= '0; t_beat_q <= '0; t_pos_q <= '0;
+      t_last_run_q <= 1'b0; t_p_q <= 1'b0; t_k_q <= '0; t_lane_q <= '0; t_nw_q <= '0; t_beat_q <= '0;
+      t_pos_q <= '0;
     end else begin
       t_valid_q <= 1'b0;
       if (start_i) begin
@@ -255,6 +280,7 @@ module bf_ctrl_store `BF_IMPORT #(
         t_p_q        <= p_q;
         t_k_q        <= k_q;
         t_lane_q     <= Lw'(c0_q & Cw'(DrainG - 1));
+        t_nw_q       <= nw;
         t_beat_q     <= beat_q;
         t_pos_q      <= pos_q;
         if (!acc_phase) begin
@@ -274,12 +300,12 @@ module bf_ctrl_store `BF_IMPORT #(
             k_q <= k_q + 5'd1;
           end else begin
             k_q <= '0;
-            w_q <= w_q + 17'd1;
-            if (32'(pos_q) == Words - 1) begin
-              pos_q  <= '0;
+            w_q <= w_q + 17'(wpr);
+            if (npos >= Words) begin
+              pos_q  <= Ow'(npos - Words);
               beat_q <= beat_q + 32'd1;
             end else begin
-              pos_q <= pos_q + Ow'(1);
+              pos_q <= Ow'(npos);
             end
             if (last_word) begin
               rfirst_q <= 1'b1;
@@ -328,11 +354,11 @@ module bf_ctrl_store `BF_IMPORT #(
   end
 
   // Tags of the accumulator rows, delayed by the write-back latency.
-  localparam int TagW = 1 + 1 + 1 + 1 + 1 + 5 + Lw + 32 + Ow;
+  localparam int TagW = 1 + 1 + 1 + 1 + 1 + 5 + Lw + NwW + 32 + Ow;
   logic [TagW-1:0] tag_b, tag_c;
   logic [TagW-1:0] tag_pipe_q [WbLatency];
   assign tag_b = {t_valid_q && !t_bias_q && !t_param_q && !abort_i, t_acc_q, t_last_sub_q, t_last_run_q, t_p_q,
-                  t_k_q, t_lane_q, t_beat_q, t_pos_q};
+                  t_k_q, t_lane_q, t_nw_q, t_beat_q, t_pos_q};
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       for (int i = 0; i < WbLatency; i++) tag_pipe_q[i] <= '0;
@@ -345,96 +371,172 @@ module bf_ctrl_store `BF_IMPORT #(
   assign tag_c = tag_pipe_q[WbLatency-1];
 
   // ------------------------------------------------------------ stage C
-  // The write-back values of the lanes are packed into the word being built.
-  logic          c_valid, c_acc, c_last_sub, c_last_run, c_p;
-  logic [4:0]    c_k;
-  logic [Lw-1:0] c_lane;
-  logic [31:0]   c_beat;
-  logic [Ow-1:0] c_pos;
-  logic [31:0]   word_q, fields, word_d;
-  assign {c_valid, c_acc, c_last_sub, c_last_run, c_p, c_k, c_lane, c_beat, c_pos} = tag_c;
+  // The write-back values of the lanes are packed into the words of the
+  // read (lane j of the read's 1 << ls lanes into word ((j - lane) << lpb)
+  // div 32 at bit ((k << ls) + j - lane) << lpb mod 32).
+  logic           c_valid, c_acc, c_last_sub, c_last_run, c_p;
+  logic [4:0]     c_k;
+  logic [Lw-1:0]  c_lane;
+  logic [NwW-1:0] c_nw;
+  logic [31:0]    c_beat;
+  logic [Ow-1:0]  c_pos;
+  logic [31:0]    word_q;
+  logic [31:0]    fields [MM];
+  logic [MM*32-1:0] words_d;
+  assign {c_valid, c_acc, c_last_sub, c_last_run, c_p, c_k, c_lane, c_nw, c_beat, c_pos} = tag_c;
 
-  // Which lanes go into the word and at which bit: computed one cycle
+  // Which lanes go into which word and at which bit: computed one cycle
   // ahead from the tag before stage C (the tag of the last write-back
   // stage), so that stage C is only the lane shifts and their OR.
   logic [Lw-1:0]     pre_lane;
   logic [4:0]        pre_k;
   logic [DrainG-1:0] lane_en_q;
   logic [4:0]        lane_at_q [DrainG];
-  assign pre_lane = tag_pipe_q[WbLatency-2][Ow+32 +: Lw];
-  assign pre_k    = tag_pipe_q[WbLatency-2][Ow+32+Lw +: 5];
+  logic [Mw-1:0]     lane_wd_q [DrainG];
+  assign pre_lane = tag_pipe_q[WbLatency-2][Ow+32+NwW +: Lw];
+  assign pre_k    = tag_pipe_q[WbLatency-2][Ow+32+NwW+Lw +: 5];
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       lane_en_q <= '0;
-      for (int j = 0; j < DrainG; j++) lane_at_q[j] <= '0;
+      for (int j = 0; j < DrainG; j++) begin
+        lane_at_q[j] <= '0;
+        lane_wd_q[j] <= '0;
+      end
     end else begin
       for (int j = 0; j < DrainG; j++) begin
         lane_en_q[j] <= j >= 32'(pre_lane) && j < 32'(pre_lane) + (32'd1 << ls_q);
         lane_at_q[j] <= 5'((((32'(pre_k) << ls_q) + 32'(j) - 32'(pre_lane)) << lpb_q));
+        lane_wd_q[j] <= Mw'(((32'(j) - 32'(pre_lane)) << lpb_q) >> 5);
       end
     end
   end
 
   always_comb begin
-    fields = '0;
+    for (int m = 0; m < MM; m++) fields[m] = '0;
     for (int j = 0; j < DrainG; j++) begin
-      if (lane_en_q[j]) fields = fields | (((c_p ? wbv[j] >> 8 : wbv[j]) & pmask_q) << lane_at_q[j]);
+      for (int m = 0; m < MM; m++) begin
+        if (lane_en_q[j] && 32'(lane_wd_q[j]) == m)
+          fields[m] = fields[m] | (((c_p ? wbv[j] >> 8 : wbv[j]) & pmask_q) << lane_at_q[j]);
+      end
     end
-    word_d = word_q | (c_acc ? fields : 32'd0);
+    // Word 0 collects the sub-chunks of a word (several reads per word);
+    // the other words are whole in one read.
+    words_d[31:0] = word_q | (c_acc ? fields[0] : 32'd0);
+    for (int m = 1; m < MM; m++) words_d[32*m +: 32] = c_acc ? fields[m] : 32'd0;
   end
 
-  // Word FIFO: {word, beat, pos, last of run}. The walker reads only while
-  // the FIFO has room for every word in flight.
-  localparam int FW = 32 + 32 + Ow + 1;
-  logic          push, pop, fifo_full, fifo_empty;
-  logic [FW-1:0] fifo_head;
-  logic [31:0]   f_word, f_beat;
-  logic [Ow-1:0] f_pos;
-  logic          f_last;
+  // Read FIFO: one entry per read, {words, count, beat and offset of the
+  // first word, last of run}. The walker reads only while the FIFO has room
+  // for every read in flight.
+  localparam int FW = MM * 32 + NwW + 32 + Ow + 1;
+  logic           push, pop, fifo_full, fifo_empty;
+  logic [FW-1:0]  fifo_head;
+  logic [MM*32-1:0] h_words;
+  logic [NwW-1:0] h_nw;
+  logic [31:0]    h_beat;
+  logic [Ow-1:0]  h_pos;
+  logic           h_last;
   assign push = c_valid && c_last_sub && !abort_i;
   bf_fifo #(.Depth (FD), .Width (FW)) u_words (
     .clk_i, .rst_ni, .flush_i (abort_i),
-    .push_i (push), .data_i ({word_d, c_beat, c_pos, c_last_run}), .full_o (fifo_full),
+    .push_i (push), .data_i ({words_d, c_nw, c_beat, c_pos, c_last_run}), .full_o (fifo_full),
     .pop_i (pop), .data_o (fifo_head), .empty_o (fifo_empty), .usage_o (fifo_used)
   );
-  assign {f_word, f_beat, f_pos, f_last} = fifo_head;
+  assign {h_words, h_nw, h_beat, h_pos, h_last} = fifo_head;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni)        word_q <= '0;
     else if (abort_i)   word_q <= '0;
-    else if (c_valid)   word_q <= c_last_sub ? 32'd0 : word_d;
+    else if (c_valid)   word_q <= c_last_sub ? 32'd0 : words_d[31:0];
   end
 
   // ------------------------------------------------------------ beat assembler
-  logic [31:0]      abeat_q;
-  logic [31:0]      adata_q [Words];
-  logic [Words-1:0] astrb_q;
-  logic             send_q;
-  assign pop = !abort_i && !send_q && !fifo_empty;
+  // The beat being built (b: slots, strobes, beat address) and the beat on
+  // the write port (o). A popped entry fills its slots of b from its offset
+  // on; when it reaches the beat's last slot or ends the run, the merged
+  // beat moves to o and the entry's remaining words start b at slot 0 of
+  // the next beat (sent on its own, flush, when they end the run). One
+  // entry per cycle, a pop that completes a beat only while o is free or
+  // being accepted.
+  logic [31:0]      bbeat_q, obeat_q;
+  logic [31:0]      bdata_q [Words];
+  logic [31:0]      odata_q [Words];
+  logic [Words-1:0] bstrb_q, ostrb_q;
+  logic             bflush_q, send_q;
+  logic [31:0]      mdata [Words];
+  logic [31:0]      vdata [Words];
+  logic [Words-1:0] mstrb, vstrb;
+  logic             completes, crosses, ofree;
+  logic [31:0]      h_end;
+  assign h_end     = 32'(h_pos) + 32'(h_nw);
+  assign completes = h_last || h_end >= Words;
+  assign crosses   = h_end > Words;
+  always_comb begin
+    for (int s = 0; s < Words; s++) begin
+      mdata[s] = bdata_q[s];
+      mstrb[s] = bstrb_q[s];
+      vdata[s] = '0;
+      vstrb[s] = 1'b0;
+      for (int m = 0; m < MM; m++) begin
+        if (m < 32'(h_nw) && 32'(h_pos) + m == s) begin
+          mdata[s] = h_words[32*m +: 32];
+          mstrb[s] = 1'b1;
+        end
+        if (m < 32'(h_nw) && 32'(h_pos) + m == s + Words) begin
+          vdata[s] = h_words[32*m +: 32];
+          vstrb[s] = 1'b1;
+        end
+      end
+    end
+  end
+  assign ofree = !send_q || mem_req_ready_i;
+  assign pop   = !abort_i && !fifo_empty && !bflush_q && (!completes || ofree);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      abeat_q <= '0; astrb_q <= '0; send_q <= 1'b0;
-      for (int i = 0; i < Words; i++) adata_q[i] <= '0;
+      bbeat_q <= '0; obeat_q <= '0; bstrb_q <= '0; ostrb_q <= '0; bflush_q <= 1'b0; send_q <= 1'b0;
+      for (int i = 0; i < Words; i++) begin
+        bdata_q[i] <= '0;
+        odata_q[i] <= '0;
+      end
     end else begin
       if (send_q && mem_req_ready_i) begin
         send_q  <= 1'b0;
-        astrb_q <= '0;
-      end else if (abort_i && !send_q) begin
-        astrb_q <= '0;
+        ostrb_q <= '0;
+      end
+      if (abort_i) begin
+        bstrb_q  <= '0;
+        bflush_q <= 1'b0;
+      end else if (bflush_q && ofree) begin
+        send_q   <= 1'b1;
+        obeat_q  <= bbeat_q;
+        ostrb_q  <= bstrb_q;
+        for (int i = 0; i < Words; i++) odata_q[i] <= bdata_q[i];
+        bstrb_q  <= '0;
+        bflush_q <= 1'b0;
       end else if (pop) begin
-        abeat_q        <= f_beat;
-        adata_q[f_pos] <= f_word;
-        astrb_q[f_pos] <= 1'b1;
-        if (32'(f_pos) == Words - 1 || f_last) send_q <= 1'b1;
+        if (completes) begin
+          send_q   <= 1'b1;
+          obeat_q  <= h_beat;
+          ostrb_q  <= mstrb;
+          for (int i = 0; i < Words; i++) odata_q[i] <= mdata[i];
+          bbeat_q  <= h_beat + 32'd1;
+          bstrb_q  <= vstrb;
+          for (int i = 0; i < Words; i++) bdata_q[i] <= vdata[i];
+          bflush_q <= h_last && crosses;
+        end else begin
+          bbeat_q <= h_beat;
+          bstrb_q <= mstrb;
+          for (int i = 0; i < Words; i++) bdata_q[i] <= mdata[i];
+        end
       end
     end
   end
   assign mem_req_valid_o = send_q;
-  assign mem_req_addr_o  = abeat_q;
-  assign mem_req_strb_o  = astrb_q;
+  assign mem_req_addr_o  = obeat_q;
+  assign mem_req_strb_o  = ostrb_q;
   for (genvar i = 0; i < Words; i++) begin : g_wdata
-    assign mem_req_data_o[32*i +: 32] = adata_q[i];
+    assign mem_req_data_o[32*i +: 32] = odata_q[i];
   end
 
 `ifndef SYNTHESIS
@@ -461,7 +563,7 @@ module bf_ctrl_store `BF_IMPORT #(
   // c_k / c_lane: used one stage earlier (lane_en_q, lane_at_q).
   assign unused = fifo_full ^ (^c_k) ^ (^c_lane);
 
-  assign busy_o = wait_q || walk_q || in_pipe || !fifo_empty || send_q || astrb_q != '0;
+  assign busy_o = wait_q || walk_q || in_pipe || !fifo_empty || send_q || bstrb_q != '0 || bflush_q;
   assign reading_o = walk_q;
   assign err_o  = err_q;
 endmodule

@@ -7,7 +7,8 @@
 // layers of the other benchmarks, on bf8x8, bf4x8 and bf2x2.
 //
 // BF_PERF_RTL_VERBOSE=1 prints a line per layer (docs/results.md quotes
-// them).
+// them); BF_PERF_RTL_TRACE=LABEL writes an FST waveform of that layer's run
+// (LABEL.fst in the working directory).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -45,6 +46,7 @@ double check_layer(const CompiledLayer& c, const std::string& label, unsigned se
   if (l.bias) put_bias(c, random_values(rng, size_t(l.out_c), {16, true}), dram);
   tb::DeviceOptions dopt;
   dopt.dram_latency = latency;
+  if (const char* tr = std::getenv("BF_PERF_RTL_TRACE"); tr && label == tr) dopt.trace = label + ".fst";
   const tb::DeviceResult dev = tb::run_device(c.cfg, c.program(), dram, dopt);
   EXPECT_TRUE(dev.ok()) << dev.message;
   model::RtlModelOptions mopt;
