@@ -16,6 +16,7 @@
 #include "golden/compiler/geometry.hpp"
 #include "golden/compiler/layout.hpp"
 #include "golden/compiler/space.hpp"
+#include "golden/machine.hpp"
 #include "golden/timing.hpp"
 
 namespace bf {
@@ -108,7 +109,7 @@ double estimate_cycles(const Geometry& g, const ArrayConfig& cfg, const Tiling& 
   // (the store unit sends about one OBUF read's words per cycle: the words
   // of up to min(drain group, words per beat) channels, rounded down to a
   // power of two; golden/timing.cpp has the exact walk).
-  const int dg = std::min(cfg.cols, 16), wpb = cfg.dram_bits / 32;
+  const int dg = BufferGeometry::drain_group(cfg.cols), wpb = cfg.dram_bits / 32;
   int mm = 1;
   while (2 * mm <= std::min(dg, wpb)) mm *= 2;
   const double wpr = std::max(1, std::min(mm, dg / g.out_per_word));

@@ -46,9 +46,10 @@ struct BufferGeometry {
   int ibuf_group() const { return dram_group(dram_bits) < rows ? dram_group(dram_bits) : rows; }
   int wbuf_group() const { return dram_group(dram_bits) < rows * cols ? dram_group(dram_bits) : rows * cols; }
   int obuf_group() const { return dram_group(dram_bits) < cols ? dram_group(dram_bits) : cols; }
-  // The store unit reads the OBUF in groups of this many banks: the
-  // channels of one word at the narrowest output (16), at most cols.
-  static int drain_group(int cols) { return cols < 16 ? cols : 16; }
+  // The store unit reads the OBUF in groups of this many banks (one
+  // write-back lane each): up to 32 columns the channels of one word at the
+  // narrowest output (16), at most cols; beyond 32 columns half the columns.
+  static int drain_group(int cols) { return cols <= 32 ? (cols < 16 ? cols : 16) : cols / 2; }
   static BufferGeometry of(const ArrayConfig& cfg);
 };
 
