@@ -15,8 +15,8 @@
 #   FORMAL_LOAD=0            skip the load unit's memory-port BMC (depth FORMAL_LOAD_DEPTH,
 #                            default 20; about 2 min CPU, its 3 mutants about 3.5 min)
 #   FORMAL_STORE=0           skip the store unit's memory-port BMC (depth FORMAL_STORE_DEPTH,
-#                            default 20; about 26 min CPU, its 3 mutants about 6 min;
-#                            CI skips it; the word-FIFO induction always runs)
+#                            default 20; about 40 min CPU, its 3 mutants about 4 min;
+#                            CI skips it; the read-FIFO induction always runs)
 #
 # Every check prints one row: name, kind, depth, expected and actual result,
 # CPU seconds (user + sys of the tools) and wall seconds. A proof must PASS;
@@ -601,8 +601,8 @@ fi
 # Store unit memory port (write request held until accepted) and read FIFO
 # (no overflow / underflow, beat assembly): BMC from reset. The write-back
 # lanes (bf_ctrl_wb, multipliers) are cut: their outputs are free values
-# every cycle. Depth 20 takes about 26 min of CPU (step 19 alone about
-# 33 min of wall beside other work); FORMAL_STORE=0 skips it (CI does).
+# every cycle. Depth 20 takes about 40 min of CPU (step 19 alone about
+# 45 min of wall beside other work); FORMAL_STORE=0 skips it (CI does).
 STORE_PEEKS="connect -set peek_push u_dut.push
 connect -set peek_pop u_dut.pop
 connect -set peek_full u_dut.fifo_full
