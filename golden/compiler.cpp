@@ -109,10 +109,8 @@ double estimate_cycles(const Geometry& g, const ArrayConfig& cfg, const Tiling& 
   // (the store unit sends about one OBUF read's words per cycle: the words
   // of up to min(drain group, words per beat) channels, rounded down to a
   // power of two; golden/timing.cpp has the exact walk).
-  const int dg = BufferGeometry::drain_group(cfg.cols), wpb = cfg.dram_bits / 32;
-  int mm = 1;
-  while (2 * mm <= std::min(dg, wpb)) mm *= 2;
-  const double wpr = std::max(1, std::min(mm, dg / g.out_per_word));
+  const int mm = BufferGeometry::store_words_max(cfg.cols, cfg.dram_bits);
+  const double wpr = std::max(1, std::min(mm, BufferGeometry::drain_group(cfg.cols) / g.out_per_word));
   const double st_words = double(c.output_bytes) / out_tiles / 4.0 / wpr;
   const double wait = t.obuf_whole ? (out_tiles - 1) * (st_words + cfg.rows + cfg.cols + cfg.dram_latency) : 0.0;
   return std::max(array + wait, port) + 12.0 * steps + first + last;

@@ -7,6 +7,7 @@
 // counts the DRAM traffic. The RTL controller and array are compared
 // against it; the compiler is proved right by it.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -50,6 +51,13 @@ struct BufferGeometry {
   // write-back lane each): up to 32 columns the channels of one word at the
   // narrowest output (16), at most cols; beyond 32 columns half the columns.
   static int drain_group(int cols) { return cols <= 32 ? (cols < 16 ? cols : 16) : cols / 2; }
+  // Words one store read packs at most (bf_ctrl_store's MM): the largest
+  // power of two <= min(drain group, words per memory beat).
+  static int store_words_max(int cols, int dram_bits) {
+    int mm = 1;
+    while (2 * mm <= std::min(drain_group(cols), dram_bits / 32)) mm *= 2;
+    return mm;
+  }
   static BufferGeometry of(const ArrayConfig& cfg);
 };
 

@@ -120,7 +120,7 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
   const bool two_planes = su.requant && su.out_bits == 16;
   const int lpb = !su.requant ? 5 : two_planes ? 3 : ilog2(su.out_bits);
   const int lg_dg = ilog2(BufferGeometry::drain_group(M));
-  const int lg_mm = ilog2(int(std::min<uint64_t>(uint64_t(BufferGeometry::drain_group(M)), wpb)) + 1) - 1;  // floor
+  const int lg_mm = ilog2(BufferGeometry::store_words_max(M, cfg.dram_bits));
   const int le = 5 - lpb, ls = std::min(le + lg_mm, lg_dg), subs = 1 << (le - std::min(le, ls));
   const int reads_per_chunk = 1 + (su.bias ? 1 : 0) + (su.requant && b.rq_channel ? 1 : 0);
   const int E = 1 << le, S = 1 << ls, WPR = ls > le ? 1 << (ls - le) : 1;
