@@ -210,15 +210,19 @@ module bf_ctrl_issue `BF_IMPORT #(
   logic [16:0]      groups;
   logic [15:0]      ibase;
   logic             hi, hw, ho, first;
-  logic [7:0]       need, short, sneed, sshort;
+  logic [7:0]       need, sneed;
   logic             landed, stored;
   assign {count, groups, ibase, hi, hw, ho, first, need, sneed} = q_head;
-  // The head step's loads have landed: need - landed is 0, or negative
-  // (later loads landed too); likewise its stores (whole OBUF only).
-  assign short  = need - landed_i;
-  assign landed = short == 8'd0 || short[7];
-  assign sshort = sneed - sdone_i;
-  assign stored = !setup_i.obuf_whole || sshort == 8'd0 || sshort[7];
+  // A wrapping 8-bit count `done` has reached `need`: need - done is 0, or
+  // negative (later ones finished too; at most a few are ever in flight).
+  function automatic logic reached(input logic [7:0] need_c, input logic [7:0] done_c);
+    logic [7:0] d;
+    d = need_c - done_c;
+    reached = d == 8'd0 || d[7];
+  endfunction
+  // The head step's loads have landed; likewise its stores (whole OBUF only).
+  assign landed = reached(need, landed_i);
+  assign stored = !setup_i.obuf_whole || reached(sneed, sdone_i);
 
   // ------------------------------------------------------------ engine
 `ifdef BF_MUTANT_CTRL
@@ -334,7 +338,7 @@ module bf_ctrl_issue `BF_IMPORT #(
   logic a_on_q;  // out of reset (the checks' enable; rst_ni is only an asynchronous reset)
   always @(posedge clk_i or negedge rst_ni) a_on_q <= !rst_ni ? 1'b0 : 1'b1;
   always @(posedge clk_i) begin
-    if (a_on_q && fire && !abort_i && setup_i.obuf_whole && !(sshort == 8'd0 || sshort[7]))
+    if (a_on_q && fire && !abort_i && setup_i.obuf_whole && !reached(sneed, sdone_i))
       $error("bf_ctrl_issue: whole-OBUF tile command before the previous output tile's store finished");
     if (a_on_q && fire) begin
       for (int b = 0; b < 3; b++)
