@@ -93,9 +93,28 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
   int64_t last_accept = -1;            // cycle the engine's last command was accepted
   int64_t st_idle = 0;                 // first cycle the store unit is not busy
   int64_t st_walk0 = 0, st_walk1 = 0;  // the running store's walk [start, end)
-  double st_beat_rate = 0;             // its memory beats per cycle while walking
-  int64_t arr_ready = 0;               // first cycle the array accepts a command
-  int64_t acc_until = 0;               // end of the last accumulating command's OBUF read window
+  // OBUF halves: the store before the last one handed over finishes
+  // (st_prev_idle: the commands of an output tile wait for it, the last
+  // reader of their half), and the pending slot is free from st_slot_free.
+  int64_t st_prev_idle = 0, st_slot_free = 0;
+  int64_t pst_walk0 = 0, pst_walk1 = 0;  // that store's walk [start, end)
+  double pst_beat_rate = 0;              // and its beats per cycle
+  // A cycle count the store before the last one lost: it ends later, and
+  // so does the last one when it waits behind it in the pending slot.
+  auto prev_store_lost = [&](int64_t lost) {
+    if (lost <= 0) return;
+    if (st_walk0 > st_prev_idle) {
+      st_walk0 += lost;
+      st_walk1 += lost;
+      st_idle += lost;
+      if (st_slot_free > 0) st_slot_free += lost;
+    }
+    pst_walk1 += lost;
+    st_prev_idle += lost;
+  };
+  double st_beat_rate = 0;  // its memory beats per cycle while walking
+  int64_t arr_ready = 0;    // first cycle the array accepts a command
+  int64_t acc_until = 0;    // end of the last accumulating command's OBUF read window
   // A whole-OBUF step whose commands wait for the running store (gate_k,
   // from gate_idle + 1): a load that slows that store later moves them.
   int64_t gate_idle = -1;
@@ -148,7 +167,7 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
         if (!wwhole) hw ^= 1;
         start = std::max(start, need_w[hw]);
       }
-      if (s == kBias && owhole) start = std::max(start, st_idle);
+      if (s == kBias) start = std::max(start, owhole ? st_idle : st_slot_free);
       // Beats of every run (a beat shared by two runs is read twice).
       uint64_t beats = 0, runs = 0;
       for_each_run(b, s, tiles, [&](uint32_t da, uint32_t) {
@@ -164,8 +183,24 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
       // the load's requests take the longer, and the store's walk ends
       // later by the cycles it was held below its rate.
       int64_t req = int64_t(beats);
-      if (st_beat_rate > 0) {
+      // (OBUF halves: first the store before the last one while it still
+      // walks; the last one may wait behind it in the pending slot.)
+      int64_t pre = 0;  // cycles of requests before the last store's turn
+      if (!owhole && pst_beat_rate > 0 && pst_walk1 > start + 1) {
         const int64_t a = start + 1;
+        const double b0 = double(std::clamp<int64_t>(pst_walk0 - a, 0, req));
+        const double rest = double(req) - b0, left = double(pst_walk1 - std::max(a, pst_walk0));
+        if (rest > 0 && left > 0) {
+          const double share = std::min(pst_beat_rate, 0.5), ql = 1.0 - share, ps = share / pst_beat_rate;
+          const double both = std::min(rest / ql, left / ps);
+          const int64_t served = std::min<int64_t>(req, int64_t(b0 + both * ql + 0.5));
+          pre = int64_t(b0 + both + 0.5);
+          req -= served;
+          prev_store_lost(int64_t(both * (1.0 - ps) + 0.5));
+        }
+      }
+      if (st_beat_rate > 0 && req > 0) {
+        const int64_t a = start + 1 + pre;
         const double b0 = double(std::clamp<int64_t>(st_walk0 - a, 0, req));  // before the store walks
         const double rest = double(req) - b0, left = double(st_walk1 - std::max(a, st_walk0));
         if (rest > 0 && left > 0) {
@@ -187,6 +222,7 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
           st_idle += lost;
         }
       }
+      req += pre;
       if (Lr + 2 > rsp_depth) req = std::max<int64_t>(req, int64_t(beats) * (Lr + 2) / rsp_depth);
       // Gearbox: one group of G words per cycle.
       const int64_t emits = int64_t(words / uint64_t(grp_of[s]));
@@ -227,6 +263,8 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
           gate_k = k;
         }
         v = std::max(v, st_idle + 1);
+      } else {
+        v = std::max(v, st_prev_idle + 1);
       }
       uint64_t cmds = 0, acc_outs = 0;
       for_each_tile_cmd(b, tiles, halves, first, [&](const TileCmd& c) {
@@ -247,9 +285,13 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
           const int64_t red = int64_t(steps / std::max<uint64_t>(outs, 1));  // steps per output
           const int64_t from = std::max(h + N + 1 + red / 2, acc_until), to = h + N + int64_t(steps) + dg + 2;
           acc_until = to;
+          const double dens = std::min(1.0, double(outs) * double(dg) / double(steps));
+          if (!owhole && pst_beat_rate > 0) {  // the store before the last one (OBUF halves)
+            const int64_t ovp = std::min(to, st_prev_idle) - std::max(from, pst_walk0);
+            if (ovp > 0) prev_store_lost(int64_t(double(ovp) * dens + 0.5));
+          }
           const int64_t ov = std::min(to, st_idle) - std::max(from, st_walk0);
           if (ov > 0) {
-            const double dens = std::min(1.0, double(outs) * double(dg) / double(steps));
             const int64_t lost = int64_t(double(ov) * dens + 0.5);
             st_idle += lost;
             st_walk1 += lost;
@@ -275,10 +317,16 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
       r.obuf_rd += acc_outs * M * 32;
       t = e + 1;
     }
-    // SStore: hand the store over once the previous one is finished.
+    // SStore: hand the store over once the previous one is finished (whole
+    // OBUF), or (halves) once the pending slot is free: the store starts
+    // when the unit is idle, and the sequencer goes on meanwhile.
     if (b.st.present && tiles.deeper_all(b.st.level, true)) {
-      const int64_t x = std::max(t, st_idle);
-      const int64_t walk = std::max(x + 1, last_done) + 1;
+      const int64_t x = owhole ? std::max(t, st_idle) : std::max(t, st_slot_free);
+      const int64_t go = std::max(x, st_idle);  // the store unit starts it
+      if (!owhole) st_slot_free = go > x ? go + 1 : 0;
+      st_prev_idle = st_idle;
+      pst_walk0 = st_walk0, pst_walk1 = st_walk1, pst_beat_rate = st_beat_rate;
+      const int64_t walk = std::max(go + 1, last_done) + 1;
       const uint32_t nch = b.grp.get(tiles.last()) * uint32_t(M);
       const uint32_t run = b.st.run;
       // Walker cycles of one run: a first cycle, then per read of WPR

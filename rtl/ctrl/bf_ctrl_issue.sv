@@ -23,11 +23,13 @@
 // far, landed_i its count of loads landed (8-bit, wrapping; at most a few
 // loads are ever outstanding), and the head step's commands wait until
 // landed_i has reached its need (or abort_i: queued steps drain after an
-// error). With a whole OBUF (setup whole=o) the head step's commands also
-// wait until the store unit has finished sneed_i stores (the count the
-// sequencer had handed over when it queued the step: sdone_i, wrapping
-// like the load counts), so an output tile never writes the OBUF before
-// the previous tile's store has read it. The engine takes the head step and
+// error). The head step's commands also wait until the store unit has
+// finished sneed_i stores (sdone_i, wrapping like the load counts): with a
+// whole OBUF (setup whole=o) the count the sequencer had handed over when
+// it queued the step, so an output tile never writes the OBUF before the
+// previous tile's store has read it; with OBUF halves one fewer, so an
+// output tile never writes the half before the store two tiles back (the
+// last one to read that half) has finished. The engine takes the head step and
 // keeps cmd_valid_o with the command for (g, sa, sw); on cmd_ready_i the
 // next one (sw fastest, then sa, then g); after the step's last command
 // the next queued step follows in the next cycle. The block registers the
@@ -47,7 +49,7 @@
 //   StepQueue  queued steps (power of two >= 2)
 // Latency: check 8 cycles after go_i rises (held); a step queued in cycle
 //   t has its first command valid in t+1 (engine idle), or in the cycle
-//   landed_i reaches its need (and, whole OBUF, sdone_i its store need);
+//   landed_i reaches its need (and sdone_i its store need);
 //   one command per cycle the array accepts.
 module bf_ctrl_issue `BF_IMPORT #(
   parameter int IbufDepth = 128,
@@ -81,7 +83,7 @@ module bf_ctrl_issue `BF_IMPORT #(
   input  logic                                  first_i,      // first step of the output tile
   input  logic [7:0]                            need_i,       // loads dispatched up to this step
   input  logic [7:0]                            landed_i,     // loads landed so far
-  input  logic [7:0]                            sneed_i,      // stores handed over up to this step
+  input  logic [7:0]                            sneed_i,      // stores that must have finished first
   input  logic [7:0]                            sdone_i,      // stores finished so far
   input  logic                                  abort_i,      // drain: commands no longer wait for loads
   // Tile command.
@@ -220,9 +222,9 @@ module bf_ctrl_issue `BF_IMPORT #(
     d = need_c - done_c;
     reached = d == 8'd0 || d[7];
   endfunction
-  // The head step's loads have landed; likewise its stores (whole OBUF only).
+  // The head step's loads have landed; likewise the stores it waits for.
   assign landed = reached(need, landed_i);
-  assign stored = !setup_i.obuf_whole || reached(sneed, sdone_i);
+  assign stored = reached(sneed, sdone_i);
 
   // ------------------------------------------------------------ engine
 `ifdef BF_MUTANT_CTRL
@@ -338,8 +340,8 @@ module bf_ctrl_issue `BF_IMPORT #(
   logic a_on_q;  // out of reset (the checks' enable; rst_ni is only an asynchronous reset)
   always @(posedge clk_i or negedge rst_ni) a_on_q <= !rst_ni ? 1'b0 : 1'b1;
   always @(posedge clk_i) begin
-    if (a_on_q && fire && !abort_i && setup_i.obuf_whole && !reached(sneed, sdone_i))
-      $error("bf_ctrl_issue: whole-OBUF tile command before the previous output tile's store finished");
+    if (a_on_q && fire && !abort_i && !reached(sneed, sdone_i))
+      $error("bf_ctrl_issue: tile command before the store of its OBUF rows' previous output tile finished");
     if (a_on_q && fire) begin
       for (int b = 0; b < 3; b++)
         if (a_base[b] < a_lo[b] || a_base[b] + a_ext[b] >= a_hi[b])

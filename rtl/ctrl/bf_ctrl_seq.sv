@@ -19,7 +19,9 @@
 //           free (the load before it may still be landing) and (IBUF/WBUF)
 //           no tile command in flight still reads the half it overwrites;
 //           a bias load into a whole OBUF also waits until the store unit
-//           is idle (the previous output tile's store has read the OBUF);
+//           is idle (the previous output tile's store has read the OBUF),
+//           into an OBUF half until no store is pending (the store two
+//           tiles back, the last reader of that half, has finished);
 //   SCheck  the address check (8 cycles), while the step's loads land;
 //   SIssue  the step goes into bf_ctrl_issue's step queue with its load
 //           need (the count of loads dispatched so far); the queue's
@@ -27,8 +29,11 @@
 //           plane) to the array once the load unit's count of landed loads
 //           has reached the step's need, while the sequencer goes on;
 //   SStore  the store, handed to the store unit (which waits for the
-//           step's tile commands by itself) once the previous store is
-//           finished;
+//           step's tile commands by itself): with OBUF halves into a
+//           one-entry pending slot while the unit still runs the previous
+//           store (the pending store starts the cycle the unit is idle),
+//           so the sequencer waits only while the slot is full; with a
+//           whole OBUF once the previous store is finished;
 //   SAdv    next step, or SBEnd: wait until every unit is idle.
 // The sequencer never waits for the array or for a landing load between
 // steps: step n+1's loads are dispatched right after step n is queued, so
@@ -38,12 +43,12 @@
 // and done (the array's in-order done_o) are counted;
 // each IBUF / WBUF half has a free flag, cleared when a step reading the
 // half is queued and set in the cycle the done count reaches the issue
-// count of its last reader (need). The OBUF half an output tile computes into was last read
-// by the store two tiles back, which finished before the previous store
-// could start. With a whole OBUF, stores are counted too (handed over /
-// finished): a queued step carries the count handed over so far, and its
-// commands wait until that many stores have finished, so an output tile
-// never writes the OBUF before the previous tile's store has read it.
+// count of its last reader (need). Stores are counted too (handed over /
+// finished): a queued step carries the count handed over so far (whole
+// OBUF) or one fewer (OBUF halves), and its commands wait until that many
+// stores have finished, so an output tile never writes the OBUF before the
+// previous tile's store has read it (whole OBUF), or its half before the
+// store two tiles back, the last reader of that half, has (halves).
 // Errors abort the units, wait for them to drain (SAbort) and
 // halt with the status.
 //
@@ -54,7 +59,8 @@
 //   per step 1 cycle + 1 per load slot + 8 for the check (with a compute;
 //   a failing check also waits for the landing loads, whose errors win)
 //   + 1 to queue the step (when the step queue has room) + 1 for the store
-//   slot + 1 to advance.
+//   slot (while the pending store slot is full: until it starts) + 1 to
+//   advance.
 module bf_ctrl_seq `BF_IMPORT #(
   parameter int Rows      = 2,
   parameter int Cols      = 2,
@@ -205,8 +211,10 @@ module bf_ctrl_seq `BF_IMPORT #(
   logic [31:0] needi_q [2];
   logic [31:0] needw_q [2];
   logic [7:0]  ldisp_q, lland_q;  // loads dispatched / landed (wrapping; few are ever outstanding)
-  logic [7:0]  sdisp_q, sdone_q;  // stores handed over / finished (wrapping; at most one runs)
+  logic [7:0]  sdisp_q, sdone_q;  // stores handed over / finished (wrapping; one runs, one may be pending)
   logic        stbusy_q;          // st_busy_i a cycle ago (a store finishes when it falls)
+  logic        stpend_q;          // a store handed over waits in the pending slot (OBUF halves only)
+  `BF_T(st_desc_t) stpdesc_q;     // its descriptor
 
   // Unit errors (load first).
   logic [2:0] unit_err;
@@ -230,13 +238,18 @@ module bf_ctrl_seq `BF_IMPORT #(
   assign ld_ok   = ld_ready_i && (mutant == 6 ||  // loads ignore the half-free flags
                                   (ls == bf_pkg::StreamIbuf ? freei_q[setup.ibuf_whole ? hi_q : !hi_q]
                                  : ls == bf_pkg::StreamWbuf ? freew_q[setup.wbuf_whole ? hw_q : !hw_q]
-                                 : !(setup.obuf_whole && st_busy_i) || mutant == 9));
+                                 : !(setup.obuf_whole ? st_busy_i : stpend_q) || mutant == 9));
 `else
   assign ld_ok   = ld_ready_i && (ls == bf_pkg::StreamIbuf ? freei_q[setup.ibuf_whole ? hi_q : !hi_q]
                                 : ls == bf_pkg::StreamWbuf ? freew_q[setup.wbuf_whole ? hw_q : !hw_q]
-                                : !(setup.obuf_whole && st_busy_i));
+                                : !(setup.obuf_whole ? st_busy_i : stpend_q));
 `endif
   assign st_fire = st_present && bf_pkg::loops_below(at_last, st_level);
+  // SStore hands the step's store over: to the idle store unit, or (OBUF
+  // halves) into the empty pending slot.
+  logic st_hand;
+  assign st_hand = state_q == SStore && unit_err == bf_pkg::StatusDone && st_fire &&
+                   (setup.obuf_whole ? !st_busy_i : !stpend_q);
 
   // The tile commands of the step: checked, then queued (issue_fire) when
   // the step queue has room; `cmds` of them.
@@ -254,13 +267,14 @@ module bf_ctrl_seq `BF_IMPORT #(
     .groups_i (count[17*bf_pkg::CountGroup +: 17]), .n_red_i (n_red),
     .rd_eng_i (rd_eng), .rd_grp_i (rd_grp), .rd_plane_i (rd_plane), .rd_base_i (rd_base), .itile_i (itile),
     .hi_i (hi_q), .hw_i (hw_q), .ho_i (ho_q), .first_i (first_q),
-    .need_i (ldisp_q), .landed_i (lland_q), .sneed_i (sdisp_q), .sdone_i (sdone_q),
+    .need_i (ldisp_q), .landed_i (lland_q), .sneed_i (setup.obuf_whole ? sdisp_q : sdisp_q - 8'd1),
+    .sdone_i (sdone_q),
     .abort_i (state_q == SAbort),
     .cmd_valid_o (cmd_valid_o), .cmd_ready_i, .cmd_o
   );
 
   logic units_idle;
-  assign units_idle = !ld_busy_i && !st_busy_i && issued_q == tdone_q;
+  assign units_idle = !ld_busy_i && !st_busy_i && !stpend_q && issued_q == tdone_q;
 
   // ------------------------------------------------------------ next state
   always_comb begin
@@ -351,7 +365,7 @@ module bf_ctrl_seq `BF_IMPORT #(
       SStore: begin
         if (unit_err != bf_pkg::StatusDone) begin
           status_d = unit_err; state_d = SAbort;
-        end else if (!st_fire || !st_busy_i) begin
+        end else if (!st_fire || st_hand) begin
           state_d = SAdv;
         end
       end
@@ -401,7 +415,7 @@ module bf_ctrl_seq `BF_IMPORT #(
     end else begin
       if (ld_start_o)  ldisp_q <= ldisp_q + 8'd1;
       if (ld_landed_i) lland_q <= lland_q + 8'd1;
-      if (st_start_o)  sdisp_q <= sdisp_q + 8'd1;
+      if (st_hand)     sdisp_q <= sdisp_q + 8'd1;
 `ifdef BF_MUTANT_CTRL
       // +bf_mutant=10: a store counts as finished when it is handed over.
       if (mutant == 10 ? st_start_o : stbusy_q && !st_busy_i) sdone_q <= sdone_q + 8'd1;
@@ -486,21 +500,41 @@ module bf_ctrl_seq `BF_IMPORT #(
   assign ld_desc_o.run  = ld_run[17*ls +: 17];
 
   // ------------------------------------------------------------ store descriptor
-  assign st_start_o        = state_q == SStore && unit_err == bf_pkg::StatusDone && st_fire && !st_busy_i;
-  assign st_desc_o.half    = ho_q;
-  assign st_desc_o.whole   = setup.obuf_whole;
-  assign st_desc_o.dram    = step_addr[32*bf_pkg::StreamObuf +: 32];
-  assign st_desc_o.ddim    = dram_dim[128*bf_pkg::StreamObuf +: 128];
-  assign st_desc_o.plane   = dram_plane[32*bf_pkg::StreamObuf +: 32];
-  assign st_desc_o.cnt     = count[17*(bf_pkg::CountDim0 + 4*bf_pkg::StreamObuf) +: 68];
-  assign st_desc_o.pa      = wr_base[16*bf_pkg::StreamObuf +: 16];
-  assign st_desc_o.padim   = wr_dim[64*bf_pkg::StreamObuf +: 64];
-  assign st_desc_o.grp     = wr_grp[16*bf_pkg::StreamObuf +: 16];
-  assign st_desc_o.bbase   = wr_base[16*bf_pkg::StreamBias +: 16];
-  assign st_desc_o.groups  = count[17*bf_pkg::CountGroup +: 17];
-  assign st_desc_o.run     = st_run;
-  assign st_desc_o.need    = issued_q;  // every command of the steps queued so far
-  assign st_desc_o.wb      = wb;
+  // The step's store (st_now); handed over to the idle unit directly, or
+  // kept in the pending slot (OBUF halves), which starts the cycle the unit
+  // is idle and is dropped on an error.
+  `BF_T(st_desc_t) st_now;
+  assign st_now.half    = ho_q;
+  assign st_now.whole   = setup.obuf_whole;
+  assign st_now.dram    = step_addr[32*bf_pkg::StreamObuf +: 32];
+  assign st_now.ddim    = dram_dim[128*bf_pkg::StreamObuf +: 128];
+  assign st_now.plane   = dram_plane[32*bf_pkg::StreamObuf +: 32];
+  assign st_now.cnt     = count[17*(bf_pkg::CountDim0 + 4*bf_pkg::StreamObuf) +: 68];
+  assign st_now.pa      = wr_base[16*bf_pkg::StreamObuf +: 16];
+  assign st_now.padim   = wr_dim[64*bf_pkg::StreamObuf +: 64];
+  assign st_now.grp     = wr_grp[16*bf_pkg::StreamObuf +: 16];
+  assign st_now.bbase   = wr_base[16*bf_pkg::StreamBias +: 16];
+  assign st_now.groups  = count[17*bf_pkg::CountGroup +: 17];
+  assign st_now.run     = st_run;
+  assign st_now.need    = issued_q;  // every command of the steps queued so far
+  assign st_now.wb      = wb;
+  assign st_start_o = unit_err == bf_pkg::StatusDone && !st_busy_i && (stpend_q || st_hand);
+  assign st_desc_o  = stpend_q ? stpdesc_q : st_now;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      stpend_q <= 1'b0;
+    end else if (unit_err != bf_pkg::StatusDone || state_q == SAbort) begin
+      stpend_q <= 1'b0;
+    end else if (st_hand && st_busy_i) begin
+      stpend_q <= 1'b1;
+    end else if (st_start_o) begin
+      stpend_q <= 1'b0;
+    end
+  end
+  // (no reset: read only while stpend_q is set)
+  always_ff @(posedge clk_i) begin
+    if (st_hand && st_busy_i) stpdesc_q <= st_now;
+  end
 
   // ------------------------------------------------------------ outputs
   assign busy_o   = busy_q;

@@ -380,6 +380,36 @@ module bf_top `BF_IMPORT #(
       if (obuf_wv && obuf_wr_ready) $error("bf_top: bias row written while a store reads the whole OBUF");
     end
   end
+
+  // With OBUF halves the sequencer runs ahead of a store (its pending
+  // slot): while the store unit walks the runs of half h, no tile command
+  // writing h is in flight or taken (a_wro_q[h]: the number of the last one
+  // taken), and no bias row is written into h. Like the check above, from
+  // the store unit's and the buffers' side.
+  localparam int AOH = ObufDepth / 2;
+  logic        a_sth_q, a_stw_q;
+  logic [31:0] a_wro_q [2];
+  logic        a_cmd_oh, a_bias_oh;
+  assign a_cmd_oh  = 32'(cmd_ob) >= AOH;
+  assign a_bias_oh = 32'(obuf_wa) >= AOH;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_sth_q <= 1'b0; a_stw_q <= 1'b0; a_wro_q[0] <= '0; a_wro_q[1] <= '0;
+    end else begin
+      if (st_start) begin
+        a_sth_q <= st_desc.half; a_stw_q <= st_desc.whole;
+      end
+      if (cmd_valid && cmd_ready) a_wro_q[a_cmd_oh] <= a_taken_q + 32'd1;
+    end
+  end
+  always @(posedge clk_i) begin
+    if (a_on_q && !abort && !a_stw_q && st_reading) begin
+      if ($signed(a_wro_q[a_sth_q] - tdone) > 0 || (cmd_valid && cmd_ready && a_cmd_oh == a_sth_q))
+        $error("bf_top: tile command into OBUF half %0d in flight while a store reads it", a_sth_q);
+      if (obuf_wv && obuf_wr_ready && a_bias_oh == a_sth_q)
+        $error("bf_top: bias row written into OBUF half %0d while a store reads it", a_sth_q);
+    end
+  end
 `endif
 `endif
 

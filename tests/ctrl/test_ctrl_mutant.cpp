@@ -205,7 +205,7 @@ TEST(CtrlMutant, WholeObufWaitsForTheStore) {
   EXPECT_TRUE(clean.bit_exact) << clean.r.message << "\n" << clean.out;
   EXPECT_FALSE(clean.r.assertion) << clean.out;
   const MutRun run = run_whole_obuf(9);
-  expect_fires(run, "whole-OBUF tile command before the previous output tile's store finished");
+  expect_fires(run, "tile command before the store of its OBUF rows' previous output tile finished");
   EXPECT_FALSE(run.bit_exact);
 }
 
@@ -217,6 +217,45 @@ TEST(CtrlMutant, WholeObufWaitsForTheStore) {
 TEST(CtrlMutant, WholeObufStoreCountChecked) {
   const MutRun run = run_whole_obuf(10);
   expect_fires(run, "bf_top: tile command in flight while a store reads the whole OBUF");
+  EXPECT_EQ(run.out.find("bf_ctrl_issue"), std::string::npos) << run.out;
+}
+
+// The layer of the half-OBUF store mutants: a 2-bit 1x1 conv with raw
+// 32-bit outputs, one output row per tile (eight tiles): each tile's store
+// takes several times the next tile's compute, so the sequencer hands each
+// store to the pending slot and runs ahead into the next output tile.
+LayerDesc half_obuf_layer() {
+  LayerDesc l = make_conv(1, 4, 8, 8, 8, 1, 1, 0);
+  l.act = {2, true};
+  l.wgt = {2, true};
+  return l;
+}
+MutRun run_half_obuf(int mutant) {
+  CompileOptions copt;
+  copt.toh = 1;
+  copt.owhole = 0;
+  return run_mutant(
+      mutant, half_obuf_layer(), [](tb::DeviceOptions& o) { o.dram_latency = 1; }, copt);
+}
+
+// 9 with OBUF halves: an output tile's commands (and its bias load) do not
+// wait for the store two tiles back, the last reader of their half, which
+// the pending slot lets the sequencer run ahead of.
+TEST(CtrlMutant, ObufHalfWaitsForTheStoreTwoTilesBack) {
+  const MutRun clean = run_half_obuf(0);
+  EXPECT_TRUE(clean.bit_exact) << clean.r.message << "\n" << clean.out;
+  EXPECT_FALSE(clean.r.assertion) << clean.out;
+  const MutRun run = run_half_obuf(9);
+  expect_fires(run, "tile command before the store of its OBUF rows' previous output tile finished");
+  EXPECT_FALSE(run.bit_exact);
+}
+
+// 10 with OBUF halves: the store count is wrong (bf_ctrl_issue stays quiet);
+// bf_top sees a command into the half a store reads. Without the pending
+// slot (the sequencer waiting for each store) this could not happen.
+TEST(CtrlMutant, ObufHalfStoreCountChecked) {
+  const MutRun run = run_half_obuf(10);
+  expect_fires(run, "bf_top: tile command into OBUF half");
   EXPECT_EQ(run.out.find("bf_ctrl_issue"), std::string::npos) << run.out;
 }
 
