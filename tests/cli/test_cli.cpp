@@ -99,6 +99,10 @@ TEST_F(Cli, ConvMatchesTheDirectGoldenLayer) {
     std::ifstream rep(dir() + "r.json");
     const std::string j((std::istreambuf_iterator<char>(rep)), {});
     EXPECT_NE(j.find("\"macs\": " + std::to_string(2LL * 7 * p.out_h() * p.out_w() * 5 * 9)), std::string::npos) << j;
+    // The rtl-mode model's cycles: never fewer than the array steps (one
+    // step per cycle at most).
+    EXPECT_GE(json_number(j, "model_cycles"), json_number(j, "array_steps")) << j;
+    EXPECT_GT(json_number(j, "array_steps"), 0) << j;
   }
 }
 
