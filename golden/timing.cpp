@@ -93,6 +93,9 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
   int64_t last_accept = -1;            // cycle the engine's last command was accepted
   int64_t st_idle = 0;                 // first cycle the store unit is not busy
   int64_t st_walk0 = 0, st_walk1 = 0;  // the running store's walk [start, end)
+  double st_beat_rate = 0;             // its memory beats per cycle while walking
+  int64_t arr_ready = 0;               // first cycle the array accepts a command
+  int64_t acc_until = 0;               // end of the last accumulating command's OBUF read window
   // OBUF halves: the store before the last one handed over finishes
   // (st_prev_idle: the commands of an output tile wait for it, the last
   // reader of their half), and the pending slot is free from st_slot_free.
@@ -112,9 +115,24 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
     pst_walk1 += lost;
     st_prev_idle += lost;
   };
-  double st_beat_rate = 0;  // its memory beats per cycle while walking
-  int64_t arr_ready = 0;    // first cycle the array accepts a command
-  int64_t acc_until = 0;    // end of the last accumulating command's OBUF read window
+  // A load of `req` beats from cycle a sharing the port with a store that
+  // walks [w0, w1) at `rate` beats per cycle: b0 beats go before the store
+  // walks, then both run for `both` cycles, the load taking ql and the
+  // store ps of its own rate (the arbiter alternates while both request).
+  struct PortShare {
+    double b0 = 0, both = 0, ql = 1, ps = 1;
+  };
+  auto share_port = [](int64_t a, int64_t req, int64_t w0, int64_t w1, double rate) {
+    PortShare p;
+    p.b0 = double(std::clamp<int64_t>(w0 - a, 0, req));
+    const double rest = double(req) - p.b0, left = double(w1 - std::max(a, w0));
+    if (rest > 0 && left > 0) {
+      const double share = std::min(rate, 0.5);
+      p.ql = 1.0 - share, p.ps = share / rate;
+      p.both = std::min(rest / p.ql, left / p.ps);
+    }
+    return p;
+  };
   // A whole-OBUF step whose commands wait for the running store (gate_k,
   // from gate_idle + 1): a load that slows that store later moves them.
   int64_t gate_idle = -1;
@@ -187,27 +205,20 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
       // walks; the last one may wait behind it in the pending slot.)
       int64_t pre = 0;  // cycles of requests before the last store's turn
       if (!owhole && pst_beat_rate > 0 && pst_walk1 > start + 1) {
-        const int64_t a = start + 1;
-        const double b0 = double(std::clamp<int64_t>(pst_walk0 - a, 0, req));
-        const double rest = double(req) - b0, left = double(pst_walk1 - std::max(a, pst_walk0));
-        if (rest > 0 && left > 0) {
-          const double share = std::min(pst_beat_rate, 0.5), ql = 1.0 - share, ps = share / pst_beat_rate;
-          const double both = std::min(rest / ql, left / ps);
-          const int64_t served = std::min<int64_t>(req, int64_t(b0 + both * ql + 0.5));
-          pre = int64_t(b0 + both + 0.5);
+        const PortShare p = share_port(start + 1, req, pst_walk0, pst_walk1, pst_beat_rate);
+        if (p.both > 0) {
+          const int64_t served = std::min<int64_t>(req, int64_t(p.b0 + p.both * p.ql + 0.5));
+          pre = int64_t(p.b0 + p.both + 0.5);
           req -= served;
-          prev_store_lost(int64_t(both * (1.0 - ps) + 0.5));
+          prev_store_lost(int64_t(p.both * (1.0 - p.ps) + 0.5));
         }
       }
       if (st_beat_rate > 0 && req > 0) {
-        const int64_t a = start + 1 + pre;
-        const double b0 = double(std::clamp<int64_t>(st_walk0 - a, 0, req));  // before the store walks
-        const double rest = double(req) - b0, left = double(st_walk1 - std::max(a, st_walk0));
-        if (rest > 0 && left > 0) {
-          const double share = std::min(st_beat_rate, 0.5), ql = 1.0 - share, ps = share / st_beat_rate;
-          const double both = std::min(rest / ql, left / ps);  // cycles both run
-          req = int64_t(b0 + both + (rest - both * ql) + 0.5);
-          const int64_t lost = int64_t(both * (1.0 - ps) + 0.5);
+        const PortShare p = share_port(start + 1 + pre, req, st_walk0, st_walk1, st_beat_rate);
+        if (p.both > 0) {
+          const double rest = double(req) - p.b0;
+          req = int64_t(p.b0 + p.both + (rest - p.both * p.ql) + 0.5);
+          const int64_t lost = int64_t(p.both * (1.0 - p.ps) + 0.5);
           st_walk1 += lost;
           if (lost > 0 && gate_idle == st_idle) {
             arr_ready += lost;
