@@ -169,8 +169,12 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
     // SStep.
     int64_t t = now + 1;
     // SLoad: ibuf, wbuf, bias, one cycle each plus the wait for the load
-    // unit and (IBUF/WBUF) for the half's last reader.
-    for (int s : {int(kIbuf), int(kWbuf), int(kBias)}) {
+    // unit and (IBUF/WBUF) for the half's last reader; wbuf goes first when,
+    // at SStep (cycle now), the IBUF half the ibuf load overwrites is still
+    // read and the WBUF half is free (the half free flags: free from need on).
+    const bool wfirst = need_i[iwhole ? hi : hi ^ 1] > now && need_w[wwhole ? hw : hw ^ 1] <= now;
+    static constexpr int kSlotOrder[2][3] = {{kIbuf, kWbuf, kBias}, {kWbuf, kIbuf, kBias}};
+    for (int s : kSlotOrder[wfirst ? 1 : 0]) {
       const auto& slot = b.ld[s];
       if (!slot.present || !tiles.deeper_all(slot.level, false)) {
         ++t;

@@ -15,7 +15,8 @@
 //   SStep   output tile start: the OBUF half flips (not with a whole OBUF,
 //           setup whole=o);
 //   SLoad   the loads ibuf, wbuf, bias that fire at this step, one slot per
-//           cycle; each is dispatched as soon as the load unit's walker is
+//           cycle (wbuf first when the IBUF half the ibuf load overwrites
+//           is still read at SStep and the WBUF half is free); each is dispatched as soon as the load unit's walker is
 //           free (the load before it may still be landing) and (IBUF/WBUF)
 //           no tile command in flight still reads the half it overwrites;
 //           a bias load into a whole OBUF also waits until the store unit
@@ -220,16 +221,27 @@ module bf_ctrl_seq `BF_IMPORT #(
   logic [2:0] unit_err;
   assign unit_err = (ld_err_i != bf_pkg::StatusDone) ? ld_err_i : st_err_i;
 
-  // Load slot lsel (0 ibuf, 1 wbuf, 2 bias): its stream, whether it fires
-  // at this step, whether it may be dispatched now.
-  function automatic logic [1:0] slot_stream(input logic [1:0] slot);
-    slot_stream = (slot == 2'd0) ? bf_pkg::StreamIbuf : (slot == 2'd1) ? bf_pkg::StreamWbuf : bf_pkg::StreamBias;
+  // Load slot lsel (0 ibuf, 1 wbuf, 2 bias; with wfirst 0 wbuf, 1 ibuf):
+  // its stream, whether it fires at this step, whether it may be
+  // dispatched now.
+  function automatic logic [1:0] slot_stream(input logic [1:0] slot, input logic wfirst);
+    slot_stream = (slot == 2'd2) ? bf_pkg::StreamBias
+                : ((slot == 2'd0) != wfirst) ? bf_pkg::StreamIbuf : bf_pkg::StreamWbuf;
   endfunction
   logic [1:0] ls;
   logic       ld_fire, ld_ok, st_fire;
   logic       freei_q [2];
   logic       freew_q [2];
-  assign ls      = slot_stream(lsel_q);
+  // SStep orders the step's loads: the WBUF slot goes first when the IBUF
+  // half that the step's IBUF load overwrites is still read by a tile
+  // command and the WBUF half is free, so that a weight load runs while
+  // the IBUF half drains instead of after it (the order changes no data:
+  // each load writes its own half and the step waits for all of them).
+  logic wfirst_q, wfirst_d;
+  assign wfirst_d = (state_q == SStep) ? !freei_q[setup.ibuf_whole ? hi_q : !hi_q] &&
+                                         freew_q[setup.wbuf_whole ? hw_q : !hw_q]
+                                       : wfirst_q;
+  assign ls      = slot_stream(lsel_q, wfirst_q);
   assign ld_fire = ld_present[ls] && bf_pkg::loops_below(at_first, ld_level[5*ls +: 5]);
   // A load overwrites the other half, or the whole buffer (the half its
   // readers use) for a whole-buffer stream.
@@ -399,12 +411,12 @@ module bf_ctrl_seq `BF_IMPORT #(
       state_q <= SIdle;
       busy_q <= 1'b0; done_q <= 1'b0; status_q <= bf_pkg::StatusDone; errpc_q <= '0; cycles_q <= '0;
       inblk_q <= 1'b0; last_q <= 1'b0; issued_q <= '0; tdone_q <= '0;
-      hi_q <= 1'b1; hw_q <= 1'b1; ho_q <= 1'b1; first_q <= 1'b0; lsel_q <= '0;
+      hi_q <= 1'b1; hw_q <= 1'b1; ho_q <= 1'b1; first_q <= 1'b0; lsel_q <= '0; wfirst_q <= 1'b0;
     end else begin
       state_q <= state_d;
       busy_q <= busy_d; done_q <= done_d; status_q <= status_d; errpc_q <= errpc_d; cycles_q <= cycles_d;
       inblk_q <= inblk_d; last_q <= last_d; issued_q <= issued_d; tdone_q <= tdone_d;
-      hi_q <= hi_d; hw_q <= hw_d; ho_q <= ho_d; first_q <= first_d; lsel_q <= lsel_d;
+      hi_q <= hi_d; hw_q <= hw_d; ho_q <= ho_d; first_q <= first_d; lsel_q <= lsel_d; wfirst_q <= wfirst_d;
     end
   end
 
@@ -472,7 +484,7 @@ module bf_ctrl_seq `BF_IMPORT #(
   assign lsel_nx = (state_q == SStep) ? 2'd0 :
                    (state_q == SLoad && unit_err == bf_pkg::StatusDone && (!ld_fire || ld_ok) && lsel_q != 2'd2)
                    ? lsel_q + 2'd1 : lsel_q;
-  assign ls_nx   = slot_stream(lsel_nx);
+  assign ls_nx   = slot_stream(lsel_nx, wfirst_d);
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ldram_q <= '0;
