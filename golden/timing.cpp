@@ -172,7 +172,7 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
     // unit and (IBUF/WBUF) for the half's last reader; wbuf goes first when,
     // at SStep (cycle now), the IBUF half the ibuf load overwrites is still
     // read and the WBUF half is free (the half free flags: free from need on).
-    const bool wfirst = need_i[iwhole ? hi : hi ^ 1] > now && need_w[wwhole ? hw : hw ^ 1] <= now;
+    const bool wfirst = opt.wbuf_first && need_i[iwhole ? hi : hi ^ 1] > now && need_w[wwhole ? hw : hw ^ 1] <= now;
     static constexpr int kSlotOrder[2][3] = {{kIbuf, kWbuf, kBias}, {kWbuf, kIbuf, kBias}};
     for (int s : kSlotOrder[wfirst ? 1 : 0]) {
       const auto& slot = b.ld[s];

@@ -38,6 +38,11 @@ struct TimingStats {
 struct TimingOptions {
   int dram_latency = -1;  // -1: the configuration's dram_latency
   int rsp_depth = -1;     // -1: the configuration's rsp_depth (bf_top RspDepth, beats)
+  // The sequencer's load-slot order (bf_ctrl_seq wfirst_q): the wbuf slot
+  // goes first when the IBUF half is still read and the WBUF half is free.
+  // false: always ibuf, wbuf, bias (the controller before it; for tests
+  // that show the RTL takes the reordered timing).
+  bool wbuf_first = true;
 };
 
 // Predicts the device's run of a compiled layer (CompiledLayer::program()
