@@ -16,7 +16,8 @@
 //           setup whole=o);
 //   SLoad   the loads ibuf, wbuf, bias that fire at this step, one slot per
 //           cycle (wbuf first when the IBUF half the ibuf load overwrites
-//           is still read at SStep and the WBUF half is free); each is dispatched as soon as the load unit's walker is
+//           is still read at SStep and the WBUF half is free); each is
+//           dispatched as soon as the load unit's walker is
 //           free (the load before it may still be landing) and (IBUF/WBUF)
 //           no tile command in flight still reads the half it overwrites;
 //           a bias load into a whole OBUF also waits until the store unit
