@@ -7,6 +7,7 @@
 #include "golden/compiler.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -46,23 +47,24 @@ bool forced_tiling(const CompileOptions& o) {
 [[noreturn]] void no_tiling(const Geometry& g, const LayerDesc& l, const ArrayConfig& cfg, const CompileOptions& opt) {
   if (opt.resident == 1)
     compiler::layer_error(l,
-                          "no tiling fits with a resident input (it needs several ic tiles, one tile of the batch, "
-                          "rows, columns and kernel rows, and the whole input within the IBUF)");
+                          "no tiling fits with a resident input (it needs several ic tiles, every kernel row in one "
+                          "tile, and a batch/row/column tile whose input of every ic tile fits the IBUF)");
   const int ni = g.word_groups, kc = ni == 1 ? g.chunks_one_tile : g.act_opwords_per_word;
   const int64_t wrows =
       int64_t(g.wgt_planes) * g.kernel_w * compiler::round_up(kc, g.wgt_opwords_per_word) / g.wgt_opwords_per_word;
   const int64_t irows = int64_t(g.kernel_w) * g.act_planes;
   const int64_t orows = 1 + (l.bias ? 1 : 0);
   const int olim = g.obuf_half * (opt.owhole != 0 ? 2 : 1);  // the whole OBUF unless it is forced off
-  if (irows <= g.ibuf_half && wrows <= g.wbuf_half && orows <= olim && g.out_per_word > 1)
+  const int ilim = 2 * g.ibuf_half, wlim = 2 * g.wbuf_half;  // a tile may fill the whole IBUF / WBUF
+  if (irows <= ilim && wrows <= wlim && orows <= olim && g.out_per_word > 1)
     compiler::layer_error(l, "no tiling fits: output-channel tiles must be multiples of " +
                                  std::to_string(g.out_per_word) +
                                  " channels (one packed output word) and those do not fit" +
                                  (forced_tiling(opt) ? " with the forced tiling" : ""));
   std::ostringstream m;
-  m << "the smallest tile does not fit half of the buffers of '" << cfg.name << "': needs IBUF " << irows
-    << " words/bank (half " << g.ibuf_half << "), WBUF " << wrows << " (half " << g.wbuf_half << "), OBUF " << orows
-    << " (" << (opt.owhole != 0 ? "buffer " : "half ") << olim << ")";
+  m << "the smallest tile does not fit the buffers of '" << cfg.name << "': needs IBUF " << irows
+    << " words/bank (buffer " << ilim << "), WBUF " << wrows << " (buffer " << wlim << "), OBUF " << orows << " ("
+    << (opt.owhole != 0 ? "buffer " : "half ") << olim << ")";
   if (forced_tiling(opt)) m << " with the forced tiling";
   compiler::layer_error(l, m.str());
 }
@@ -112,12 +114,24 @@ double estimate_cycles(const Geometry& g, const ArrayConfig& cfg, const Tiling& 
   const int mm = BufferGeometry::store_words_max(cfg.cols, cfg.dram_bits);
   const double wpr = std::max(1, std::min(mm, BufferGeometry::drain_group(cfg.cols) / g.out_per_word));
   const double st_words = double(c.output_bytes) / out_tiles / 4.0 / wpr;
-  const double wait = t.obuf_whole ? (out_tiles - 1) * (st_words + cfg.rows + cfg.cols + cfg.dram_latency) : 0.0;
+  double wait = t.obuf_whole ? (out_tiles - 1) * (st_words + cfg.rows + cfg.cols + cfg.dram_latency) : 0.0;
+  // A whole IBUF loaded more than once (a resident input per b/h/w tile):
+  // each later load waits for the commands before it, the steps after it
+  // for the load.
+  const double in_tile = double(t.ibuf_words) * g.rows * 4.0;
+  const double in_loads = t.ibuf_whole ? std::max(1.0, std::round(double(c.input_bytes) / in_tile)) : 1.0;
+  wait += (in_loads - 1) * (in_tile * 8.0 / cfg.dram_bits + cfg.dram_latency + cfg.rows + cfg.cols);
+  const double w_tile = double(t.wbuf_words) * g.rows * g.cols * 4.0;
+  const double w_loads = t.wbuf_whole ? std::max(1.0, std::round(double(c.weight_bytes) / w_tile)) : 1.0;
+  wait += (w_loads - 1) * (w_tile * 8.0 / cfg.dram_bits + cfg.dram_latency + cfg.rows + cfg.cols);
   return std::max(array + wait, port) + 12.0 * steps + first + last;
 }
 
 // How many candidates (best by estimate) the timing model compares.
 constexpr size_t kTimedCandidates = 12;
+// And how many of those whose input fills the whole IBUF and is reloaded
+// per b/h/w tile (compiler/space.hpp), ranked separately.
+constexpr size_t kTimedReload = 3;
 // Timed candidates this close to the fewest predicted cycles count as a
 // tie, which the fewest DRAM bytes break (a tiling 0.2 % faster but with
 // half as much traffic again is a bad trade in energy).
@@ -142,7 +156,7 @@ CompiledLayer compile(const LayerDesc& layer, const ArrayConfig& cfg, const Comp
     double est = 0;
     size_t seq = 0;
   };
-  std::vector<Cand> top;  // max-heap on (est, seq): the worst kept candidate on top
+  std::vector<Cand> top, top_reload;  // max-heaps on (est, seq): the worst kept candidate on top
   auto worse = [](const Cand& a, const Cand& b) { return a.est != b.est ? a.est < b.est : a.seq < b.seq; };
   Cand by_bytes;
   bool have = false;
@@ -157,17 +171,25 @@ CompiledLayer compile(const LayerDesc& layer, const ArrayConfig& cfg, const Comp
       k.seq = seq++;
       if (!have || compiler::better(k.c, by_bytes.c)) by_bytes = k;
       have = true;
-      if (top.size() < kTimedCandidates) {
-        top.push_back(k);
-        std::push_heap(top.begin(), top.end(), worse);
-      } else if (worse(k, top.front())) {
-        std::pop_heap(top.begin(), top.end(), worse);
-        top.back() = k;
-        std::push_heap(top.begin(), top.end(), worse);
+      // A whole IBUF reloaded per b/h/w tile ranks in a heap of its own: its
+      // estimate is the roughest, and it must not push the others out.
+      const Tiling& kt = k.t;
+      const bool i_once = kt.nb * kt.nh * kt.nw * kt.nk == 1 && (kt.ibuf_resident || kt.ni == 1);
+      const bool w_once = kt.no * kt.nk * kt.ni == 1;
+      auto& heap = (kt.ibuf_whole && !i_once) || (kt.wbuf_whole && !w_once) ? top_reload : top;
+      const size_t cap = &heap == &top ? kTimedCandidates : kTimedReload;
+      if (heap.size() < cap) {
+        heap.push_back(k);
+        std::push_heap(heap.begin(), heap.end(), worse);
+      } else if (worse(k, heap.front())) {
+        std::pop_heap(heap.begin(), heap.end(), worse);
+        heap.back() = k;
+        std::push_heap(heap.begin(), heap.end(), worse);
       }
     }
   });
   if (!have) no_tiling(g, l, cfg, opt);
+  top.insert(top.end(), top_reload.begin(), top_reload.end());
   bool in_top = false;
   for (const auto& k : top) in_top = in_top || k.seq == by_bytes.seq;
   if (!in_top) top.push_back(by_bytes);

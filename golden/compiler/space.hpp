@@ -21,14 +21,16 @@ std::vector<int> tile_sizes(int d, int forced, const char* what, const LayerDesc
 // Calls f(const Tiling&) for every tiling whose tile fits half of each
 // buffer (and 16-bit buffer addresses), sizes and buffer words filled in,
 // order empty; in a fixed order (kernel-row tiles, ic tiles, oc groups,
-// batch, rows, columns; largest first). A stream the block loads once
-// (one tile of every loop it depends on: b, h, w, k, i for the IBUF; o, k,
-// i for the WBUF) may instead fill the whole buffer (Tiling::ibuf_whole,
-// wbuf_whole). The output tile may fill the whole OBUF (Tiling::obuf_whole;
+// batch, rows, columns; largest first). An IBUF or WBUF tile may instead
+// fill the whole buffer (Tiling::ibuf_whole, wbuf_whole): loaded once per
+// block it waits for nothing; loaded again (per b/h/w tile for the input,
+// per o/k/i tile for the weights) each load waits for the tile commands
+// before it, with no overlap. The output tile may fill the whole OBUF (Tiling::obuf_whole;
 // CompileOptions::owhole forces it on or off). With ic tiles (ni > 1) and one kernel-row tile, the input
 // tile may also be resident (Tiling::ibuf_resident: every ic tile of the
-// b/h/w tile in the IBUF, the whole buffer if it is the only tile), an
-// extra candidate after the plain one.
+// b/h/w tile in the IBUF, in half of it or in the whole buffer, then
+// reloaded per b/h/w tile after the tile commands before it), an extra
+// candidate after the plain one.
 template <class F>
 void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions& opt, F&& f);
 
@@ -61,22 +63,25 @@ void for_each_tiling(const Geometry& g, const LayerDesc& l, const CompileOptions
         const int no = cdiv(g.oc_groups, G), toc = G * g.cols;
         if (no > 1 && toc % g.out_per_word) continue;  // oc tiles must start on a word
         const int64_t wrows = G * wrows_g;
-        const bool w_once = no == 1 && nk == 1 && ni == 1;
-        if (wrows > g.wbuf_half * (w_once ? 2 : 1) || wrows * Pw > kAddrLimit) continue;
+        // A weight tile over half the WBUF fills the whole buffer (whole=w);
+        // loaded more than once, each load waits for the tile commands
+        // before it (compile() ranks such candidates apart).
+        if (wrows > g.wbuf_half * 2 || wrows * Pw > kAddrLimit) continue;
         for (int tb : tb_c)
           for (int toh : th_c)
             for (int tow : tw_c) {
               const int64_t tih = int64_t(toh - 1) * g.stride + tkh, tiw = int64_t(tow - 1) * g.stride + g.kernel_w;
               const int64_t irows = tb * tih * tiw * g.act_planes * tj;
-              const bool one_px = tb == g.batch && toh == g.out_h && tow == g.out_w && nk == 1;
-              const bool i_once = one_px && ni == 1;
               // A resident input: every ic tile in the IBUF at once.
               const int64_t irows_res = irows * ni;
-              const bool res_ok = opt.resident != 0 && nk == 1 && ni > 1 &&
-                                  irows_res <= (one_px ? 2 : 1) * int64_t(g.ibuf_half) && irows_res * P <= kAddrLimit &&
-                                  int64_t(tj) * ni * g.rows <= 65536;
-              const bool plain_ok =
-                  opt.resident != 1 && irows <= g.ibuf_half * (i_once ? 2 : 1) && irows * P <= kAddrLimit;
+              // It may fill the whole IBUF even when it is reloaded per b/h/w
+              // tile: that load then waits for the tile commands before it
+              // (the half-free flags; no overlap), which the oc and ic steps
+              // reading the tile amortize.
+              const bool res_ok = opt.resident != 0 && nk == 1 && ni > 1 && irows_res <= 2 * int64_t(g.ibuf_half) &&
+                                  irows_res * P <= kAddrLimit && int64_t(tj) * ni * g.rows <= 65536;
+              // A plain input tile over half the IBUF fills the whole of it too.
+              const bool plain_ok = opt.resident != 1 && irows <= g.ibuf_half * 2 && irows * P <= kAddrLimit;
               if (!plain_ok && !res_ok) continue;
               const int64_t tp = int64_t(tb) * toh * tow;
               const int64_t orows = G * tp + int64_t(G) * g.param_rows;

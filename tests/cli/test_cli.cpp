@@ -154,7 +154,7 @@ TEST_F(Cli, BadInputsGetOneLineErrors) {
   expect_error("conv" + ok_x + ok_w + bits + " --trace t.fst", "--trace needs --backend rtl");
   expect_error("conv" + ok_x + ok_w + bits +
                    " --out-bits 8 --set obuf_kb=1 --set wbuf_kb=1 --set ibuf_kb=1 --set rows=64 --set cols=512",
-               "does not fit half of the buffers");
+               "does not fit the buffers");
   expect_error("run --net nosuchnet --backend golden", "nosuchnet");
   expect_error("fc --input " + x_ + " --weights " + w_ + bits, "fc input must be (batch, in)");
 }

@@ -166,6 +166,72 @@ TEST(Ctrl, ResidentInput) {
   }
 }
 
+// Streams that fill the whole IBUF or WBUF (setup whole=i / whole=w) and
+// are loaded more than once per block (compiler/space.hpp): each reload
+// waits for every tile command queued before it (the buffer's half-free
+// flag) and the commands after it wait for the reload. Three kinds, as
+// the benchmarks run them on bf16x32 (CIFAR-10 conv5, VGG-7 conv2, AlexNet
+// conv4): a resident input reloaded per batch tile, a plain input tile
+// reloaded per batch tile, weights reloaded per oc tile. Forced tilings on
+// bf8x8 and bf4x8: bit-exact against bf::Machine and the direct
+// convolution (check_outcome), cycles within 2 % of the timing model.
+TEST(Ctrl, WholeBufferReloads) {
+  enum Kind { ResidentInput, PlainInput, Weights };
+  struct Case {
+    const char* cfg;
+    Kind kind;
+    int batch, in_c, out_c, hw, a, w, out_bits;  // a 3x3 convolution, pad 1
+    int tb, toh, tow, groups, tkh, resident;     // forced tiling (0 / -1: the search's)
+  };
+  const std::vector<Case> cases = {
+      // 2 word groups of 6 x 10 rows: 120 IBUF rows per bank (half 64), 3 oc tiles.
+      {"bf8x8", ResidentInput, 2, 128, 24, 8, 4, 4, 4, 1, 4, 8, 0, 0, 1},
+      // 2-bit, 3 images: 2 word groups of 8 x 8 rows, the whole IBUF.
+      {"bf8x8", ResidentInput, 3, 256, 16, 6, 2, 2, 4, 1, 6, 6, 0, 0, 1},
+      // Raw 32-bit outputs in the whole OBUF too.
+      {"bf4x8", ResidentInput, 2, 64, 16, 6, 4, 4, 0, 1, 6, 6, 0, 0, 1},
+      // One image's 10 x 10 input rows (half 64), read by 2 oc tiles.
+      {"bf8x8", PlainInput, 2, 32, 16, 8, 4, 4, 4, 1, 8, 8, 0, 0, 0},
+      // 18 WBUF rows per bank (half 16) per 16-channel oc tile, 2 oc tiles.
+      {"bf8x8", Weights, 2, 64, 32, 8, 4, 4, 4, 0, 0, 0, 2, 3, -1},
+      {"bf4x8", Weights, 2, 32, 32, 6, 4, 4, 0, 0, 0, 0, 2, 3, -1},
+  };
+  std::mt19937 rng(71);
+  for (const auto& k : cases) {
+    LayerDesc l = make_conv(k.batch, k.in_c, k.out_c, k.hw, k.hw, 3, 1, 1);
+    l.name = "reload";
+    l.act = {k.a, false};
+    l.wgt = {k.w, true};
+    l.out_bits = k.out_bits;
+    l.relu = k.out_bits != 0;
+    l.shift = k.out_bits ? 5 : 0;
+    const ArrayConfig cfg = load_config(k.cfg);
+    CompileOptions opt;
+    opt.tb = k.tb, opt.toh = k.toh, opt.tow = k.tow, opt.groups = k.groups, opt.tkh = k.tkh;
+    opt.resident = k.resident;
+    const CompiledLayer c = compile(l, cfg, opt);
+    const Tiling& t = c.tiling;
+    SCOPED_TRACE(std::string(k.cfg) + " seed 71 layer " + describe_layer(l) + " " + c.summary());
+    if (k.kind == Weights)
+      ASSERT_TRUE(t.wbuf_whole && t.no > 1);
+    else
+      ASSERT_TRUE(t.ibuf_whole && t.ibuf_resident == (k.kind == ResidentInput) && int64_t(t.nb) * t.nh * t.nw > 1 &&
+                  t.no * t.ni > 1);
+    const Outcome o = run_both(l, cfg, rng, opt);
+    const std::string lst = o.c.listing();
+    const size_t wpos = lst.find("whole=");
+    ASSERT_NE(wpos, std::string::npos);
+    const std::string letters = lst.substr(wpos + 6, lst.find_first_of(" \n", wpos) - wpos - 6);
+    ASSERT_NE(letters.find(k.kind == Weights ? 'w' : 'i'), std::string::npos) << letters;
+    check_outcome(o);
+    if (::testing::Test::HasFailure()) return;
+    const double err = (double(o.c.expect_cycles) - double(o.d.cycles)) / double(o.d.cycles);
+    EXPECT_LE(std::abs(err), 0.02) << "RTL " << o.d.cycles << " cycles, timing model " << o.c.expect_cycles;
+    std::printf("%s %s: RTL %llu cycles, timing model %+.2f%%\n", k.cfg, describe_layer(l).c_str(),
+                (unsigned long long)o.d.cycles, 100 * err);
+  }
+}
+
 // Whole OBUF (setup whole=o, CompileOptions::owhole): random layers
 // compiled with every output tile in the whole OBUF, several output tiles
 // (each tile's bias load and commands wait for the previous tile's store),

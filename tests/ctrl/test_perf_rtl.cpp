@@ -38,8 +38,8 @@ bool verbose() { return std::getenv("BF_PERF_RTL_VERBOSE") != nullptr; }
 // Returns |model - RTL| / RTL.
 double check_layer(const CompiledLayer& c, const std::string& label, unsigned seed, int latency = -1,
                    uint64_t* rtl_cycles = nullptr) {
-  SCOPED_TRACE(label + " on " + c.cfg.name + ", seed " + std::to_string(seed) + ", latency " + std::to_string(latency) +
-               ": " + c.summary());
+  SCOPED_TRACE(label + " (" + test_util::describe_layer(c.layer) + ") on " + c.cfg.name + ", seed " +
+               std::to_string(seed) + ", latency " + std::to_string(latency) + ": " + c.summary());
   std::mt19937 rng(seed);
   const LayerDesc& l = c.layer;
   std::vector<uint32_t> dram(c.dram_words, 0u);

@@ -355,11 +355,11 @@ TEST(Compiler, Errors) {
     }
     return std::string("no error");
   };
-  // 16x16 bits on bf2x2: one kernel row of 17 taps needs 2 planes x 17
+  // 16x16 bits on bf2x2: one kernel row of 33 taps needs 2 planes x 33
   // positions x one 8-bit operand word (4 per buffer word... rounded up to
-  // one word each) = 34 WBUF words per bank; the half holds 32.
-  LayerDesc big = make_conv(1, 4, 4, 20, 20, 7, 1, 3);
-  big.kernel_w = 17;
+  // one word each) = 66 WBUF words per bank; the whole WBUF holds 64.
+  LayerDesc big = make_conv(1, 4, 4, 40, 40, 7, 1, 3);
+  big.kernel_w = 33;
   big.wgt = {16, true}, big.act = {16, true};
   big.name = "big";
   EXPECT_NE(msg(big).find("layer 'big': the smallest tile does not fit"), std::string::npos) << msg(big);
