@@ -94,13 +94,24 @@ CompiledLayer build(const Geometry& g, const LayerDesc& l, const ArrayConfig& cf
   return c;
 }
 
+// Output words one store read packs: the store unit sends about one OBUF
+// read's words per cycle, the words of up to min(drain group, words per
+// beat) channels, rounded down to a power of two (golden/timing.cpp has
+// the exact walk).
+double store_words_per_read(const Geometry& g, const ArrayConfig& cfg) {
+  const int mm = BufferGeometry::store_words_max(cfg.cols, cfg.dram_bits);
+  return std::max(1, std::min(mm, BufferGeometry::drain_group(cfg.cols) / g.out_per_word));
+}
+
 // A closed-form estimate of a candidate's cycles, to rank the space before
 // the timing model sees the best few: the array steps and the DRAM port
 // cycles overlap (double-buffered halves), each step costs the
 // sequencer's fixed overhead, and the first load and the last store do not
 // overlap anything. With a whole OBUF the array also waits for each
-// output tile's store before the next tile starts.
-double estimate_cycles(const Geometry& g, const ArrayConfig& cfg, const Tiling& t, const compiler::Cost& c) {
+// output tile's store before the next tile starts. `wpr`:
+// store_words_per_read (computed once per layer; this runs per candidate).
+double estimate_cycles(const Geometry& g, const ArrayConfig& cfg, const Tiling& t, const compiler::Cost& c,
+                       double wpr) {
   const double array = double(g.batch) * g.out_h * g.out_w * g.kernel_h * g.kernel_w * double(t.kc) * t.ni * t.no *
                        t.groups * g.act_planes * g.wgt_planes;
   const double port = double(c.total_bytes()) * 8.0 / cfg.dram_bits;
@@ -108,11 +119,6 @@ double estimate_cycles(const Geometry& g, const ArrayConfig& cfg, const Tiling& 
   const double first = double(cfg.dram_latency) + (double(c.read_bytes()) / steps) * 8.0 / cfg.dram_bits;
   const double out_tiles = double(t.nb) * t.nh * t.nw * t.no;
   const double last = double(c.output_bytes) / out_tiles * 8.0 / cfg.dram_bits;
-  // (the store unit sends about one OBUF read's words per cycle: the words
-  // of up to min(drain group, words per beat) channels, rounded down to a
-  // power of two; golden/timing.cpp has the exact walk).
-  const int mm = BufferGeometry::store_words_max(cfg.cols, cfg.dram_bits);
-  const double wpr = std::max(1, std::min(mm, BufferGeometry::drain_group(cfg.cols) / g.out_per_word));
   const double st_words = double(c.output_bytes) / out_tiles / 4.0 / wpr;
   double wait = t.obuf_whole ? (out_tiles - 1) * (st_words + cfg.rows + cfg.cols + cfg.dram_latency) : 0.0;
   // A whole IBUF loaded more than once (a resident input per b/h/w tile):
@@ -161,31 +167,38 @@ CompiledLayer compile(const LayerDesc& layer, const ArrayConfig& cfg, const Comp
   Cand by_bytes;
   bool have = false;
   size_t seq = 0;
+  const double wpr = store_words_per_read(g, cfg);
   compiler::for_each_tiling(g, l, opt, [&](const Tiling& t) {
-    for (const auto& order : compiler::loop_orders(t, opt)) {
+    // A whole IBUF or WBUF loaded more than once ranks in a heap of its
+    // own: its estimate is the roughest, and it must not push the others out.
+    const bool i_once = t.nb * t.nh * t.nw * t.nk == 1 && (t.ibuf_resident || t.ni == 1);
+    const bool w_once = t.no * t.nk * t.ni == 1;
+    auto& heap = (t.ibuf_whole && !i_once) || (t.wbuf_whole && !w_once) ? top_reload : top;
+    const size_t cap = &heap == &top ? kTimedCandidates : kTimedReload;
+    // (A candidate is copied only when it is kept: the space is large.)
+    auto make = [&](const std::string& order, const compiler::Cost& c, double est) {
       Cand k;
       k.t = t;
       k.t.order = order;
-      k.c = compiler::cost_of(g, k.t, order);
-      k.est = estimate_cycles(g, cfg, k.t, k.c);
-      k.seq = seq++;
-      if (!have || compiler::better(k.c, by_bytes.c)) by_bytes = k;
+      k.c = c;
+      k.est = est;
+      k.seq = seq;
+      return k;
+    };
+    for (const auto& order : compiler::loop_orders(t, opt)) {
+      const compiler::Cost c = compiler::cost_of(g, t, order);
+      const double est = estimate_cycles(g, cfg, t, c, wpr);
+      if (!have || compiler::better(c, by_bytes.c)) by_bytes = make(order, c, est);
       have = true;
-      // A whole IBUF reloaded per b/h/w tile ranks in a heap of its own: its
-      // estimate is the roughest, and it must not push the others out.
-      const Tiling& kt = k.t;
-      const bool i_once = kt.nb * kt.nh * kt.nw * kt.nk == 1 && (kt.ibuf_resident || kt.ni == 1);
-      const bool w_once = kt.no * kt.nk * kt.ni == 1;
-      auto& heap = (kt.ibuf_whole && !i_once) || (kt.wbuf_whole && !w_once) ? top_reload : top;
-      const size_t cap = &heap == &top ? kTimedCandidates : kTimedReload;
       if (heap.size() < cap) {
-        heap.push_back(k);
+        heap.push_back(make(order, c, est));
         std::push_heap(heap.begin(), heap.end(), worse);
-      } else if (worse(k, heap.front())) {
+      } else if (cap > 0 && (est != heap.front().est ? est < heap.front().est : seq < heap.front().seq)) {
         std::pop_heap(heap.begin(), heap.end(), worse);
-        heap.back() = k;
+        heap.back() = make(order, c, est);
         std::push_heap(heap.begin(), heap.end(), worse);
       }
+      ++seq;
     }
   });
   if (!have) no_tiling(g, l, cfg, opt);

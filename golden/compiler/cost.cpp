@@ -17,18 +17,29 @@ Cost cost_of(const Geometry& g, const Tiling& t, const std::string& order) {
   // Reloads: the input once per oc tile when o is outside the deepest of
   // b/h/w (or reduction tiles exist and the input is not resident); the weights once per b/h/w tile
   // outside the o loop (every step when reduction tiles exist).
-  const auto pos = [&](char ch) { return int(order.find(ch)); };
+  // Position of each loop in the order (-1: absent; found once, the search
+  // calls this for every candidate).
+  int at_b = -1, at_h = -1, at_w = -1, at_o = -1;
+  for (size_t i = 0; i < order.size(); ++i) {
+    const int k = int(i);
+    switch (order[i]) {
+      case 'b': at_b = k; break;
+      case 'h': at_h = k; break;
+      case 'w': at_w = k; break;
+      case 'o': at_o = k; break;
+      default: break;
+    }
+  }
+  const auto pos = [&](char ch) { return ch == 'b' ? at_b : ch == 'h' ? at_h : ch == 'w' ? at_w : at_o; };
   uint64_t f_in = 1, f_w = 1;
   if (t.no > 1) {
-    int deepest = -1;
-    for (char ch : std::string("bhw"))
-      if (order.find(ch) != std::string::npos) deepest = std::max(deepest, pos(ch));
+    const int deepest = std::max({at_b, at_h, at_w});
     // A resident input tile holds every ic tile: it is loaded once per b/h/w
     // tile, again per oc tile only when o is outside the deepest of them.
     if (t.ibuf_resident ? pos('o') < deepest : (red_tiled || pos('o') < deepest)) f_in = uint64_t(t.no);
   }
   const int w_level = red_tiled ? 99 : (t.no > 1 ? pos('o') : -1);
-  for (char ch : std::string("bhw")) {
+  for (const char ch : {'b', 'h', 'w'}) {
     const int p = pos(ch);
     if (p >= 0 && p < w_level) f_w *= uint64_t(ch == 'b' ? t.nb : ch == 'h' ? t.nh : t.nw);
   }

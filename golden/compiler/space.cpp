@@ -38,6 +38,7 @@ std::vector<std::string> loop_orders(const Tiling& t, const CompileOptions& opt)
     return orders;
   }
   std::sort(present.begin(), present.end());
+  orders.reserve(24);
   do orders.push_back(present);
   while (std::next_permutation(present.begin(), present.end()));
   return orders;
