@@ -135,8 +135,8 @@ double estimate_cycles(const Geometry& g, const ArrayConfig& cfg, const Tiling& 
 
 // How many candidates (best by estimate) the timing model compares.
 constexpr size_t kTimedCandidates = 12;
-// And how many of those whose input fills the whole IBUF and is reloaded
-// per b/h/w tile (compiler/space.hpp), ranked separately.
+// And how many of those whose IBUF or WBUF tile fills the whole buffer and
+// is loaded more than once (compiler/space.hpp), ranked separately.
 constexpr size_t kTimedReload = 3;
 // Timed candidates this close to the fewest predicted cycles count as a
 // tie, which the fewest DRAM bytes break (a tiling 0.2 % faster but with

@@ -1,7 +1,7 @@
 // The space of tilings of a layer (docs/isa.md, "Compiler"): tile sizes of
 // the batch (b), output rows (h), output columns (w), output-channel groups
 // (o), kernel rows (k) and input-channel word groups (i) whose tile fits
-// half of each buffer, and the orders of the tile loops. A search walks
+// the buffers, and the orders of the tile loops. A search walks
 // the space and asks the cost function (cost.hpp) which candidate is
 // better; neither knows about the other.
 #pragma once
@@ -18,8 +18,9 @@ namespace bf::compiler {
 // the powers of two; `forced` (CompileOptions) narrows it to one size.
 std::vector<int> tile_sizes(int d, int forced, const char* what, const LayerDesc& l);
 
-// Calls f(const Tiling&) for every tiling whose tile fits half of each
-// buffer (and 16-bit buffer addresses), sizes and buffer words filled in,
+// Calls f(const Tiling&) for every tiling whose tile fits the buffers (half
+// of each, or the whole IBUF / WBUF / OBUF as below; 16-bit buffer
+// addresses), sizes and buffer words filled in,
 // order empty; in a fixed order (kernel-row tiles, ic tiles, oc groups,
 // batch, rows, columns; largest first). An IBUF or WBUF tile may instead
 // fill the whole buffer (Tiling::ibuf_whole, wbuf_whole): loaded once per
