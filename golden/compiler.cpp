@@ -163,7 +163,11 @@ CompiledLayer compile(const LayerDesc& layer, const ArrayConfig& cfg, const Comp
     size_t seq = 0;
   };
   std::vector<Cand> top, top_reload;  // max-heaps on (est, seq): the worst kept candidate on top
-  auto worse = [](const Cand& a, const Cand& b) { return a.est != b.est ? a.est < b.est : a.seq < b.seq; };
+  // The ranking: by estimate, then by the space's order.
+  auto ranks_before = [](double est_a, size_t seq_a, double est_b, size_t seq_b) {
+    return est_a != est_b ? est_a < est_b : seq_a < seq_b;
+  };
+  auto worse = [&](const Cand& a, const Cand& b) { return ranks_before(a.est, a.seq, b.est, b.seq); };
   Cand by_bytes;
   bool have = false;
   size_t seq = 0;
@@ -193,7 +197,7 @@ CompiledLayer compile(const LayerDesc& layer, const ArrayConfig& cfg, const Comp
       if (heap.size() < cap) {
         heap.push_back(make(order, c, est));
         std::push_heap(heap.begin(), heap.end(), worse);
-      } else if (cap > 0 && (est != heap.front().est ? est < heap.front().est : seq < heap.front().seq)) {
+      } else if (cap > 0 && ranks_before(est, seq, heap.front().est, heap.front().seq)) {
         std::pop_heap(heap.begin(), heap.end(), worse);
         heap.back() = make(order, c, est);
         std::push_heap(heap.begin(), heap.end(), worse);

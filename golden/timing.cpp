@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "golden/block_regs.hpp"
 #include "golden/isa.hpp"
@@ -37,6 +39,50 @@ Block decode_block(const std::vector<Instr>& prog) {
 }
 
 uint64_t beats_of(uint64_t addr, uint64_t n, uint64_t wpb) { return (addr + n + wpb - 1) / wpb - addr / wpb; }
+
+// The memory walk of one load or store at a step, summed over its runs
+// (golden/walk.hpp for_each_run): beats, runs, and (stores) walker cycles.
+struct RunSums {
+  uint64_t beats = 0, runs = 0;
+  int64_t cyc = 0;
+};
+
+// Memo of RunSums for one block. A run's beats (and a store run's beat
+// assembler flush) depend on its DRAM address only through the address
+// modulo the words per beat, so the sums at a step depend only on the
+// stream, its tile address modulo the words per beat, its dim counts (the
+// edge values) and, for a store, the channels of its output tile; the
+// timing model walks tens of thousands of steps with a handful of such
+// keys. A walk whose addresses would wrap around 32 bits (where the
+// modulo argument fails) is not memoized.
+class RunMemo {
+ public:
+  struct Key {
+    int stream = 0;
+    uint32_t residue = 0, nch = 0;
+    uint32_t cnt[isa::kDims] = {};
+    bool operator==(const Key& o) const {
+      return stream == o.stream && residue == o.residue && nch == o.nch && std::equal(cnt, cnt + isa::kDims, o.cnt);
+    }
+  };
+  // `walk` computes the sums directly; `span` is the largest offset the
+  // walk adds to its tile address (every run's words, every plane).
+  explicit RunMemo(bool on) : on_(on) {}
+  template <class Walk>
+  RunSums get(const Key& k, uint64_t base, uint64_t span, Walk&& walk) {
+    if (!on_ || base + span >= (uint64_t(1) << 32)) return walk();
+    for (const auto& e : entries_)
+      if (e.first == k) return e.second;
+    const RunSums v = walk();
+    if (entries_.size() < kMaxEntries) entries_.emplace_back(k, v);
+    return v;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 64;
+  bool on_;
+  std::vector<std::pair<Key, RunSums>> entries_;
+};
 
 int ilog2(int v) {
   int r = 0;
@@ -170,6 +216,23 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
   const int E = 1 << le, S = 1 << ls, WPR = ls > le ? 1 << (ls - le) : 1;
 
   TileWalk tiles(b);
+  RunMemo memo(opt.memo_runs);
+  // The memo key of `stream`'s walk at this step, and the largest offset
+  // its runs add to the tile address.
+  auto run_key = [&](int stream, uint32_t nch) {
+    RunMemo::Key k;
+    k.stream = stream;
+    k.residue = uint32_t(tiles.tile_addr(stream) % wpb);
+    k.nch = nch;
+    for (int d = 0; d < isa::kDims; ++d) k.cnt[d] = b.dim[stream][d].get(tiles.last());
+    return k;
+  };
+  auto run_span = [&](int stream, uint32_t run, int planes) {
+    uint64_t span = run + uint64_t(planes - 1) * b.dram_plane[stream];
+    for (int d = 0; d < isa::kDims; ++d)
+      span += uint64_t(b.dim[stream][d].get(tiles.last()) - 1) * b.dram_dim[stream][d];
+    return span;
+  };
 
   for (;;) {
     ++r.steps;
@@ -198,13 +261,16 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
       }
       if (s == kBias) start = std::max(start, owhole ? st_idle : st_slot_free);
       // Beats of every run (a beat shared by two runs is read twice).
-      uint64_t beats = 0, runs = 0;
-      for_each_run(b, s, tiles, [&](uint32_t da, uint32_t) {
-        beats += beats_of(da, slot.run, wpb);
-        ++runs;
-        return true;
+      const RunSums sums = memo.get(run_key(s, 0), tiles.tile_addr(s), run_span(s, slot.run, 1), [&] {
+        RunSums v;
+        for_each_run(b, s, tiles, [&](uint32_t da, uint32_t) {
+          v.beats += beats_of(da, slot.run, wpb);
+          ++v.runs;
+          return true;
+        });
+        return v;
       });
-      const uint64_t words = runs * slot.run;
+      const uint64_t beats = sums.beats, words = sums.runs * slot.run;
       // Requests: one per cycle, at most RspDepth in flight, sharing the
       // port with a store that walks meanwhile. The arbiter alternates when
       // both request: while both run, the store sends min(rate, 1/2) beats
@@ -357,30 +423,37 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
       // words `subs` OBUF reads (each preceded by a bias and a parameter
       // read when those are on and the channels exist).
       const uint64_t nent = (run + WPR - 1) / WPR;  // reads of WPR words (entries of the read FIFO)
-      uint64_t wcyc = 1, reads = 0;
-      for (uint64_t w = 0; w < nent; ++w)
-        for (int k = 0; k < subs; ++k) {
-          const bool in = w * WPR * E + uint64_t(k) * S < nch;
-          wcyc += in ? reads_per_chunk : 1;
-          reads += in ? reads_per_chunk : 0;
-        }
+      uint64_t reads = 0;                           // OBUF reads of one run
+      const uint64_t wcyc = [&] {
+        uint64_t c = 1;
+        for (uint64_t w = 0; w < nent; ++w)
+          for (int k = 0; k < subs; ++k) {
+            const bool in = w * WPR * E + uint64_t(k) * S < nch;
+            c += in ? reads_per_chunk : 1;
+            reads += in ? reads_per_chunk : 0;
+          }
+        return c;
+      }();
       const int planes = two_planes ? 2 : 1;
-      int64_t cyc = 0;
-      uint64_t sbeats = 0, sruns = 0;
-      for_each_run(b, kObuf, tiles, [&](uint32_t da, uint32_t) {
-        for (int p = 0; p < planes; ++p) {
-          const uint64_t a0 = da + uint32_t(p) * b.dram_plane[kObuf];
-          const uint64_t nb = beats_of(a0, run, wpb);
-          // The beat assembler: one read's words per cycle, plus one cycle
-          // when the run's last read spills into a beat of its own.
-          const uint64_t wl = (nent - 1) * WPR;
-          const bool flush = (a0 + wl) % wpb + (run - wl) > wpb;
-          cyc += std::max<int64_t>(int64_t(wcyc), int64_t(nent + (flush ? 1 : 0)));
-          sbeats += nb;
-          ++sruns;
-        }
-        return true;
+      const RunSums sums = memo.get(run_key(kObuf, nch), tiles.tile_addr(kObuf), run_span(kObuf, run, planes), [&] {
+        RunSums v;
+        for_each_run(b, kObuf, tiles, [&](uint32_t da, uint32_t) {
+          for (int p = 0; p < planes; ++p) {
+            const uint64_t a0 = da + uint32_t(p) * b.dram_plane[kObuf];
+            // The beat assembler: one read's words per cycle, plus one
+            // cycle when the run's last read spills into a beat of its own.
+            const uint64_t wl = (nent - 1) * WPR;
+            const bool flush = (a0 + wl) % wpb + (run - wl) > wpb;
+            v.cyc += std::max<int64_t>(int64_t(wcyc), int64_t(nent + (flush ? 1 : 0)));
+            v.beats += beats_of(a0, run, wpb);
+            ++v.runs;
+          }
+          return true;
+        });
+        return v;
       });
+      const int64_t cyc = sums.cyc;
+      const uint64_t sbeats = sums.beats, sruns = sums.runs;
       st_walk0 = walk;
       st_walk1 = walk + cyc;
       st_beat_rate = cyc > 0 ? double(sbeats) / double(cyc) : 0;

@@ -43,6 +43,10 @@ struct TimingOptions {
   // false: always ibuf, wbuf, bias (the controller before it; for tests
   // that show the RTL takes the reordered timing).
   bool wbuf_first = true;
+  // Memoize the per-step sums of a load's or store's runs by the key they
+  // depend on (golden/timing.cpp RunMemo). false: walk every run at every
+  // step (the direct form, which the memo must equal; for the test).
+  bool memo_runs = true;
 };
 
 // Predicts the device's run of a compiled layer (CompiledLayer::program()

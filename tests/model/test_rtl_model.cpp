@@ -9,6 +9,7 @@
 #include "golden/compiler.hpp"
 #include "golden/config.hpp"
 #include "golden/machine.hpp"
+#include "golden/timing.hpp"
 #include "model/network.hpp"
 #include "model/rtl_model.hpp"
 
@@ -33,6 +34,26 @@ void check_counts(const CompiledLayer& c) {
   // The device cannot be faster than its array or its memory port.
   EXPECT_GE(s.cycles, s.array_steps);
   EXPECT_GE(s.cycles, s.read_beats + s.write_beats + s.fetch_beats);
+  // The timing model's memo of the per-step run sums equals walking every
+  // run at every step.
+  TimingOptions direct;
+  direct.memo_runs = false;
+  const TimingStats d = predict_timing(c, direct);
+  EXPECT_EQ(s.cycles, d.cycles);
+  EXPECT_EQ(s.fetch_cycles, d.fetch_cycles);
+  EXPECT_EQ(s.array_steps, d.array_steps);
+  EXPECT_EQ(s.steps, d.steps);
+  EXPECT_EQ(s.tile_cmds, d.tile_cmds);
+  EXPECT_EQ(s.loads, d.loads);
+  EXPECT_EQ(s.stores, d.stores);
+  EXPECT_EQ(s.read_beats, d.read_beats);
+  EXPECT_EQ(s.write_beats, d.write_beats);
+  EXPECT_EQ(s.read_bytes, d.read_bytes);
+  EXPECT_EQ(s.write_bytes, d.write_bytes);
+  EXPECT_EQ(s.ibuf_wr, d.ibuf_wr);
+  EXPECT_EQ(s.wbuf_wr, d.wbuf_wr);
+  EXPECT_EQ(s.obuf_rd, d.obuf_rd);
+  EXPECT_EQ(s.obuf_wr, d.obuf_wr);
 }
 
 }  // namespace
