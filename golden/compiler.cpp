@@ -212,14 +212,22 @@ CompiledLayer compile(const LayerDesc& layer, const ArrayConfig& cfg, const Comp
   if (!in_top) top.push_back(by_bytes);
   std::sort(top.begin(), top.end(), [](const Cand& a, const Cand& b) { return a.seq < b.seq; });
 
-  std::vector<CompiledLayer> built;
-  std::vector<uint64_t> cycles;
-  built.reserve(top.size());
+  // Timed best estimate first: a candidate whose walk passes kCycleSlack
+  // above the fewest cycles so far cannot be picked, so its walk stops
+  // there (its cycles are then a lower bound above the limit below).
+  std::vector<CompiledLayer> built(top.size());
+  std::vector<uint64_t> cycles(top.size());
+  std::vector<size_t> by_est(top.size());
+  for (size_t i = 0; i < top.size(); ++i) by_est[i] = i;
+  std::stable_sort(by_est.begin(), by_est.end(), [&](size_t a, size_t b) { return top[a].est < top[b].est; });
   uint64_t fewest = 0;
-  for (const auto& k : top) {
-    built.push_back(build(g, l, cfg, k.t, k.c));
-    cycles.push_back(predict_timing(built.back()).cycles);
-    fewest = cycles.size() == 1 ? cycles.back() : std::min(fewest, cycles.back());
+  for (size_t i : by_est) {
+    built[i] = build(g, l, cfg, top[i].t, top[i].c);
+    TimingOptions topt;
+    if (fewest > 0) topt.stop_above = uint64_t(double(fewest) * (1.0 + kCycleSlack));
+    const TimingStats ts = predict_timing(built[i], topt);
+    cycles[i] = ts.cycles;
+    if (!ts.stopped) fewest = fewest == 0 ? ts.cycles : std::min(fewest, ts.cycles);
   }
   // Among the candidates within kCycleSlack of the fewest cycles, the one
   // that moves the fewest DRAM bytes (the energy), then fewer cycles.

@@ -62,7 +62,9 @@ class RunMemo {
     uint32_t residue = 0, nch = 0;
     uint32_t cnt[isa::kDims] = {};
     bool operator==(const Key& o) const {
-      return stream == o.stream && residue == o.residue && nch == o.nch && std::equal(cnt, cnt + isa::kDims, o.cnt);
+      static_assert(isa::kDims == 4, "the comparison below lists every dim");
+      return stream == o.stream && residue == o.residue && nch == o.nch && cnt[0] == o.cnt[0] && cnt[1] == o.cnt[1] &&
+             cnt[2] == o.cnt[2] && cnt[3] == o.cnt[3];
     }
   };
   // `walk` computes the sums directly; `span` is the largest offset the
@@ -217,21 +219,22 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
 
   TileWalk tiles(b);
   RunMemo memo(opt.memo_runs);
-  // The memo key of `stream`'s walk at this step, and the largest offset
-  // its runs add to the tile address.
-  auto run_key = [&](int stream, uint32_t nch) {
+  // The run sums of `stream`'s walk at this step (runs of `run` words,
+  // `planes` planes, `nch` channels for a store), memoized by their key;
+  // `walk` computes them directly.
+  auto run_sums = [&](int stream, uint32_t nch, uint32_t run, int planes, auto&& walk) {
     RunMemo::Key k;
     k.stream = stream;
-    k.residue = uint32_t(tiles.tile_addr(stream) % wpb);
     k.nch = nch;
-    for (int d = 0; d < isa::kDims; ++d) k.cnt[d] = b.dim[stream][d].get(tiles.last());
-    return k;
-  };
-  auto run_span = [&](int stream, uint32_t run, int planes) {
+    const uint32_t base = tiles.tile_addr(stream);
+    k.residue = uint32_t(base % wpb);
+    // The largest offset the runs add to the tile address.
     uint64_t span = run + uint64_t(planes - 1) * b.dram_plane[stream];
-    for (int d = 0; d < isa::kDims; ++d)
-      span += uint64_t(b.dim[stream][d].get(tiles.last()) - 1) * b.dram_dim[stream][d];
-    return span;
+    for (int d = 0; d < isa::kDims; ++d) {
+      k.cnt[d] = b.dim[stream][d].get(tiles.last());
+      span += uint64_t(k.cnt[d] - 1) * b.dram_dim[stream][d];
+    }
+    return memo.get(k, base, span, walk);
   };
 
   for (;;) {
@@ -261,7 +264,7 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
       }
       if (s == kBias) start = std::max(start, owhole ? st_idle : st_slot_free);
       // Beats of every run (a beat shared by two runs is read twice).
-      const RunSums sums = memo.get(run_key(s, 0), tiles.tile_addr(s), run_span(s, slot.run, 1), [&] {
+      const RunSums sums = run_sums(s, 0, slot.run, 1, [&] {
         RunSums v;
         for_each_run(b, s, tiles, [&](uint32_t da, uint32_t) {
           v.beats += beats_of(da, slot.run, wpb);
@@ -435,7 +438,7 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
         return c;
       }();
       const int planes = two_planes ? 2 : 1;
-      const RunSums sums = memo.get(run_key(kObuf, nch), tiles.tile_addr(kObuf), run_span(kObuf, run, planes), [&] {
+      const RunSums sums = run_sums(kObuf, nch, run, planes, [&] {
         RunSums v;
         for_each_run(b, kObuf, tiles, [&](uint32_t da, uint32_t) {
           for (int p = 0; p < planes; ++p) {
@@ -466,6 +469,12 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
     }
     // SStore (one cycle) and SAdv.
     now = t + 2;
+    // `now` never decreases and the run ends at least 2 cycles after it.
+    if (opt.stop_above > 0 && uint64_t(now + 2) > opt.stop_above) {
+      r.stopped = true;
+      r.cycles = uint64_t(now + 2);
+      return r;
+    }
     if (!tiles.next()) break;
   }
   // SBEnd: every unit idle and every command done; then SHalt.

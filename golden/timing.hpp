@@ -32,6 +32,10 @@ struct TimingStats {
   // Buffer bank accesses in bits (32-bit bank words; see docs/perf-model.md).
   uint64_t ibuf_rd = 0, ibuf_wr = 0, wbuf_rd = 0, wbuf_wr = 0, obuf_rd = 0, obuf_wr = 0;
   uint64_t dram_rd_bits = 0, dram_wr_bits = 0;  // beats on the port x beat width (fetch included)
+  // TimingOptions::stop_above: the walk stopped once the cycles were sure
+  // to exceed it; `cycles` is then only a lower bound (and > stop_above),
+  // and the other counts are partial.
+  bool stopped = false;
 };
 
 // Options of the timing model (the defaults are the RTL's).
@@ -47,6 +51,10 @@ struct TimingOptions {
   // depend on (golden/timing.cpp RunMemo). false: walk every run at every
   // step (the direct form, which the memo must equal; for the test).
   bool memo_runs = true;
+  // > 0: stop the walk as soon as the cycles are sure to exceed this (the
+  // compiler's search: a candidate that cannot win need not be timed to
+  // its end). 0: walk the whole block.
+  uint64_t stop_above = 0;
 };
 
 // Predicts the device's run of a compiled layer (CompiledLayer::program()

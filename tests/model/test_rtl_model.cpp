@@ -54,6 +54,25 @@ void check_counts(const CompiledLayer& c) {
   EXPECT_EQ(s.wbuf_wr, d.wbuf_wr);
   EXPECT_EQ(s.obuf_rd, d.obuf_rd);
   EXPECT_EQ(s.obuf_wr, d.obuf_wr);
+  // The compiler's early stop (TimingOptions::stop_above): at the full
+  // count the walk runs to its end; below it, a stopped walk reports a
+  // lower bound above the limit and not above the full count, and a walk
+  // that did not stop reports the full count.
+  TimingOptions at;
+  at.stop_above = s.cycles;
+  const TimingStats full = predict_timing(c, at);
+  EXPECT_FALSE(full.stopped);
+  EXPECT_EQ(full.cycles, s.cycles);
+  for (uint64_t limit : {s.cycles / 2, s.cycles - 1}) {
+    TimingOptions below;
+    below.stop_above = limit;
+    const TimingStats part = predict_timing(c, below);
+    EXPECT_GT(part.cycles, limit);
+    EXPECT_LE(part.cycles, s.cycles);
+    if (!part.stopped) {
+      EXPECT_EQ(part.cycles, s.cycles);
+    }
+  }
 }
 
 }  // namespace
