@@ -45,6 +45,7 @@ uint64_t beats_of(uint64_t addr, uint64_t n, uint64_t wpb) { return (addr + n + 
 struct RunSums {
   uint64_t beats = 0, runs = 0;
   int64_t cyc = 0;
+  uint64_t reads = 0;  // (stores) OBUF reads of one run
 };
 
 // Memo of RunSums for one block. A run's beats (and a store run's beat
@@ -426,20 +427,16 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
       // words `subs` OBUF reads (each preceded by a bias and a parameter
       // read when those are on and the channels exist).
       const uint64_t nent = (run + WPR - 1) / WPR;  // reads of WPR words (entries of the read FIFO)
-      uint64_t reads = 0;                           // OBUF reads of one run
-      const uint64_t wcyc = [&] {
-        uint64_t c = 1;
-        for (uint64_t w = 0; w < nent; ++w)
-          for (int k = 0; k < subs; ++k) {
-            const bool in = w * WPR * E + uint64_t(k) * S < nch;
-            c += in ? reads_per_chunk : 1;
-            reads += in ? reads_per_chunk : 0;
-          }
-        return c;
-      }();
       const int planes = two_planes ? 2 : 1;
       const RunSums sums = run_sums(kObuf, nch, run, planes, [&] {
         RunSums v;
+        uint64_t wcyc = 1;
+        for (uint64_t w = 0; w < nent; ++w)
+          for (int k = 0; k < subs; ++k) {
+            const bool in = w * WPR * E + uint64_t(k) * S < nch;
+            wcyc += in ? reads_per_chunk : 1;
+            v.reads += in ? reads_per_chunk : 0;
+          }
         for_each_run(b, kObuf, tiles, [&](uint32_t da, uint32_t) {
           for (int p = 0; p < planes; ++p) {
             const uint64_t a0 = da + uint32_t(p) * b.dram_plane[kObuf];
@@ -456,7 +453,7 @@ TimingStats predict_timing(const CompiledLayer& c, const TimingOptions& opt) {
         return v;
       });
       const int64_t cyc = sums.cyc;
-      const uint64_t sbeats = sums.beats, sruns = sums.runs;
+      const uint64_t sbeats = sums.beats, sruns = sums.runs, reads = sums.reads;
       st_walk0 = walk;
       st_walk1 = walk + cyc;
       st_beat_rate = cyc > 0 ? double(sbeats) / double(cyc) : 0;
