@@ -48,9 +48,9 @@ struct BufferGeometry {
   int wbuf_group() const { return dram_group(dram_bits) < rows * cols ? dram_group(dram_bits) : rows * cols; }
   int obuf_group() const { return dram_group(dram_bits) < cols ? dram_group(dram_bits) : cols; }
   // The store unit reads the OBUF in groups of this many banks (one
-  // write-back lane each): up to 32 columns the channels of one word at the
-  // narrowest output (16), at most cols; beyond 32 columns half the columns.
-  static int drain_group(int cols) { return cols <= 32 ? (cols < 16 ? cols : 16) : cols / 2; }
+  // write-back lane each): up to 32 columns all of them; beyond 32 columns
+  // half the columns (rtl/bf_pkg.sv, drain_group).
+  static int drain_group(int cols) { return cols <= 32 ? cols : cols / 2; }
   // Words one store read packs at most (bf_ctrl_store's MM): the largest
   // power of two <= min(drain group, words per memory beat).
   static int store_words_max(int cols, int dram_bits) {

@@ -125,12 +125,13 @@ package bf_pkg;
     bank_group = (dram_group(dram_bits) < banks) ? dram_group(dram_bits) : banks;
   endfunction
   // The store unit reads (drains) the OBUF in groups of this many banks
-  // (one write-back lane each): up to 32 columns, the channels of one
-  // output word at the narrowest output (16 at 2 bits; at most the bank
-  // count); beyond 32 columns half the columns, so that the store keeps up
-  // with an array whose outputs per cycle grow with its columns.
+  // (one write-back lane each): up to 32 columns all of them (one read per
+  // output pixel: at 4 bits a 32-column array makes 16 outputs per cycle at
+  // 128 input channels, which a 16-bank drain could not keep up with);
+  // beyond 32 columns half the columns, so that the store keeps up with an
+  // array whose outputs per cycle grow with its columns.
   function automatic int drain_group(input int cols);
-    drain_group = (cols <= 32) ? ((cols < 16) ? cols : 16) : cols / 2;
+    drain_group = (cols <= 32) ? cols : cols / 2;
   endfunction
   // Width of an index over n things (at least 1 bit).
   function automatic int index_bits(input int n);

@@ -29,8 +29,8 @@
 // Buffers are arrays of 32-bit banks (bf_sram), written by the loader in
 // aligned groups of G banks (G = smallest power of two with 32*G >=
 // DramBits, at most the bank count); the OBUF is read (drained) in groups
-// of bf_pkg::drain_group(Cols) banks (the channels of one output word at
-// the narrowest output, at most Cols). The WBUF write port goes through
+// of bf_pkg::drain_group(Cols) banks (every column up to 32 columns, half
+// of them beyond). The WBUF write port goes through
 // one register per row (fan-out to Rows*Cols banks), so a WBUF write lands
 // one cycle after it is presented; IBUF and OBUF writes land in the cycle
 // they are presented. IBUF/WBUF reads by the array never conflict with
